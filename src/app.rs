@@ -1,0 +1,364 @@
+//! Orchestration: config → walk → extract → resolve → graph → check → report. Every stage
+//! below is a library module; this one sequences them, runs the parallel parts on one
+//! thread pool and maps outcomes to exit codes.
+//!
+//! Layer `entry`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use miette::Report;
+use rayon::prelude::*;
+
+use crate::check;
+use crate::cli::{CheckArgs, Cli, ColorChoice, Command, Format, GraphArgs, GraphFormat};
+use crate::config::{self, Config, ConfigError};
+use crate::diagnostic::{Diagnostic, FileWarning, Severity, WarningKind};
+use crate::graph::{ImportGraph, Site};
+use crate::lang::{self, Lang, RawImport};
+use crate::report::{self, Summary};
+use crate::resolve::{self, FileTable, ResolveContext};
+use crate::source::{LineIndex, Region};
+use crate::walk::{self, WalkedFile};
+
+/// Files larger than this are skipped with a warning; generated modules of 8 MB pass.
+const MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
+
+/// How the run ended; `main` maps it to the process exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// No finding of error severity.
+    Success,
+    /// Findings of error severity.
+    Failure,
+    /// archgate could not do what was asked.
+    Error,
+}
+
+impl ExitStatus {
+    pub fn code(self) -> u8 {
+        match self {
+            ExitStatus::Success => 0,
+            ExitStatus::Failure => 1,
+            ExitStatus::Error => 2,
+        }
+    }
+}
+
+/// Runs the command line, writing reports to `out` and problems to `err`.
+pub fn run(cli: Cli, cwd: &Path, out: &mut dyn Write, err: &mut dyn Write) -> ExitStatus {
+    let result = match cli.command {
+        None => check(&CheckArgs::default(), cwd, out, err),
+        Some(Command::Check(args)) => check(&args, cwd, out, err),
+        Some(Command::Explain(args)) => explain(&args.rule, out, err),
+        Some(Command::Graph(args)) => graph(&args, cwd, out, err),
+    };
+    match result {
+        Ok(status) => status,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitStatus::Success,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            ExitStatus::Error
+        }
+    }
+}
+
+/// A repository read and resolved: the input of every rule.
+pub struct Analysis {
+    pub config: Config,
+    pub graph: ImportGraph,
+    pub warnings: Vec<FileWarning>,
+}
+
+/// One file after extraction.
+struct Parsed {
+    file: WalkedFile,
+    lang: Lang,
+    imports: Vec<(RawImport, Region)>,
+}
+
+/// Reads, parses and resolves every file under the config's root.
+pub fn analyze(config: Config, jobs: usize) -> Result<Analysis, Vec<ConfigError>> {
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build();
+    let run = || analyze_in_pool(config, jobs);
+    match pool {
+        Ok(pool) => pool.install(run),
+        Err(_) => run(),
+    }
+}
+
+fn analyze_in_pool(config: Config, jobs: usize) -> Result<Analysis, Vec<ConfigError>> {
+    let walked = walk::walk(&config, jobs, &|name| lang::frontend_for(name).is_some());
+    let mut warnings = walked.warnings;
+
+    // Largest files first, so one big file does not leave a thread alone at the end.
+    let mut order: Vec<usize> = (0..walked.files.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(walked.files.get(i).map_or(0, |f| f.size)));
+    let mut results: Vec<(usize, Option<Parsed>, Vec<FileWarning>)> = order
+        .into_par_iter()
+        .filter_map(|i| {
+            let file = walked.files.get(i)?.clone();
+            let (parsed, warnings) = read_and_extract(file);
+            Some((i, parsed, warnings))
+        })
+        .collect();
+    results.sort_by_key(|(i, _, _)| *i);
+    let mut parsed = Vec::with_capacity(results.len());
+    for (_, p, w) in results {
+        parsed.extend(p);
+        warnings.extend(w);
+    }
+
+    let files = FileTable::new(parsed.iter().map(|p| (p.file.path.clone(), p.lang)).collect());
+    let layers = assign_layers(&config, &files)?;
+    let cx = ResolveContext { config: &config, files: &files };
+    let mut langs: Vec<Lang> = files.langs.clone();
+    langs.sort();
+    langs.dedup();
+    let resolvers: Vec<(Lang, Box<dyn resolve::Resolver + '_>)> =
+        langs.iter().map(|&l| (l, resolve::resolver_for(l, &cx))).collect();
+    let resolved: Vec<Vec<(Site, resolve::Resolution)>> = parsed
+        .par_iter()
+        .enumerate()
+        .map(|(id, p)| {
+            let Some((_, resolver)) = resolvers.iter().find(|(l, _)| *l == p.lang) else {
+                return Vec::new();
+            };
+            p.imports
+                .iter()
+                .map(|(raw, region)| {
+                    let site = Site { file: id, specifier: raw.specifier.clone(), kind: raw.kind, region: region.clone() };
+                    (site, resolver.resolve(id, raw))
+                })
+                .collect()
+        })
+        .collect();
+    drop(resolvers);
+
+    let mut graph = ImportGraph::new(files, layers);
+    for (site, resolution) in resolved.into_iter().flatten() {
+        graph.add(site, resolution);
+    }
+    Ok(Analysis { config, graph, warnings })
+}
+
+/// Reads one file and extracts its imports. Trouble becomes warnings, never an abort.
+fn read_and_extract(file: WalkedFile) -> (Option<Parsed>, Vec<FileWarning>) {
+    let mut warnings = Vec::new();
+    let warn = |kind, message: String| FileWarning { path: file.path.clone(), kind, message };
+    let Some(frontend) = lang::frontend_for(&file.path) else { return (None, warnings) };
+    if file.size > MAX_FILE_SIZE {
+        let message = format!("skipped: {} bytes is over the {MAX_FILE_SIZE}-byte limit", file.size);
+        return (None, vec![warn(WarningKind::TooLarge, message)]);
+    }
+    let bytes = match std::fs::read(&file.abs) {
+        Ok(b) => b,
+        Err(e) => return (None, vec![warn(WarningKind::UnreadableFile, format!("cannot read: {e}"))]),
+    };
+    if memchr::memchr(0, bytes.get(..8192).unwrap_or(&bytes)).is_some() {
+        return (None, vec![warn(WarningKind::BinaryFile, "skipped: binary file (NUL bytes)".to_owned())]);
+    }
+    let index = LineIndex::new(&bytes);
+    if std::str::from_utf8(&bytes).is_err() {
+        warnings.push(warn(WarningKind::NotUtf8, "holds bytes that are not UTF-8; imports were still read".to_owned()));
+    }
+    let extracted = match lang::extract(frontend, &file.abs, &bytes) {
+        Ok(e) => e,
+        Err(message) => return (None, vec![warn(WarningKind::UnreadableFile, message)]),
+    };
+    if let Some(offset) = extracted.first_error {
+        let pos = index.position(offset);
+        warnings.push(warn(
+            WarningKind::SyntaxError,
+            format!("syntax error at line {}, column {}; imports were still read", pos.line, pos.column),
+        ));
+    }
+    let imports = extracted
+        .imports
+        .into_iter()
+        .map(|raw| {
+            let region = index.region(raw.span.clone());
+            (raw, region)
+        })
+        .collect();
+    (Some(Parsed { file, lang: frontend.lang(), imports }), warnings)
+}
+
+/// The layer of every file; a file in two layers is a configuration error.
+fn assign_layers(config: &Config, files: &FileTable) -> Result<Vec<Option<usize>>, Vec<ConfigError>> {
+    let mut layers = Vec::with_capacity(files.len());
+    let mut errors = Vec::new();
+    let mut pairs_seen = Vec::new();
+    for path in &files.paths {
+        match config.layer_of(path) {
+            Ok(layer) => layers.push(layer),
+            Err((a, b)) => {
+                layers.push(None);
+                // One error per pair of layers: the first file shows the overlap.
+                if pairs_seen.contains(&(a, b)) {
+                    continue;
+                }
+                pairs_seen.push((a, b));
+                let (Some(first), Some(second)) = (config.layers.get(a), config.layers.get(b)) else { continue };
+                errors.push(ConfigError::OverlappingLayers {
+                    file: path.clone(),
+                    first: first.name.clone(),
+                    second: second.name.clone(),
+                    src: miette::NamedSource::new(&config.path, config.text.clone()),
+                    first_span: first.decl.bytes.clone().into(),
+                    second_span: second.decl.bytes.clone().into(),
+                    help: format!(
+                        "Make the `paths` of `{}` and `{}` disjoint: add `\"!{path}\"` (or a `!` glob \
+                         for its folder) to the layer it does not belong to.",
+                        first.name, second.name
+                    ),
+                });
+            }
+        }
+    }
+    if errors.is_empty() { Ok(layers) } else { Err(errors) }
+}
+
+/// Finds and loads the config for `check` and `graph`.
+fn load_config(explicit: Option<&Path>, cwd: &Path) -> Result<Config, Vec<ConfigError>> {
+    let path = match explicit {
+        Some(p) => cwd.join(p),
+        None => config::discover(cwd).map_err(|e| vec![e])?,
+    };
+    config::load(&path)
+}
+
+fn print_config_errors(errors: Vec<ConfigError>, err: &mut dyn Write) -> std::io::Result<ExitStatus> {
+    for e in errors {
+        writeln!(err, "{:?}", Report::new(e))?;
+    }
+    Ok(ExitStatus::Error)
+}
+
+fn jobs(requested: Option<usize>) -> usize {
+    requested
+        .filter(|&n| n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get))
+}
+
+fn check(args: &CheckArgs, cwd: &Path, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<ExitStatus> {
+    let config = match load_config(args.config.as_deref(), cwd) {
+        Ok(c) => c,
+        Err(errors) => return print_config_errors(errors, err),
+    };
+    let filters = match path_filters(&args.paths, cwd, &config.root) {
+        Ok(f) => f,
+        Err(message) => {
+            writeln!(err, "error: {message}")?;
+            return Ok(ExitStatus::Error);
+        }
+    };
+    let analysis = match analyze(config, jobs(args.jobs)) {
+        Ok(a) => a,
+        Err(errors) => return print_config_errors(errors, err),
+    };
+    let mut diagnostics: Vec<Diagnostic> = check::run(&analysis.graph, &analysis.config)
+        .into_iter()
+        .filter(|d| is_selected(&d.path, &filters))
+        .collect();
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let warnings: Vec<FileWarning> =
+        analysis.warnings.into_iter().filter(|w| is_selected(&w.path, &filters)).collect();
+    for w in &warnings {
+        writeln!(err, "warning: {w}")?;
+    }
+    let summary = Summary {
+        files: analysis.graph.files.len(),
+        imports: analysis.graph.edge_count(),
+        violations: diagnostics.len(),
+        warnings: warnings.len(),
+    };
+    let is_tty = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let format = args.format.unwrap_or(if is_tty { Format::Human } else { Format::Agent });
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => is_tty && args.output.is_none(),
+    };
+    let report = report::Report { diagnostics: &diagnostics, warnings: &warnings, summary, config: &analysis.config };
+    match &args.output {
+        Some(path) => {
+            let path = cwd.join(path);
+            let mut buffer = Vec::new();
+            report::write(format, &report, &mut buffer, color)?;
+            if let Err(e) = std::fs::write(&path, buffer) {
+                writeln!(err, "error: cannot write `{}`: {e}", path.display())?;
+                return Ok(ExitStatus::Error);
+            }
+        }
+        None => report::write(format, &report, out, color)?,
+    }
+    let failed = diagnostics.iter().any(|d| d.severity == Severity::Error);
+    Ok(if failed { ExitStatus::Failure } else { ExitStatus::Success })
+}
+
+/// PATH arguments as repo-relative prefixes. An empty list selects everything.
+fn path_filters(paths: &[PathBuf], cwd: &Path, root: &Path) -> Result<Vec<String>, String> {
+    paths
+        .iter()
+        .map(|p| {
+            let abs = std::path::absolute(cwd.join(p)).map_err(|e| format!("{}: {e}", p.display()))?;
+            let abs = normalize(&abs);
+            let rel = abs.strip_prefix(root).map_err(|_| {
+                format!("`{}` is outside the folder of layers.toml (`{}`)", p.display(), root.display())
+            })?;
+            Ok(crate::source::display_path(rel))
+        })
+        .collect()
+}
+
+/// Removes `.` and `..` components without touching the filesystem.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn is_selected(path: &str, filters: &[String]) -> bool {
+    filters.is_empty()
+        || filters.iter().any(|f| {
+            f.is_empty() || path == f || path.strip_prefix(f.as_str()).is_some_and(|rest| rest.starts_with('/'))
+        })
+}
+
+fn explain(rule: &str, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<ExitStatus> {
+    if let Some(meta) = check::find_rule(rule) {
+        out.write_all(meta.doc.as_bytes())?;
+        return Ok(ExitStatus::Success);
+    }
+    let known: Vec<String> = check::RULES.iter().map(|r| format!("{} ({})", r.meta().id.name, r.meta().id.code)).collect();
+    writeln!(err, "error: no rule `{rule}`; the rules are: {}", known.join(", "))?;
+    Ok(ExitStatus::Error)
+}
+
+fn graph(args: &GraphArgs, cwd: &Path, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<ExitStatus> {
+    let config = match load_config(args.config.as_deref(), cwd) {
+        Ok(c) => c,
+        Err(errors) => return print_config_errors(errors, err),
+    };
+    let analysis = match analyze(config, jobs(args.jobs)) {
+        Ok(a) => a,
+        Err(errors) => return print_config_errors(errors, err),
+    };
+    for w in &analysis.warnings {
+        writeln!(err, "warning: {w}")?;
+    }
+    match args.format {
+        GraphFormat::Tsv => report::graph::tsv(&analysis.graph, out)?,
+        GraphFormat::Json => report::graph::json(&analysis.graph, &analysis.config, out)?,
+    }
+    Ok(ExitStatus::Success)
+}

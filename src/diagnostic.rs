@@ -1,0 +1,253 @@
+//! What archgate finds: rule violations (`Diagnostic`) and per-file trouble (`FileWarning`),
+//! in a shape every report format can render without knowing which rule produced it.
+//!
+//! Layer `core`: imports only `source`. `RuleId` lives here so that `core` never needs `check`.
+
+use std::fmt;
+
+use miette::{LabeledSpan, NamedSource, SourceSpan};
+use serde::Serialize;
+
+use crate::source::Region;
+
+/// A rule's stable identity: the code (`AG001`) never changes meaning; the name is kebab-case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RuleId {
+    pub code: &'static str,
+    pub name: &'static str,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// A place in another file than the finding's own: the imported module, the `layers.toml`
+/// line that declares the rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub path: String,
+    pub region: Option<Region>,
+    pub message: String,
+}
+
+/// The import a finding is about, for the structured formats (JSON, SARIF).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ImportFacts {
+    /// The specifier as written (`shop.api.routes`, `..models.User`, `@app/db`).
+    pub specifier: String,
+    pub type_only: bool,
+    /// The imported file, or `None` for an external module.
+    pub target: Option<String>,
+    pub from_layer: Option<String>,
+    pub to_layer: Option<String>,
+}
+
+/// One finding of one rule, with everything a report needs. Build it with [`Diagnostic::new`]
+/// and the chained setters; rules do that in one builder function each.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub rule: RuleId,
+    pub severity: Severity,
+    /// What is wrong, one line, naming both ends and their layers.
+    pub message: String,
+    /// The file the finding is in, relative to the root.
+    pub path: String,
+    pub region: Region,
+    /// The text under the primary label.
+    pub label: String,
+    /// The fix instruction (SPEC §5). Never empty for a rule finding.
+    pub help: String,
+    /// Facts, such as the configured `reason`, word for word.
+    pub note: Option<String>,
+    pub related: Vec<Location>,
+    pub import: Option<ImportFacts>,
+}
+
+impl Diagnostic {
+    pub fn new(rule: RuleId, severity: Severity, path: impl Into<String>, region: Region) -> Self {
+        Self {
+            rule,
+            severity,
+            message: String::new(),
+            path: path.into(),
+            region,
+            label: String::new(),
+            help: String::new(),
+            note: None,
+            related: Vec::new(),
+            import: None,
+        }
+    }
+
+    #[must_use]
+    pub fn message(mut self, message: impl Into<String>) -> Self {
+        self.message = message.into();
+        self
+    }
+
+    #[must_use]
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = label.into();
+        self
+    }
+
+    #[must_use]
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = help.into();
+        self
+    }
+
+    #[must_use]
+    pub fn note(mut self, note: Option<String>) -> Self {
+        self.note = note;
+        self
+    }
+
+    #[must_use]
+    pub fn related(mut self, location: Location) -> Self {
+        self.related.push(location);
+        self
+    }
+
+    #[must_use]
+    pub fn import(mut self, facts: ImportFacts) -> Self {
+        self.import = Some(facts);
+        self
+    }
+
+    /// The order every report uses: path, line, column, code, message.
+    pub fn sort_key(&self) -> (&str, u32, u32, &str, &str) {
+        (
+            &self.path,
+            self.region.start.line,
+            self.region.start.column,
+            self.rule.code,
+            &self.message,
+        )
+    }
+}
+
+/// Why one source file could not be fully checked. Never fatal: the run goes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WarningKind {
+    /// Could not be read (permissions, vanished during the run).
+    UnreadableFile,
+    /// Not a regular file: FIFO, socket, device, symlink (never followed).
+    NotARegularFile,
+    /// Holds NUL bytes: not source code.
+    BinaryFile,
+    /// Larger than the size limit.
+    TooLarge,
+    /// Holds bytes that are not UTF-8; imports are still extracted.
+    NotUtf8,
+    /// The parser found syntax errors; imports are still extracted from the rest.
+    SyntaxError,
+    /// Two files would be the same module; the second one is ignored for resolution.
+    AmbiguousModule,
+}
+
+impl WarningKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WarningKind::UnreadableFile => "unreadable-file",
+            WarningKind::NotARegularFile => "not-a-regular-file",
+            WarningKind::BinaryFile => "binary-file",
+            WarningKind::TooLarge => "too-large",
+            WarningKind::NotUtf8 => "not-utf8",
+            WarningKind::SyntaxError => "syntax-error",
+            WarningKind::AmbiguousModule => "ambiguous-module",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FileWarning {
+    pub path: String,
+    pub kind: WarningKind,
+    pub message: String,
+}
+
+impl fmt::Display for FileWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+/// A diagnostic paired with its file's text, which is what miette needs to draw the excerpt.
+pub struct WithSource<'a> {
+    pub diagnostic: &'a Diagnostic,
+    pub source: NamedSource<String>,
+}
+
+impl fmt::Debug for WithSource<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.diagnostic, f)
+    }
+}
+
+impl fmt::Display for WithSource<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diagnostic.message)
+    }
+}
+
+impl std::error::Error for WithSource<'_> {}
+
+impl miette::Diagnostic for WithSource<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        let rule = self.diagnostic.rule;
+        Some(Box::new(format!("{} {}", rule.code, rule.name)))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diagnostic.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        let d = self.diagnostic;
+        let mut help = d.help.clone();
+        if let Some(note) = &d.note {
+            help.push_str("\nnote: ");
+            help.push_str(note);
+        }
+        for related in &d.related {
+            help.push_str("\nsee: ");
+            help.push_str(&related.path);
+            if let Some(region) = &related.region {
+                help.push_str(&format!(":{}:{}", region.start.line, region.start.column));
+            }
+            help.push_str(": ");
+            help.push_str(&related.message);
+        }
+        Some(Box::new(help))
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let bytes = &self.diagnostic.region.bytes;
+        let span = SourceSpan::from(bytes.start..bytes.end);
+        Some(Box::new(std::iter::once(LabeledSpan::new_primary_with_span(
+            Some(self.diagnostic.label.clone()),
+            span,
+        ))))
+    }
+}

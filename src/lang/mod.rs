@@ -1,0 +1,162 @@
+//! Language front-ends: syntax in, import sites out. A front-end never touches the
+//! filesystem, so every syntax case is unit-tested from an inline string; resolving what a
+//! specifier names is `resolve`'s job.
+//!
+//! Layer `lang`: imports only `core`. Front-ends are independent of each other; what they
+//! share lives here.
+
+pub mod python;
+
+use std::cell::RefCell;
+use std::ops::Range;
+use std::path::Path;
+
+use crate::source::BOM;
+
+/// The languages archgate reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Lang {
+    Python,
+}
+
+/// How an import site names its module. Printed in `graph` output as [`ImportKind::as_str`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ImportKind {
+    /// A static import statement.
+    Import,
+    /// An import only the type checker follows (`if TYPE_CHECKING:`, `import type`).
+    Type,
+    /// A call that imports by a literal name at run time (`importlib.import_module("x")`).
+    Dynamic,
+}
+
+impl ImportKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImportKind::Import => "import",
+            ImportKind::Type => "type",
+            ImportKind::Dynamic => "dynamic",
+        }
+    }
+
+    pub fn is_type_only(self) -> bool {
+        self == ImportKind::Type
+    }
+}
+
+/// One import site as written, before resolution.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawImport {
+    /// The module named, exactly as written, in the language's own notation
+    /// (`a.b.c`, `..models.User`).
+    pub specifier: String,
+    pub kind: ImportKind,
+    /// Byte span of the site (the module name or string) in the file.
+    pub span: Range<usize>,
+}
+
+/// Turns one file's syntax tree into the imports written in it.
+pub trait Frontend: Sync {
+    fn lang(&self) -> Lang;
+    /// File extensions this front-end claims, without the dot.
+    fn extensions(&self) -> &'static [&'static str];
+    /// The grammar for `path`.
+    fn grammar(&self, path: &Path) -> tree_sitter::Language;
+    /// Every import site in `tree`, in source order. `src` is what was parsed. Must not panic
+    /// on any tree, including trees full of errors: it takes what the tree gives.
+    fn imports(&self, src: &[u8], tree: &tree_sitter::Tree) -> Vec<RawImport>;
+}
+
+/// Every front-end, one line each.
+pub static FRONTENDS: &[&dyn Frontend] = &[&python::PyFrontend];
+
+/// The front-end that claims `file_name`, by extension.
+pub fn frontend_for(file_name: &str) -> Option<&'static dyn Frontend> {
+    let (_, ext) = file_name.rsplit_once('.')?;
+    FRONTENDS.iter().copied().find(|f| f.extensions().contains(&ext))
+}
+
+/// What extraction found in one file.
+#[derive(Debug, Default)]
+pub struct Extracted {
+    pub imports: Vec<RawImport>,
+    /// Byte offset of the first syntax error, if the tree has one.
+    pub first_error: Option<usize>,
+}
+
+thread_local! {
+    // `Parser::parse` takes `&mut self`: one parser per worker thread, reused for every file.
+    static PARSER: RefCell<tree_sitter::Parser> = RefCell::new(tree_sitter::Parser::new());
+}
+
+/// Parses `bytes` with `frontend` and returns its imports with spans into `bytes`.
+/// A leading BOM is skipped for the parser and added back to every span.
+pub fn extract(frontend: &dyn Frontend, path: &Path, bytes: &[u8]) -> Result<Extracted, String> {
+    let offset = if bytes.starts_with(BOM) { BOM.len() } else { 0 };
+    let src = bytes.get(offset..).unwrap_or_default();
+    let tree = PARSER.with(|cell| {
+        let mut parser = cell.borrow_mut();
+        parser
+            .set_language(&frontend.grammar(path))
+            .map_err(|e| format!("grammar cannot be loaded: {e}"))?;
+        parser.parse(src, None).ok_or_else(|| "the parser gave up on this file".to_owned())
+    })?;
+    let mut imports = frontend.imports(src, &tree);
+    for import in &mut imports {
+        import.span = import.span.start + offset..import.span.end + offset;
+    }
+    let first_error = first_error(&tree).map(|e| e + offset);
+    Ok(Extracted { imports, first_error })
+}
+
+/// The first error or missing node, descending only into subtrees that hold one.
+fn first_error(tree: &tree_sitter::Tree) -> Option<usize> {
+    let mut node = tree.root_node();
+    if !node.has_error() {
+        return None;
+    }
+    let mut cursor = node.walk();
+    'descend: loop {
+        if node.is_error() || node.is_missing() {
+            return Some(node.start_byte());
+        }
+        for child in node.children(&mut cursor) {
+            if child.has_error() {
+                node = child;
+                continue 'descend;
+            }
+        }
+        return Some(node.start_byte());
+    }
+}
+
+/// The text of `node` in `src`, lossily decoded.
+pub(crate) fn node_text<'a>(src: &'a [u8], node: tree_sitter::Node<'_>) -> std::borrow::Cow<'a, str> {
+    String::from_utf8_lossy(src.get(node.byte_range()).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_grammar_loads() {
+        let mut parser = tree_sitter::Parser::new();
+        for frontend in FRONTENDS {
+            for ext in frontend.extensions() {
+                let path = format!("x.{ext}");
+                parser.set_language(&frontend.grammar(Path::new(&path))).unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn frontends_claim_disjoint_extensions() {
+        let mut seen = std::collections::BTreeSet::new();
+        for frontend in FRONTENDS {
+            for ext in frontend.extensions() {
+                assert!(seen.insert(*ext), "{ext} claimed twice");
+            }
+        }
+    }
+}

@@ -1,0 +1,279 @@
+//! The Python front-end (`.py`, `.pyi`): every `import` and `from … import` statement anywhere
+//! in a file, imports under `if TYPE_CHECKING:` marked type-only, and
+//! `importlib.import_module("literal")` / `__import__("literal")` calls as dynamic.
+//!
+//! Imports are statements, so the walk descends only through statement containers (blocks,
+//! `if`/`try`/`with`/`for`/`while`/`match`, function and class bodies) and skips expressions,
+//! which hold most of a file's nodes. Only when the file's bytes mention `import_module` or
+//! `__import__` does it visit expressions too. A cursor walk over statements is what made
+//! extraction cheap next to a whole-tree query (FACTS.md: a query costs 40–55% on top of
+//! parsing). The walk uses an explicit stack: hostile trees are deep.
+
+use std::path::Path;
+
+use super::{Frontend, ImportKind, Lang, RawImport, node_text};
+
+pub struct PyFrontend;
+
+impl Frontend for PyFrontend {
+    fn lang(&self) -> Lang {
+        Lang::Python
+    }
+
+    fn extensions(&self) -> &'static [&'static str] {
+        &["py", "pyi"]
+    }
+
+    fn grammar(&self, _path: &Path) -> tree_sitter::Language {
+        tree_sitter_python::LANGUAGE.into()
+    }
+
+    fn imports(&self, src: &[u8], tree: &tree_sitter::Tree) -> Vec<RawImport> {
+        let wants_calls = memchr::memmem::find(src, b"import_module").is_some()
+            || memchr::memmem::find(src, b"__import__").is_some();
+        let mut out = Vec::new();
+        let mut cursor = tree.walk();
+        // (node, under `if TYPE_CHECKING:`)
+        let mut stack = vec![(tree.root_node(), false)];
+        while let Some((node, type_only)) = stack.pop() {
+            let kind = if type_only { ImportKind::Type } else { ImportKind::Import };
+            match node.kind() {
+                "import_statement" => import_statement(src, node, kind, &mut out),
+                "import_from_statement" => from_statement(src, node, kind, &mut out),
+                "future_import_statement" => {}
+                "call" if wants_calls => {
+                    dynamic_call(src, node, &mut out);
+                    push_children(node, type_only, &mut cursor, &mut stack);
+                }
+                "if_statement" => {
+                    let checking = node
+                        .child_by_field_name("condition")
+                        .is_some_and(|c| is_type_checking(src, c));
+                    let consequence = node.child_by_field_name("consequence").map(|c| c.id());
+                    let start = stack.len();
+                    for child in node.children(&mut cursor) {
+                        let flag = type_only || (checking && Some(child.id()) == consequence);
+                        stack.push((child, flag));
+                    }
+                    stack[start..].reverse();
+                }
+                kind if wants_calls || is_statement_container(kind) || node.is_error() => {
+                    push_children(node, type_only, &mut cursor, &mut stack);
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+}
+
+/// Pushes the children so that they pop in source order.
+fn push_children<'t>(
+    node: tree_sitter::Node<'t>,
+    flag: bool,
+    cursor: &mut tree_sitter::TreeCursor<'t>,
+    stack: &mut Vec<(tree_sitter::Node<'t>, bool)>,
+) {
+    let start = stack.len();
+    stack.extend(node.children(cursor).map(|c| (c, flag)));
+    stack[start..].reverse();
+}
+
+/// Nodes whose children may be statements.
+fn is_statement_container(kind: &str) -> bool {
+    matches!(
+        kind,
+        "module"
+            | "block"
+            | "elif_clause"
+            | "else_clause"
+            | "for_statement"
+            | "while_statement"
+            | "try_statement"
+            | "except_clause"
+            | "except_group_clause"
+            | "finally_clause"
+            | "with_statement"
+            | "function_definition"
+            | "class_definition"
+            | "decorated_definition"
+            | "match_statement"
+            | "case_clause"
+    )
+}
+
+/// `TYPE_CHECKING` or `typing.TYPE_CHECKING` (any `x.TYPE_CHECKING`).
+fn is_type_checking(src: &[u8], condition: tree_sitter::Node<'_>) -> bool {
+    match condition.kind() {
+        "identifier" => node_text(src, condition) == "TYPE_CHECKING",
+        "attribute" => condition
+            .child_by_field_name("attribute")
+            .is_some_and(|a| node_text(src, a) == "TYPE_CHECKING"),
+        _ => false,
+    }
+}
+
+/// `import a.b.c`, `import a, b as c`: each name is a site.
+fn import_statement(src: &[u8], node: tree_sitter::Node<'_>, kind: ImportKind, out: &mut Vec<RawImport>) {
+    let mut cursor = node.walk();
+    for name in node.children_by_field_name("name", &mut cursor) {
+        let dotted = if name.kind() == "aliased_import" { name.child_by_field_name("name") } else { Some(name) };
+        if let Some(dotted) = dotted {
+            out.push(RawImport { specifier: compact(&node_text(src, dotted)), kind, span: dotted.byte_range() });
+        }
+    }
+}
+
+/// `from a.b import c, d`, `from ..a import b`, `from . import x`, `from a import *`. Each
+/// imported name is a site whose specifier joins module and name (`a.b.c`, `..a.b`, `.x`);
+/// the resolver takes the deepest module that exists. A wildcard's site is the module itself.
+/// The position is the module name's, as SPEC §3 places every site.
+fn from_statement(src: &[u8], node: tree_sitter::Node<'_>, kind: ImportKind, out: &mut Vec<RawImport>) {
+    let Some(module) = node.child_by_field_name("module_name") else { return };
+    let base = compact(&node_text(src, module));
+    let span = module.byte_range();
+    let mut cursor = node.walk();
+    let mut any = false;
+    for name in node.children_by_field_name("name", &mut cursor) {
+        let dotted = if name.kind() == "aliased_import" { name.child_by_field_name("name") } else { Some(name) };
+        let Some(dotted) = dotted else { continue };
+        let name = compact(&node_text(src, dotted));
+        let specifier = if base.ends_with('.') { format!("{base}{name}") } else { format!("{base}.{name}") };
+        out.push(RawImport { specifier, kind, span: span.clone() });
+        any = true;
+    }
+    if !any {
+        // `from a import *`, or a statement cut short by a syntax error: the module is the site.
+        out.push(RawImport { specifier: base, kind, span });
+    }
+}
+
+/// `importlib.import_module("a.b")`, `import_module("a.b")`, `__import__("a.b")` with a plain
+/// string literal as first argument.
+fn dynamic_call(src: &[u8], node: tree_sitter::Node<'_>, out: &mut Vec<RawImport>) {
+    let Some(function) = node.child_by_field_name("function") else { return };
+    let name = node_text(src, function);
+    if !matches!(compact(&name).as_str(), "importlib.import_module" | "import_module" | "__import__") {
+        return;
+    }
+    let Some(first) = node.child_by_field_name("arguments").and_then(|a| a.named_child(0)) else { return };
+    if let Some(specifier) = string_literal(src, first) {
+        out.push(RawImport { specifier, kind: ImportKind::Dynamic, span: first.byte_range() });
+    }
+}
+
+/// The value of a string literal without prefixes, interpolation or escapes, else `None`.
+fn string_literal(src: &[u8], node: tree_sitter::Node<'_>) -> Option<String> {
+    if node.kind() != "string" {
+        return None;
+    }
+    let mut cursor = node.walk();
+    let mut value = None;
+    for child in node.children(&mut cursor) {
+        match child.kind() {
+            "string_start" => {
+                let start = node_text(src, child);
+                if start.chars().any(|c| c.is_ascii_alphabetic()) {
+                    return None; // f"", b"", r"": not a plain module name
+                }
+            }
+            "string_content" => value = Some(node_text(src, child).into_owned()),
+            "string_end" => {}
+            _ => return None,
+        }
+    }
+    value.filter(|v| !v.is_empty())
+}
+
+/// Removes the whitespace, line continuations and comments a dotted name may hold across lines.
+fn compact(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace() && *c != '\\').collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn imports(src: &str) -> Vec<(String, &'static str, String)> {
+        let mut parser = tree_sitter::Parser::new();
+        parser.set_language(&PyFrontend.grammar(Path::new("x.py"))).unwrap();
+        let tree = parser.parse(src, None).unwrap();
+        PyFrontend
+            .imports(src.as_bytes(), &tree)
+            .into_iter()
+            .map(|i| (i.specifier, i.kind.as_str(), src[i.span].to_owned()))
+            .collect()
+    }
+
+    fn specs(src: &str) -> Vec<String> {
+        imports(src).into_iter().map(|(s, _, _)| s).collect()
+    }
+
+    #[test]
+    fn every_import_form() {
+        let src = "import a.b.c\nimport a, b as c\nfrom a.b import c, d as e\nfrom . import x\n\
+                   from ..a import b\nfrom a import *\nfrom .. import *\nfrom a import (x,\n    y)\n";
+        assert_eq!(
+            specs(src),
+            ["a.b.c", "a", "b", "a.b.c", "a.b.d", ".x", "..a.b", "a", "..", "a.x", "a.y"]
+        );
+    }
+
+    #[test]
+    fn site_spans_are_module_names() {
+        let found = imports("from pkg.sub import thing\nimport os.path as p\n");
+        assert_eq!(found[0].2, "pkg.sub");
+        assert_eq!(found[1].2, "os.path");
+    }
+
+    #[test]
+    fn imports_anywhere_count() {
+        let src = "def f():\n    import a\nclass C:\n    from b import c\n\
+                   try:\n    import d\nexcept ImportError:\n    import e\nfinally:\n    import f\n\
+                   with x:\n    import g\nfor i in y:\n    import h\nwhile 1:\n    import i\n\
+                   match v:\n    case 1:\n        import j\n@dec\ndef g():\n    import k\n";
+        assert_eq!(specs(src), ["a", "b.c", "d", "e", "f", "g", "h", "i", "j", "k"]);
+    }
+
+    #[test]
+    fn type_checking_marks_only_the_consequence() {
+        let src = "from typing import TYPE_CHECKING\nimport typing\nif TYPE_CHECKING:\n    import a\n\
+                   else:\n    import b\nif typing.TYPE_CHECKING:\n    import c\nelif x:\n    import d\n\
+                   if not TYPE_CHECKING:\n    import e\n";
+        let kinds: Vec<_> = imports(src).into_iter().map(|(s, k, _)| format!("{s}:{k}")).collect();
+        assert_eq!(
+            kinds,
+            ["typing.TYPE_CHECKING:import", "typing:import", "a:type", "b:import", "c:type", "d:import", "e:import"]
+        );
+    }
+
+    #[test]
+    fn dynamic_imports_with_literals_only() {
+        let src = "import importlib\nm = importlib.import_module(\"pkg.mod\")\n\
+                   n = __import__('other')\no = importlib.import_module(name)\np = import_module(f\"x{y}\")\n";
+        let found = imports(src);
+        assert_eq!(found[1], ("pkg.mod".into(), "dynamic", "\"pkg.mod\"".into()));
+        assert_eq!(found[2], ("other".into(), "dynamic", "'other'".into()));
+        assert_eq!(found.len(), 3);
+    }
+
+    #[test]
+    fn strings_and_comments_are_not_imports() {
+        let src = "# import a\ns = 'import b'\nt = \"\"\"\nfrom c import d\n\"\"\"\nprint('from e import f')\n";
+        assert!(specs(src).is_empty());
+    }
+
+    #[test]
+    fn future_imports_are_not_modules() {
+        assert_eq!(specs("from __future__ import annotations\nimport a\n"), ["a"]);
+    }
+
+    #[test]
+    fn broken_files_still_yield_their_imports() {
+        let src = "import a\ndef f(:\n    pass\nimport b\nclass (\nfrom c import d\n";
+        let found = specs(src);
+        for want in ["a", "b", "c.d"] {
+            assert!(found.iter().any(|s| s == want), "{want} missing from {found:?}");
+        }
+    }
+}

@@ -1,0 +1,28 @@
+//! archgate checks a repository's import graph against the architecture declared in
+//! `layers.toml` and reports each violation with a fix instruction.
+//!
+//! The pipeline, one module per stage, each layer importing only the ones below it (the
+//! repository's own `layers.toml` enforces this):
+//!
+//! 1. [`config`] finds, parses and validates `layers.toml`;
+//! 2. [`walk`] lists the source files in parallel, honouring ignore files;
+//! 3. [`lang`] front-ends parse each file with tree-sitter into raw imports;
+//! 4. [`resolve`] turns each raw import into a file of the repository, an external module or
+//!    an unresolved specifier;
+//! 5. [`graph`] holds files, their layers and one edge per import site;
+//! 6. [`check`] runs the rules over the graph;
+//! 7. [`report`] renders the findings (`human`, `agent`, `json`);
+//!
+//! and [`app`] sequences them for the command line in [`cli`].
+
+pub mod app;
+pub mod check;
+pub mod cli;
+pub mod config;
+pub mod diagnostic;
+pub mod graph;
+pub mod lang;
+pub mod report;
+pub mod resolve;
+pub mod source;
+pub mod walk;

@@ -1,0 +1,29 @@
+//! The `agent` format: one line per finding, no excerpt, the fix instruction on the same line.
+//! `path:line:col: error[AG001 upward-import] message — help: …`
+
+use std::io::{self, Write};
+
+use super::{Report, summary_line};
+
+pub(super) fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+    for d in report.diagnostics {
+        let mut line = format!(
+            "{}:{}:{}: {}[{} {}] {} — help: {}",
+            d.path,
+            d.region.start.line,
+            d.region.start.column,
+            d.severity.as_str(),
+            d.rule.code,
+            d.rule.name,
+            d.message,
+            d.help,
+        );
+        if let Some(note) = &d.note {
+            line.push_str(" — note: ");
+            line.push_str(note);
+        }
+        // One finding, one line, whatever the configured texts hold.
+        writeln!(out, "{}", line.replace(['\r', '\n'], " "))?;
+    }
+    writeln!(out, "{}", summary_line(report))
+}

@@ -1,0 +1,78 @@
+//! Resolution: what module each raw import names. One resolver per language, built once per
+//! run from the set of files walked; resolvers may look at manifests on disk but never parse
+//! source code.
+//!
+//! Layer `resolve`: imports `lang`, `input` and `core`.
+
+mod python;
+
+use std::collections::HashMap;
+
+use crate::config::Config;
+use crate::lang::{Lang, RawImport};
+
+/// Index of a file in the run's [`FileTable`]; also its node index in the graph.
+pub type FileId = usize;
+
+/// What an import names.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Resolution {
+    /// A file of this repository.
+    Internal(FileId),
+    /// A module from outside the repository, by its top-level name (`requests`, `@scope/pkg`).
+    External(String),
+    /// Nothing could be found; the reason says why. Data, not an error.
+    Unresolved(String),
+}
+
+/// Resolves the imports of one language. Shared by all worker threads.
+pub trait Resolver: Sync {
+    /// The module `import`, written in file `from`, names.
+    fn resolve(&self, from: FileId, import: &RawImport) -> Resolution;
+}
+
+/// Every file of the run, by repo-relative path, in sorted order.
+#[derive(Debug, Default)]
+pub struct FileTable {
+    pub paths: Vec<String>,
+    pub langs: Vec<Lang>,
+    index: HashMap<String, FileId>,
+}
+
+impl FileTable {
+    /// `files` must be sorted by path and unique.
+    pub fn new(files: Vec<(String, Lang)>) -> Self {
+        let (paths, langs): (Vec<String>, Vec<Lang>) = files.into_iter().unzip();
+        let index = paths.iter().enumerate().map(|(i, p)| (p.clone(), i)).collect();
+        Self { paths, langs, index }
+    }
+
+    pub fn id(&self, path: &str) -> Option<FileId> {
+        self.index.get(path).copied()
+    }
+
+    pub fn path(&self, id: FileId) -> &str {
+        self.paths.get(id).map_or("", String::as_str)
+    }
+
+    pub fn len(&self) -> usize {
+        self.paths.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.paths.is_empty()
+    }
+}
+
+/// What a resolver may consult.
+pub struct ResolveContext<'a> {
+    pub config: &'a Config,
+    pub files: &'a FileTable,
+}
+
+/// The resolver for `lang`: one line per language.
+pub fn resolver_for<'a>(lang: Lang, cx: &ResolveContext<'a>) -> Box<dyn Resolver + 'a> {
+    match lang {
+        Lang::Python => Box::new(python::PyResolver::new(cx)),
+    }
+}

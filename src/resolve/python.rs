@@ -1,0 +1,128 @@
+//! Python module resolution, as the import system finds modules on `sys.path`
+//! (<https://docs.python.org/3/reference/import.html>):
+//!
+//! - Roots are the parent of every top-level package (the highest folder of an `__init__.py`
+//!   chain), after the `[python] roots` of the config, which also serve namespace packages
+//!   and `src/` layouts. A file outside any package also searches its own folder, as Python
+//!   does for the script it runs.
+//! - `a.b.c` is the deepest of `a.b.c`, `a.b`, `a` that exists; a module is `x/__init__.py`,
+//!   `x/__init__.pyi`, `x.py` or `x.pyi`, in that order, so a package shadows a same-named
+//!   `x.py` exactly as in Python (fixture `python/init-shadows-module`).
+//! - Relative imports climb from the file's package, one folder per dot after the first.
+//! - Anything else is external, named by its first segment.
+
+use std::collections::HashSet;
+
+use super::{FileId, FileTable, Resolution, ResolveContext, Resolver};
+use crate::lang::{Lang, RawImport};
+
+pub(crate) struct PyResolver<'a> {
+    files: &'a FileTable,
+    /// Search roots, repo-relative without trailing `/` (`""` is the root itself).
+    roots: Vec<String>,
+    /// Folders that hold an `__init__.py` or `__init__.pyi`.
+    packages: HashSet<String>,
+}
+
+impl<'a> PyResolver<'a> {
+    pub(crate) fn new(cx: &ResolveContext<'a>) -> Self {
+        let files = cx.files;
+        let mut packages = HashSet::new();
+        for (path, lang) in files.paths.iter().zip(&files.langs) {
+            if *lang != Lang::Python {
+                continue;
+            }
+            let (dir, name) = split(path);
+            if name == "__init__.py" || name == "__init__.pyi" {
+                packages.insert(dir.to_owned());
+            }
+        }
+        let mut roots: Vec<String> = cx
+            .config
+            .python
+            .roots
+            .iter()
+            .map(|r| crate::source::display_path(r))
+            .map(|r| if r == "." { String::new() } else { r })
+            .collect();
+        let mut auto: Vec<String> = packages
+            .iter()
+            .filter(|dir| !dir.is_empty())
+            .map(|dir| split(dir).0)
+            .filter(|parent| !packages.contains(*parent))
+            .map(str::to_owned)
+            .collect();
+        auto.sort();
+        auto.dedup();
+        for root in auto {
+            if !roots.contains(&root) {
+                roots.push(root);
+            }
+        }
+        Self { files, roots, packages }
+    }
+
+    /// The module `parts` names under folder `base`, if it exists.
+    fn module(&self, base: &str, parts: &[&str]) -> Option<FileId> {
+        let mut stem = String::from(base);
+        for part in parts {
+            if !stem.is_empty() {
+                stem.push('/');
+            }
+            stem.push_str(part);
+        }
+        ["/__init__.py", "/__init__.pyi", ".py", ".pyi"].iter().find_map(|suffix| {
+            let path = if stem.is_empty() { suffix.trim_start_matches('/').to_owned() } else { format!("{stem}{suffix}") };
+            self.files.id(&path)
+        })
+    }
+
+    /// The deepest existing module among the prefixes of `parts` (at least `min` long).
+    fn deepest(&self, base: &str, parts: &[&str], min: usize) -> Option<FileId> {
+        (min..=parts.len()).rev().find_map(|k| self.module(base, parts.get(..k)?))
+    }
+}
+
+impl Resolver for PyResolver<'_> {
+    fn resolve(&self, from: FileId, import: &RawImport) -> Resolution {
+        let spec = import.specifier.as_str();
+        let (dir, _) = split(self.files.path(from));
+        let dots = spec.len() - spec.trim_start_matches('.').len();
+        let rest = &spec[dots..];
+        let parts: Vec<&str> = rest.split('.').filter(|p| !p.is_empty()).collect();
+        if dots > 0 {
+            // `.` is the file's own package, each further dot one folder up.
+            let mut base = dir;
+            for _ in 1..dots {
+                if base.is_empty() {
+                    return Resolution::Unresolved(format!("`{spec}` climbs above the repository root"));
+                }
+                base = split(base).0;
+            }
+            return match self.deepest(base, &parts, 0) {
+                Some(id) => Resolution::Internal(id),
+                None => Resolution::Unresolved(format!("no module `{spec}` relative to `{dir}/`")),
+            };
+        }
+        let Some(first) = parts.first() else {
+            return Resolution::Unresolved("empty module name".to_owned());
+        };
+        for root in &self.roots {
+            if let Some(id) = self.deepest(root, &parts, 1) {
+                return Resolution::Internal(id);
+            }
+        }
+        // A script outside any package finds its neighbours (sys.path[0] is its folder).
+        if !self.packages.contains(dir) {
+            if let Some(id) = self.deepest(dir, &parts, 1) {
+                return Resolution::Internal(id);
+            }
+        }
+        Resolution::External((*first).to_owned())
+    }
+}
+
+/// `a/b/c.py` → (`a/b`, `c.py`); `c.py` → (``, `c.py`).
+fn split(path: &str) -> (&str, &str) {
+    path.rsplit_once('/').unwrap_or(("", path))
+}

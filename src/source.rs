@@ -1,0 +1,118 @@
+//! Source files as the pipeline sees them: a repo-relative path and the byte → line/column
+//! mapping that every report needs.
+//!
+//! Layer `core`: imports nothing of archgate.
+
+use std::ops::Range;
+
+/// A 1-based position. `column` counts Unicode scalar values from the start of the line, which
+/// is what editors show and what SARIF's `unicodeCodePoints` column kind means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Position {
+    pub line: u32,
+    pub column: u32,
+}
+
+/// Where an import site or a finding is: its byte span in the file, and the 1-based line and
+/// column of both ends. Computed once, while the bytes are in memory, so reports never reread
+/// a file to place a finding.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Region {
+    pub start: Position,
+    pub end: Position,
+    pub bytes: Range<usize>,
+}
+
+/// Byte offsets of line starts. Lines end at `\n`, so CRLF files count the same lines as an
+/// editor does; a BOM is part of the first line's bytes and ignored by column counting.
+pub struct LineIndex<'a> {
+    src: &'a [u8],
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(src: &'a [u8]) -> Self {
+        let mut starts = vec![0];
+        starts.extend(memchr::memchr_iter(b'\n', src).map(|i| i + 1));
+        Self { src, starts }
+    }
+
+    /// The position of byte `offset` (clamped to the end of the file).
+    pub fn position(&self, offset: usize) -> Position {
+        let offset = offset.min(self.src.len());
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.starts.get(line).copied().unwrap_or(0);
+        let mut from = start;
+        // The BOM is not a character the user can see.
+        if line == 0 && self.src.starts_with(BOM) && offset >= BOM.len() {
+            from = BOM.len();
+        }
+        let column = self.src.get(from..offset).map_or(0, count_chars);
+        Position {
+            line: u32::try_from(line + 1).unwrap_or(u32::MAX),
+            column: u32::try_from(column + 1).unwrap_or(u32::MAX),
+        }
+    }
+
+    pub fn region(&self, bytes: Range<usize>) -> Region {
+        Region { start: self.position(bytes.start), end: self.position(bytes.end), bytes }
+    }
+}
+
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Counts characters the way a lenient UTF-8 decoder would: every byte that does not continue
+/// a multi-byte sequence starts a character, so invalid (e.g. Latin-1) bytes count as one each.
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
+}
+
+/// Text to show in an excerpt: the file's bytes with every byte that is not valid UTF-8
+/// replaced by `?`, so that byte offsets computed on the raw bytes stay valid.
+pub fn display_text(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        out.extend(std::iter::repeat_n('?', chunk.invalid().len()));
+    }
+    out
+}
+
+/// A path relative to the root, with `/` separators, as every output prints it.
+pub fn display_path(rel: &std::path::Path) -> String {
+    let mut out = String::new();
+    for (i, part) in rel.components().enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        out.push_str(&part.as_os_str().to_string_lossy());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_lines_and_characters() {
+        let src = "a\r\nbé = 1\nc".as_bytes();
+        let idx = LineIndex::new(src);
+        assert_eq!(idx.position(0), Position { line: 1, column: 1 });
+        assert_eq!(idx.position(3), Position { line: 2, column: 1 });
+        // `=` comes after `b`, `é` (2 bytes) and a space.
+        assert_eq!(idx.position(7), Position { line: 2, column: 4 });
+        assert_eq!(idx.position(src.len()), Position { line: 3, column: 2 });
+    }
+
+    #[test]
+    fn bom_and_latin1_do_not_shift_columns() {
+        let src = b"\xEF\xBB\xBFimport x\n# caf\xE9\nimport y";
+        let idx = LineIndex::new(src);
+        assert_eq!(idx.position(3), Position { line: 1, column: 1 });
+        let y = src.len() - 1;
+        assert_eq!(idx.position(y), Position { line: 3, column: 8 });
+        let text = display_text(src);
+        assert_eq!(text.len(), src.len());
+    }
+}

@@ -1,0 +1,106 @@
+//! The parallel walk: every source file under the root that `.gitignore`, `.ignore` and the
+//! config's `exclude` leave, as repo-relative paths in sorted order.
+//!
+//! Layer `input`: imports `config` and `core`. It knows nothing of languages: the caller says
+//! which file names are source.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use ignore::{WalkBuilder, WalkState};
+
+use crate::config::Config;
+use crate::diagnostic::{FileWarning, WarningKind};
+use crate::source::display_path;
+
+/// Folders never walked, whatever the ignore files say.
+const SKIPPED_DIRS: &[&str] = &["node_modules", ".git", ".archgate_cache"];
+
+/// A regular file to check.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct WalkedFile {
+    /// Repo-relative, `/`-separated.
+    pub path: String,
+    pub abs: PathBuf,
+    pub size: u64,
+}
+
+#[derive(Debug, Default)]
+pub struct Walk {
+    /// Sorted by path.
+    pub files: Vec<WalkedFile>,
+    pub warnings: Vec<FileWarning>,
+}
+
+/// Walks `config.root` in parallel on `threads` threads. `is_source` decides by file name.
+/// Symlinks are never followed and only regular files are returned, so a FIFO named `x.py`
+/// or a symlink loop cannot block or hang the run.
+pub fn walk(config: &Config, threads: usize, is_source: &(dyn Fn(&str) -> bool + Sync)) -> Walk {
+    let out = Mutex::new(Walk::default());
+    let root = config.root.as_path();
+    let walker = WalkBuilder::new(root)
+        .hidden(true)
+        .parents(true)
+        .ignore(true)
+        .git_ignore(true)
+        .git_exclude(true)
+        // A user's global gitignore would make results differ between machines.
+        .git_global(false)
+        // Honour .gitignore in plain folders and unpacked tarballs too.
+        .require_git(false)
+        .follow_links(false)
+        .threads(threads)
+        .filter_entry(|e| {
+            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            !(is_dir && e.file_name().to_str().is_some_and(|n| SKIPPED_DIRS.contains(&n)))
+        })
+        .build_parallel();
+    walker.run(|| {
+        let out = &out;
+        Box::new(move |entry| {
+            let Ok(entry) = entry else {
+                // Permission errors and the like on folders: nothing to attribute to a file.
+                return WalkState::Continue;
+            };
+            let Some(file_type) = entry.file_type() else { return WalkState::Continue };
+            if file_type.is_dir() {
+                return WalkState::Continue;
+            }
+            let name = entry.file_name().to_string_lossy();
+            if !is_source(&name) {
+                return WalkState::Continue;
+            }
+            let Some(path) = relative(root, entry.path()) else { return WalkState::Continue };
+            if config.is_excluded(&path) {
+                return WalkState::Continue;
+            }
+            if file_type.is_file() {
+                let size = entry.metadata().map_or(0, |m| m.len());
+                let file = WalkedFile { path, abs: entry.path().to_path_buf(), size };
+                if let Ok(mut w) = out.lock() {
+                    w.files.push(file);
+                }
+            } else {
+                let what = if file_type.is_symlink() { "a symlink (not followed)" } else { "not a regular file" };
+                let warning = FileWarning {
+                    path,
+                    kind: WarningKind::NotARegularFile,
+                    message: format!("skipped: {what}"),
+                };
+                if let Ok(mut w) = out.lock() {
+                    w.warnings.push(warning);
+                }
+            }
+            WalkState::Continue
+        })
+    });
+    let mut walk = out.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    walk.files.sort();
+    walk.warnings.sort();
+    walk
+}
+
+fn relative(root: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(root).ok()?;
+    Some(display_path(rel))
+}
