@@ -74,7 +74,9 @@ pub struct Analysis {
 struct Parsed {
     file: WalkedFile,
     lang: Lang,
-    imports: Vec<(RawImport, Region)>,
+    imports: Vec<RawImport>,
+    /// The position of each import, in the same order.
+    regions: Vec<Region>,
 }
 
 /// Reads, parses and resolves every file under the config's root.
@@ -109,25 +111,46 @@ fn analyze_in_pool(config: Config, jobs: usize) -> Result<Analysis, Vec<ConfigEr
         warnings.extend(w);
     }
 
-    let files = FileTable::new(parsed.iter().map(|p| (p.file.path.clone(), p.lang)).collect());
+    let files = FileTable::new(
+        parsed
+            .iter()
+            .map(|p| (p.file.path.clone(), p.lang))
+            .collect(),
+    );
     let layers = assign_layers(&config, &files)?;
-    let cx = ResolveContext { config: &config, files: &files };
+    let (imports, regions): (Vec<Vec<RawImport>>, Vec<Vec<Region>>) =
+        parsed.into_iter().map(|p| (p.imports, p.regions)).unzip();
+    let cx = ResolveContext {
+        config: &config,
+        files: &files,
+        imports: &imports,
+    };
     let mut langs: Vec<Lang> = files.langs.clone();
     langs.sort();
     langs.dedup();
-    let resolvers: Vec<(Lang, Box<dyn resolve::Resolver + '_>)> =
-        langs.iter().map(|&l| (l, resolve::resolver_for(l, &cx))).collect();
-    let resolved: Vec<Vec<(Site, resolve::Resolution)>> = parsed
+    let resolvers: Vec<(Lang, Box<dyn resolve::Resolver + '_>)> = langs
+        .iter()
+        .map(|&l| (l, resolve::resolver_for(l, &cx)))
+        .collect();
+    let resolved: Vec<Vec<(Site, resolve::Resolution)>> = imports
         .par_iter()
+        .zip(&regions)
         .enumerate()
-        .map(|(id, p)| {
-            let Some((_, resolver)) = resolvers.iter().find(|(l, _)| *l == p.lang) else {
+        .map(|(id, (raw_imports, regions))| {
+            let lang = files.langs.get(id);
+            let Some((_, resolver)) = resolvers.iter().find(|(l, _)| Some(l) == lang) else {
                 return Vec::new();
             };
-            p.imports
+            raw_imports
                 .iter()
+                .zip(regions)
                 .map(|(raw, region)| {
-                    let site = Site { file: id, specifier: raw.specifier.clone(), kind: raw.kind, region: region.clone() };
+                    let site = Site {
+                        file: id,
+                        specifier: raw.specifier.clone(),
+                        kind: raw.kind,
+                        region: region.clone(),
+                    };
                     (site, resolver.resolve(id, raw))
                 })
                 .collect()
@@ -139,28 +162,58 @@ fn analyze_in_pool(config: Config, jobs: usize) -> Result<Analysis, Vec<ConfigEr
     for (site, resolution) in resolved.into_iter().flatten() {
         graph.add(site, resolution);
     }
-    Ok(Analysis { config, graph, warnings })
+    Ok(Analysis {
+        config,
+        graph,
+        warnings,
+    })
 }
 
 /// Reads one file and extracts its imports. Trouble becomes warnings, never an abort.
 fn read_and_extract(file: WalkedFile) -> (Option<Parsed>, Vec<FileWarning>) {
     let mut warnings = Vec::new();
-    let warn = |kind, message: String| FileWarning { path: file.path.clone(), kind, message };
-    let Some(frontend) = lang::frontend_for(&file.path) else { return (None, warnings) };
+    let warn = |kind, message: String| FileWarning {
+        path: file.path.clone(),
+        kind,
+        message,
+    };
+    let Some(frontend) = lang::frontend_for(&file.path) else {
+        return (None, warnings);
+    };
     if file.size > MAX_FILE_SIZE {
-        let message = format!("skipped: {} bytes is over the {MAX_FILE_SIZE}-byte limit", file.size);
+        let message = format!(
+            "skipped: {} bytes is over the {MAX_FILE_SIZE}-byte limit",
+            file.size
+        );
         return (None, vec![warn(WarningKind::TooLarge, message)]);
     }
     let bytes = match std::fs::read(&file.abs) {
         Ok(b) => b,
-        Err(e) => return (None, vec![warn(WarningKind::UnreadableFile, format!("cannot read: {e}"))]),
+        Err(e) => {
+            return (
+                None,
+                vec![warn(
+                    WarningKind::UnreadableFile,
+                    format!("cannot read: {e}"),
+                )],
+            );
+        }
     };
     if memchr::memchr(0, bytes.get(..8192).unwrap_or(&bytes)).is_some() {
-        return (None, vec![warn(WarningKind::BinaryFile, "skipped: binary file (NUL bytes)".to_owned())]);
+        return (
+            None,
+            vec![warn(
+                WarningKind::BinaryFile,
+                "skipped: binary file (NUL bytes)".to_owned(),
+            )],
+        );
     }
     let index = LineIndex::new(&bytes);
     if std::str::from_utf8(&bytes).is_err() {
-        warnings.push(warn(WarningKind::NotUtf8, "holds bytes that are not UTF-8; imports were still read".to_owned()));
+        warnings.push(warn(
+            WarningKind::NotUtf8,
+            "holds bytes that are not UTF-8; imports were still read".to_owned(),
+        ));
     }
     let extracted = match lang::extract(frontend, &file.abs, &bytes) {
         Ok(e) => e,
@@ -170,22 +223,31 @@ fn read_and_extract(file: WalkedFile) -> (Option<Parsed>, Vec<FileWarning>) {
         let pos = index.position(offset);
         warnings.push(warn(
             WarningKind::SyntaxError,
-            format!("syntax error at line {}, column {}; imports were still read", pos.line, pos.column),
+            format!(
+                "syntax error at line {}, column {}; imports were still read",
+                pos.line, pos.column
+            ),
         ));
     }
-    let imports = extracted
+    let regions = extracted
         .imports
-        .into_iter()
-        .map(|raw| {
-            let region = index.region(raw.span.clone());
-            (raw, region)
-        })
+        .iter()
+        .map(|raw| index.region(raw.span.clone()))
         .collect();
-    (Some(Parsed { file, lang: frontend.lang(), imports }), warnings)
+    let parsed = Parsed {
+        file,
+        lang: frontend.lang(),
+        imports: extracted.imports,
+        regions,
+    };
+    (Some(parsed), warnings)
 }
 
 /// The layer of every file; a file in two layers is a configuration error.
-fn assign_layers(config: &Config, files: &FileTable) -> Result<Vec<Option<usize>>, Vec<ConfigError>> {
+fn assign_layers(
+    config: &Config,
+    files: &FileTable,
+) -> Result<Vec<Option<usize>>, Vec<ConfigError>> {
     let mut layers = Vec::with_capacity(files.len());
     let mut errors = Vec::new();
     let mut pairs_seen = Vec::new();
@@ -199,7 +261,10 @@ fn assign_layers(config: &Config, files: &FileTable) -> Result<Vec<Option<usize>
                     continue;
                 }
                 pairs_seen.push((a, b));
-                let (Some(first), Some(second)) = (config.layers.get(a), config.layers.get(b)) else { continue };
+                let (Some(first), Some(second)) = (config.layers.get(a), config.layers.get(b))
+                else {
+                    continue;
+                };
                 errors.push(ConfigError::OverlappingLayers {
                     file: path.clone(),
                     first: first.name.clone(),
@@ -216,7 +281,11 @@ fn assign_layers(config: &Config, files: &FileTable) -> Result<Vec<Option<usize>
             }
         }
     }
-    if errors.is_empty() { Ok(layers) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(layers)
+    } else {
+        Err(errors)
+    }
 }
 
 /// Finds and loads the config for `check` and `graph`.
@@ -228,7 +297,10 @@ fn load_config(explicit: Option<&Path>, cwd: &Path) -> Result<Config, Vec<Config
     config::load(&path)
 }
 
-fn print_config_errors(errors: Vec<ConfigError>, err: &mut dyn Write) -> std::io::Result<ExitStatus> {
+fn print_config_errors(
+    errors: Vec<ConfigError>,
+    err: &mut dyn Write,
+) -> std::io::Result<ExitStatus> {
     for e in errors {
         writeln!(err, "{:?}", Report::new(e))?;
     }
@@ -241,7 +313,12 @@ fn jobs(requested: Option<usize>) -> usize {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get))
 }
 
-fn check(args: &CheckArgs, cwd: &Path, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<ExitStatus> {
+fn check(
+    args: &CheckArgs,
+    cwd: &Path,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<ExitStatus> {
     let config = match load_config(args.config.as_deref(), cwd) {
         Ok(c) => c,
         Err(errors) => return print_config_errors(errors, err),
@@ -262,8 +339,11 @@ fn check(args: &CheckArgs, cwd: &Path, out: &mut dyn Write, err: &mut dyn Write)
         .filter(|d| is_selected(&d.path, &filters))
         .collect();
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    let warnings: Vec<FileWarning> =
-        analysis.warnings.into_iter().filter(|w| is_selected(&w.path, &filters)).collect();
+    let warnings: Vec<FileWarning> = analysis
+        .warnings
+        .into_iter()
+        .filter(|w| is_selected(&w.path, &filters))
+        .collect();
     for w in &warnings {
         writeln!(err, "warning: {w}")?;
     }
@@ -274,13 +354,20 @@ fn check(args: &CheckArgs, cwd: &Path, out: &mut dyn Write, err: &mut dyn Write)
         warnings: warnings.len(),
     };
     let is_tty = std::io::IsTerminal::is_terminal(&std::io::stdout());
-    let format = args.format.unwrap_or(if is_tty { Format::Human } else { Format::Agent });
+    let format = args
+        .format
+        .unwrap_or(if is_tty { Format::Human } else { Format::Agent });
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => is_tty && args.output.is_none(),
     };
-    let report = report::Report { diagnostics: &diagnostics, warnings: &warnings, summary, config: &analysis.config };
+    let report = report::Report {
+        diagnostics: &diagnostics,
+        warnings: &warnings,
+        summary,
+        config: &analysis.config,
+    };
     match &args.output {
         Some(path) => {
             let path = cwd.join(path);
@@ -294,7 +381,11 @@ fn check(args: &CheckArgs, cwd: &Path, out: &mut dyn Write, err: &mut dyn Write)
         None => report::write(format, &report, out, color)?,
     }
     let failed = diagnostics.iter().any(|d| d.severity == Severity::Error);
-    Ok(if failed { ExitStatus::Failure } else { ExitStatus::Success })
+    Ok(if failed {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
 }
 
 /// PATH arguments as repo-relative prefixes. An empty list selects everything.
@@ -302,10 +393,15 @@ fn path_filters(paths: &[PathBuf], cwd: &Path, root: &Path) -> Result<Vec<String
     paths
         .iter()
         .map(|p| {
-            let abs = std::path::absolute(cwd.join(p)).map_err(|e| format!("{}: {e}", p.display()))?;
+            let abs =
+                std::path::absolute(cwd.join(p)).map_err(|e| format!("{}: {e}", p.display()))?;
             let abs = normalize(&abs);
             let rel = abs.strip_prefix(root).map_err(|_| {
-                format!("`{}` is outside the folder of layers.toml (`{}`)", p.display(), root.display())
+                format!(
+                    "`{}` is outside the folder of layers.toml (`{}`)",
+                    p.display(),
+                    root.display()
+                )
             })?;
             Ok(crate::source::display_path(rel))
         })
@@ -330,7 +426,11 @@ fn normalize(path: &Path) -> PathBuf {
 fn is_selected(path: &str, filters: &[String]) -> bool {
     filters.is_empty()
         || filters.iter().any(|f| {
-            f.is_empty() || path == f || path.strip_prefix(f.as_str()).is_some_and(|rest| rest.starts_with('/'))
+            f.is_empty()
+                || path == f
+                || path
+                    .strip_prefix(f.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'))
         })
 }
 
@@ -339,12 +439,24 @@ fn explain(rule: &str, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Res
         out.write_all(meta.doc.as_bytes())?;
         return Ok(ExitStatus::Success);
     }
-    let known: Vec<String> = check::RULES.iter().map(|r| format!("{} ({})", r.meta().id.name, r.meta().id.code)).collect();
-    writeln!(err, "error: no rule `{rule}`; the rules are: {}", known.join(", "))?;
+    let known: Vec<String> = check::RULES
+        .iter()
+        .map(|r| format!("{} ({})", r.meta().id.name, r.meta().id.code))
+        .collect();
+    writeln!(
+        err,
+        "error: no rule `{rule}`; the rules are: {}",
+        known.join(", ")
+    )?;
     Ok(ExitStatus::Error)
 }
 
-fn graph(args: &GraphArgs, cwd: &Path, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<ExitStatus> {
+fn graph(
+    args: &GraphArgs,
+    cwd: &Path,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<ExitStatus> {
     let config = match load_config(args.config.as_deref(), cwd) {
         Ok(c) => c,
         Err(errors) => return print_config_errors(errors, err),

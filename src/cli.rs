@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-pub use crate::report::graph::GraphFormat;
 pub use crate::report::Format;
+pub use crate::report::graph::GraphFormat;
 
 /// Keeps a codebase's architecture intact: checks the import graph of Rust,
 /// TypeScript/JavaScript and Python code against the layers declared in `layers.toml`.

@@ -245,9 +245,8 @@ impl miette::Diagnostic for WithSource<'_> {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let bytes = &self.diagnostic.region.bytes;
         let span = SourceSpan::from(bytes.start..bytes.end);
-        Some(Box::new(std::iter::once(LabeledSpan::new_primary_with_span(
-            Some(self.diagnostic.label.clone()),
-            span,
-        ))))
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(Some(self.diagnostic.label.clone()), span),
+        )))
     }
 }

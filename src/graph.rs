@@ -54,7 +54,12 @@ impl ImportGraph {
         for id in 0..files.len() {
             graph.add_node(Module::File(id));
         }
-        Self { files, layers, graph, others: HashMap::new() }
+        Self {
+            files,
+            layers,
+            graph,
+            others: HashMap::new(),
+        }
     }
 
     /// Adds the edge of one import site.
@@ -95,17 +100,26 @@ impl ImportGraph {
     pub fn internal_edges(&self) -> impl Iterator<Item = InternalEdge<'_>> {
         self.graph.edge_indices().filter_map(|index| {
             let (from, to) = self.graph.edge_endpoints(index)?;
-            let Some(Module::File(to)) = self.graph.node_weight(to) else { return None };
-            Some(InternalEdge { index, from: from.index(), to: *to, site: self.graph.edge_weight(index)? })
+            let Some(Module::File(to)) = self.graph.node_weight(to) else {
+                return None;
+            };
+            Some(InternalEdge {
+                index,
+                from: from.index(),
+                to: *to,
+                site: self.graph.edge_weight(index)?,
+            })
         })
     }
 
     /// The internal edges out of `file`.
     pub fn imports_of(&self, file: FileId) -> impl Iterator<Item = FileId> + '_ {
-        self.graph.neighbors(NodeIndex::new(file)).filter_map(|n| match self.graph.node_weight(n) {
-            Some(Module::File(id)) => Some(*id),
-            _ => None,
-        })
+        self.graph
+            .neighbors(NodeIndex::new(file))
+            .filter_map(|n| match self.graph.node_weight(n) {
+                Some(Module::File(id)) => Some(*id),
+                _ => None,
+            })
     }
 
     /// The files that import `file`.
@@ -118,5 +132,4 @@ impl ImportGraph {
     pub fn edge_count(&self) -> usize {
         self.graph.edge_count()
     }
-
 }

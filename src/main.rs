@@ -17,6 +17,11 @@ fn main() -> ExitCode {
         }
     };
     let cwd = std::env::current_dir().unwrap_or_default();
-    let status = app::run(cli, &cwd, &mut std::io::stdout().lock(), &mut std::io::stderr().lock());
+    let status = app::run(
+        cli,
+        &cwd,
+        &mut std::io::stdout().lock(),
+        &mut std::io::stderr().lock(),
+    );
     ExitCode::from(status.code())
 }

@@ -55,7 +55,11 @@ impl<'a> LineIndex<'a> {
     }
 
     pub fn region(&self, bytes: Range<usize>) -> Region {
-        Region { start: self.position(bytes.start), end: self.position(bytes.end), bytes }
+        Region {
+            start: self.position(bytes.start),
+            end: self.position(bytes.end),
+            bytes,
+        }
     }
 }
 

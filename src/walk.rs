@@ -52,7 +52,10 @@ pub fn walk(config: &Config, threads: usize, is_source: &(dyn Fn(&str) -> bool +
         .threads(threads)
         .filter_entry(|e| {
             let is_dir = e.file_type().is_some_and(|t| t.is_dir());
-            !(is_dir && e.file_name().to_str().is_some_and(|n| SKIPPED_DIRS.contains(&n)))
+            !(is_dir
+                && e.file_name()
+                    .to_str()
+                    .is_some_and(|n| SKIPPED_DIRS.contains(&n)))
         })
         .build_parallel();
     walker.run(|| {
@@ -62,7 +65,9 @@ pub fn walk(config: &Config, threads: usize, is_source: &(dyn Fn(&str) -> bool +
                 // Permission errors and the like on folders: nothing to attribute to a file.
                 return WalkState::Continue;
             };
-            let Some(file_type) = entry.file_type() else { return WalkState::Continue };
+            let Some(file_type) = entry.file_type() else {
+                return WalkState::Continue;
+            };
             if file_type.is_dir() {
                 return WalkState::Continue;
             }
@@ -70,18 +75,28 @@ pub fn walk(config: &Config, threads: usize, is_source: &(dyn Fn(&str) -> bool +
             if !is_source(&name) {
                 return WalkState::Continue;
             }
-            let Some(path) = relative(root, entry.path()) else { return WalkState::Continue };
+            let Some(path) = relative(root, entry.path()) else {
+                return WalkState::Continue;
+            };
             if config.is_excluded(&path) {
                 return WalkState::Continue;
             }
             if file_type.is_file() {
                 let size = entry.metadata().map_or(0, |m| m.len());
-                let file = WalkedFile { path, abs: entry.path().to_path_buf(), size };
+                let file = WalkedFile {
+                    path,
+                    abs: entry.path().to_path_buf(),
+                    size,
+                };
                 if let Ok(mut w) = out.lock() {
                     w.files.push(file);
                 }
             } else {
-                let what = if file_type.is_symlink() { "a symlink (not followed)" } else { "not a regular file" };
+                let what = if file_type.is_symlink() {
+                    "a symlink (not followed)"
+                } else {
+                    "not a regular file"
+                };
                 let warning = FileWarning {
                     path,
                     kind: WarningKind::NotARegularFile,
@@ -94,7 +109,9 @@ pub fn walk(config: &Config, threads: usize, is_source: &(dyn Fn(&str) -> bool +
             WalkState::Continue
         })
     });
-    let mut walk = out.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut walk = out
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     walk.files.sort();
     walk.warnings.sort();
     walk

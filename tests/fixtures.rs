@@ -9,6 +9,8 @@
 //! `fixtures/config/<case>/` holds broken configurations: the run must exit 2, and
 //! `expected.txt` lists words the error must contain (one per line).
 
+#![allow(clippy::unwrap_used, clippy::panic, reason = "a failing test panics")]
+
 use std::path::{Path, PathBuf};
 
 use archgate::app;
@@ -20,19 +22,29 @@ fn run(dir: &Path, args: &[&str]) -> (u8, String, String) {
     let mut out = Vec::new();
     let mut err = Vec::new();
     let status = app::run(cli, dir, &mut out, &mut err);
-    (status.code(), String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap())
+    (
+        status.code(),
+        String::from_utf8(out).unwrap(),
+        String::from_utf8(err).unwrap(),
+    )
 }
 
 fn cases(group: &str) -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     let mut out = Vec::new();
     let groups: Vec<PathBuf> = if group == "*" {
-        std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).filter(|p| !p.ends_with("config")).collect()
+        std::fs::read_dir(&root)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| !p.ends_with("config"))
+            .collect()
     } else {
         vec![root.join(group)]
     };
     for g in groups {
-        let Ok(entries) = std::fs::read_dir(&g) else { continue };
+        let Ok(entries) = std::fs::read_dir(&g) else {
+            continue;
+        };
         for e in entries {
             let p = e.unwrap().path();
             if p.is_dir() {
@@ -79,14 +91,28 @@ fn fixture_repositories_report_exactly_their_expected_findings() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|v| format!("{}:{} {}", v["path"].as_str().unwrap(), v["line"], v["code"].as_str().unwrap()))
+            .map(|v| {
+                format!(
+                    "{}:{} {}",
+                    v["path"].as_str().unwrap(),
+                    v["line"],
+                    v["code"].as_str().unwrap()
+                )
+            })
             .collect();
         found.sort();
         let expected = expected_lines(case);
         if found != expected {
-            failures.push(format!("{}:\n  expected {expected:?}\n  found    {found:?}", case.display()));
+            failures.push(format!(
+                "{}:\n  expected {expected:?}\n  found    {found:?}",
+                case.display()
+            ));
         }
-        let errors = report["violations"].as_array().unwrap().iter().any(|v| v["severity"] == "error");
+        let errors = report["violations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v["severity"] == "error");
         assert_eq!(code, u8::from(errors), "{}: exit code", case.display());
         let (hcode, human, herr) = run(case, &["check", "--format", "human", "--color", "never"]);
         snapshot(case, "human", &format!("exit: {hcode}\n{human}{herr}"));
@@ -104,7 +130,11 @@ fn broken_configurations_exit_2_and_name_the_problem() {
         assert_eq!(code, 2, "{}: exit code; stdout {out}", case.display());
         assert!(out.is_empty(), "{}: nothing on stdout", case.display());
         for word in expected_lines(case) {
-            assert!(err.contains(&word), "{}: `{word}` missing from:\n{err}", case.display());
+            assert!(
+                err.contains(&word),
+                "{}: `{word}` missing from:\n{err}",
+                case.display()
+            );
         }
         snapshot(case, "error", &err);
     }

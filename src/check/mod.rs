@@ -32,10 +32,9 @@ pub trait Rule: Sync {
 
 /// The rule registered under `name_or_code` (`upward-import` or `AG001`, any case).
 pub fn find_rule(name_or_code: &str) -> Option<&'static RuleMeta> {
-    RULES
-        .iter()
-        .map(|r| r.meta())
-        .find(|m| m.id.name.eq_ignore_ascii_case(name_or_code) || m.id.code.eq_ignore_ascii_case(name_or_code))
+    RULES.iter().map(|r| r.meta()).find(|m| {
+        m.id.name.eq_ignore_ascii_case(name_or_code) || m.id.code.eq_ignore_ascii_case(name_or_code)
+    })
 }
 
 /// Runs every rule and returns the findings, unsorted.
@@ -61,16 +60,29 @@ impl<'a> CheckContext<'a> {
         let mut allowed = vec![None; graph.edge_count()];
         if !config.allow.is_empty() {
             for edge in graph.internal_edges() {
-                let hit = config.allow.iter().position(|rule| Self::rule_matches(graph, config, rule, edge.from, edge.to));
+                let hit = config
+                    .allow
+                    .iter()
+                    .position(|rule| Self::rule_matches(graph, config, rule, edge.from, edge.to));
                 if let Some(slot) = allowed.get_mut(edge.index.index()) {
                     *slot = hit;
                 }
             }
         }
-        Self { graph, config, allowed }
+        Self {
+            graph,
+            config,
+            allowed,
+        }
     }
 
-    fn rule_matches(graph: &ImportGraph, config: &Config, rule: &EdgeRule, from: FileId, to: FileId) -> bool {
+    fn rule_matches(
+        graph: &ImportGraph,
+        config: &Config,
+        rule: &EdgeRule,
+        from: FileId,
+        to: FileId,
+    ) -> bool {
         config.endpoint_matches(&rule.from, graph.files.path(from), graph.layer_of(from))
             && config.endpoint_matches(&rule.to, graph.files.path(to), graph.layer_of(to))
     }
@@ -82,7 +94,9 @@ impl<'a> CheckContext<'a> {
 
     /// The layer of a file, if it has one.
     pub fn layer_of(&self, file: FileId) -> Option<&'a Layer> {
-        self.graph.layer_of(file).and_then(|rank| self.config.layers.get(rank))
+        self.graph
+            .layer_of(file)
+            .and_then(|rank| self.config.layers.get(rank))
     }
 
     pub fn path(&self, file: FileId) -> &'a str {
@@ -91,9 +105,13 @@ impl<'a> CheckContext<'a> {
 
     /// Edges that no `[[allow]]` entry exempts.
     pub fn checked_edges(&self) -> impl Iterator<Item = InternalEdge<'a>> + '_ {
-        self.graph
-            .internal_edges()
-            .filter(|e| self.allowed.get(e.index.index()).copied().flatten().is_none())
+        self.graph.internal_edges().filter(|e| {
+            self.allowed
+                .get(e.index.index())
+                .copied()
+                .flatten()
+                .is_none()
+        })
     }
 
     /// Whether the `[[allow]]` entry at `index` matches at least one import.
@@ -107,13 +125,25 @@ impl<'a> CheckContext<'a> {
     }
 
     /// A place in `layers.toml`.
-    pub fn config_location(&self, region: &crate::source::Region, message: impl Into<String>) -> Location {
-        Location { path: self.config.path.clone(), region: Some(region.clone()), message: message.into() }
+    pub fn config_location(
+        &self,
+        region: &crate::source::Region,
+        message: impl Into<String>,
+    ) -> Location {
+        Location {
+            path: self.config.path.clone(),
+            region: Some(region.clone()),
+            message: message.into(),
+        }
     }
 
     /// The imported file, as a related location.
     pub fn target_location(&self, file: FileId) -> Location {
-        Location { path: self.path(file).to_owned(), region: None, message: "the imported module".to_owned() }
+        Location {
+            path: self.path(file).to_owned(),
+            region: None,
+            message: "the imported module".to_owned(),
+        }
     }
 }
 

@@ -19,7 +19,10 @@ pub enum ConfigError {
     NotFound { dir: String },
 
     #[error("cannot read `{path}`: {reason}")]
-    #[diagnostic(code(config::unreadable), help("Check that the file exists and is readable."))]
+    #[diagnostic(
+        code(config::unreadable),
+        help("Check that the file exists and is readable.")
+    )]
     Unreadable { path: String, reason: String },
 
     /// Any error that points into `layers.toml`.

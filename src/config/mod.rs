@@ -159,7 +159,11 @@ fn path_matcher(patterns: &[String]) -> Result<PathMatcher, (usize, globset::Err
     }
     let include = include.build().map_err(|e| (0, e))?;
     let exclude = exclude.build().map_err(|e| (0, e))?;
-    Ok(PathMatcher { include, exclude, patterns: patterns.to_vec() })
+    Ok(PathMatcher {
+        include,
+        exclude,
+        patterns: patterns.to_vec(),
+    })
 }
 
 #[cfg(test)]
@@ -192,7 +196,10 @@ mod tests {
 
     #[test]
     fn folder_is_the_literal_prefix() {
-        assert_eq!(matcher(&["src/shop/api/**"]).folder().as_deref(), Some("src/shop/api/"));
+        assert_eq!(
+            matcher(&["src/shop/api/**"]).folder().as_deref(),
+            Some("src/shop/api/")
+        );
         assert_eq!(matcher(&["src/ui"]).folder().as_deref(), Some("src/ui/"));
         assert_eq!(matcher(&["**/api/**"]).folder(), None);
     }

@@ -47,20 +47,29 @@ impl Errors<'_> {
 }
 
 pub(super) fn validate(
-    raw: RawConfig,
+    raw: &RawConfig,
     root: PathBuf,
     name: String,
     text: String,
 ) -> Result<Config, Vec<ConfigError>> {
     let index = LineIndex::new(text.as_bytes());
-    let mut errors = Errors { name: &name, text: &text, list: Vec::new() };
+    let mut errors = Errors {
+        name: &name,
+        text: &text,
+        list: Vec::new(),
+    };
 
     let exclude_patterns: Vec<String> = raw.exclude.iter().map(|p| p.get_ref().clone()).collect();
     let exclude = match path_matcher(&exclude_patterns) {
         Ok(m) => m.include,
         Err((i, e)) => {
             let span = raw.exclude.get(i).map_or(0..0, Spanned::span);
-            errors.push(span, format!("invalid glob in `exclude`: {}", e.kind()), "invalid glob", glob_help());
+            errors.push(
+                span,
+                format!("invalid glob in `exclude`: {}", e.kind()),
+                "invalid glob",
+                glob_help(),
+            );
             globset::GlobSet::empty()
         }
     };
@@ -71,10 +80,20 @@ pub(super) fn validate(
         let layer = raw_layer.get_ref();
         let lname = layer.name.get_ref();
         let name_span = layer.name.span();
-        if lname.is_empty() || !lname.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        if lname.is_empty()
+            || !lname
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
             let suggestion: String = lname
                 .chars()
-                .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '-' {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
                 .collect();
             errors.push(
                 name_span.clone(),
@@ -82,7 +101,11 @@ pub(super) fn validate(
                 "not a valid layer name",
                 format!(
                     "Use only letters, digits, `-` and `_`, e.g. `name = \"{}\"`.",
-                    if suggestion.is_empty() { "domain" } else { &suggestion }
+                    if suggestion.is_empty() {
+                        "domain"
+                    } else {
+                        &suggestion
+                    }
                 ),
             );
         }
@@ -101,20 +124,36 @@ pub(super) fn validate(
             continue;
         }
         first_decl.push((lname.clone(), name_span.clone()));
-        let patterns: Vec<String> = layer.paths.get_ref().iter().map(|p| p.get_ref().clone()).collect();
+        let patterns: Vec<String> = layer
+            .paths
+            .get_ref()
+            .iter()
+            .map(|p| p.get_ref().clone())
+            .collect();
         if patterns.iter().all(|p| p.starts_with('!')) {
             errors.push(
                 layer.paths.span(),
                 format!("layer `{lname}` has no including path"),
                 "no path selects files for this layer",
-                format!("List the folders of layer `{lname}`, e.g. `paths = [\"src/{lname}/**\"]`."),
+                format!(
+                    "List the folders of layer `{lname}`, e.g. `paths = [\"src/{lname}/**\"]`."
+                ),
             );
         }
         let paths = match path_matcher(&patterns) {
             Ok(m) => m,
             Err((i, e)) => {
-                let span = layer.paths.get_ref().get(i).map_or(layer.paths.span(), Spanned::span);
-                errors.push(span, format!("invalid glob in layer `{lname}`: {}", e.kind()), "invalid glob", glob_help());
+                let span = layer
+                    .paths
+                    .get_ref()
+                    .get(i)
+                    .map_or(layer.paths.span(), Spanned::span);
+                errors.push(
+                    span,
+                    format!("invalid glob in layer `{lname}`: {}", e.kind()),
+                    "invalid glob",
+                    glob_help(),
+                );
                 continue;
             }
         };
@@ -137,14 +176,18 @@ pub(super) fn validate(
             if !root.join(rel).is_dir() {
                 errors.push(
                     r.span(),
-                    format!("`[python] roots` names `{rel}`, which is not a folder next to layers.toml"),
+                    format!(
+                        "`[python] roots` names `{rel}`, which is not a folder next to layers.toml"
+                    ),
                     "no such folder",
                     "Write the folder that holds your top-level packages, relative to layers.toml \
                      (e.g. `roots = [\"src\"]`)."
                         .to_owned(),
                 );
             }
-            python.roots.push(PathBuf::from(if rel.is_empty() { "." } else { rel }));
+            python
+                .roots
+                .push(PathBuf::from(if rel.is_empty() { "." } else { rel }));
         }
     }
 
@@ -152,7 +195,16 @@ pub(super) fn validate(
         return Err(errors.list);
     }
     drop(errors);
-    Ok(Config { root, path: name, text, exclude, layers, forbid, allow, python })
+    Ok(Config {
+        root,
+        path: name,
+        text,
+        exclude,
+        layers,
+        forbid,
+        allow,
+        python,
+    })
 }
 
 fn edge_rules(
@@ -181,14 +233,20 @@ fn edge_rules(
             None => {
                 errors.push(
                     entry.span(),
-                    format!("[[{table}]] from `{}` to `{}` has no `reason`", rule.from.get_ref(), rule.to.get_ref()),
+                    format!(
+                        "[[{table}]] from `{}` to `{}` has no `reason`",
+                        rule.from.get_ref(),
+                        rule.to.get_ref()
+                    ),
                     "this entry needs a `reason`",
                     reason_help(table),
                 );
                 continue;
             }
         };
-        let (Some(from), Some(to)) = (from, to) else { continue };
+        let (Some(from), Some(to)) = (from, to) else {
+            continue;
+        };
         out.push(EdgeRule {
             from,
             to,
@@ -233,27 +291,42 @@ fn endpoint(
     if let Some(layer) = layers.iter().find(|l| &l.name == text) {
         return Some(Endpoint::Layer(layer.rank));
     }
-    let is_word = !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    let is_word = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if is_word {
         let names: Vec<String> = layers.iter().map(|l| format!("`{}`", l.name)).collect();
         let guess = closest(text, layers.iter().map(|l| l.name.as_str()))
             .map(|g| format!(" (did you mean `{g}`?)"))
             .unwrap_or_default();
         let help = if names.is_empty() {
-            format!("Declare a `[[layers]]` entry named `{text}`, or write a path glob such as `\"src/{text}/**\"`.")
+            format!(
+                "Declare a `[[layers]]` entry named `{text}`, or write a path glob such as `\"src/{text}/**\"`."
+            )
         } else {
             format!(
                 "Use a declared layer: {}{guess}, or a path glob such as `\"src/{text}/**\"`.",
                 names.join(", ")
             )
         };
-        errors.push(value.span(), format!("unknown layer `{text}` in {table}.{key}"), "no layer has this name", help);
+        errors.push(
+            value.span(),
+            format!("unknown layer `{text}` in {table}.{key}"),
+            "no layer has this name",
+            help,
+        );
         return None;
     }
     match path_matcher(std::slice::from_ref(text)) {
         Ok(m) => Some(Endpoint::Glob(m)),
         Err((_, e)) => {
-            errors.push(value.span(), format!("invalid glob in {table}.{key}: {}", e.kind()), "invalid glob", glob_help());
+            errors.push(
+                value.span(),
+                format!("invalid glob in {table}.{key}: {}", e.kind()),
+                "invalid glob",
+                glob_help(),
+            );
             None
         }
     }

@@ -26,8 +26,23 @@ pub enum ImportKind {
     Import,
     /// An import only the type checker follows (`if TYPE_CHECKING:`, `import type`).
     Type,
-    /// A call that imports by a literal name at run time (`importlib.import_module("x")`).
+    /// A call that imports by a literal name at run time (`importlib.import_module("x")`,
+    /// `import("x")`).
     Dynamic,
+    /// A `CommonJS` `require("x")` or `import x = require("x")`.
+    Require,
+    /// A re-export: `export … from "x"`, `export * from "x"`.
+    Reexport,
+    /// A Rust `use` tree leaf or a path in code.
+    Use,
+    /// A Rust `mod x;` declaration.
+    Mod,
+    /// A Rust `#[path = "…"]` module.
+    Path,
+    /// A Rust `extern crate x;`.
+    ExternCrate,
+    /// A dependency declared in a manifest (`Cargo.toml`).
+    Manifest,
 }
 
 impl ImportKind {
@@ -36,6 +51,13 @@ impl ImportKind {
             ImportKind::Import => "import",
             ImportKind::Type => "type",
             ImportKind::Dynamic => "dynamic",
+            ImportKind::Require => "require",
+            ImportKind::Reexport => "reexport",
+            ImportKind::Use => "use",
+            ImportKind::Mod => "mod",
+            ImportKind::Path => "path",
+            ImportKind::ExternCrate => "extern-crate",
+            ImportKind::Manifest => "manifest",
         }
     }
 
@@ -73,7 +95,10 @@ pub static FRONTENDS: &[&dyn Frontend] = &[&python::PyFrontend];
 /// The front-end that claims `file_name`, by extension.
 pub fn frontend_for(file_name: &str) -> Option<&'static dyn Frontend> {
     let (_, ext) = file_name.rsplit_once('.')?;
-    FRONTENDS.iter().copied().find(|f| f.extensions().contains(&ext))
+    FRONTENDS
+        .iter()
+        .copied()
+        .find(|f| f.extensions().contains(&ext))
 }
 
 /// What extraction found in one file.
@@ -99,14 +124,19 @@ pub fn extract(frontend: &dyn Frontend, path: &Path, bytes: &[u8]) -> Result<Ext
         parser
             .set_language(&frontend.grammar(path))
             .map_err(|e| format!("grammar cannot be loaded: {e}"))?;
-        parser.parse(src, None).ok_or_else(|| "the parser gave up on this file".to_owned())
+        parser
+            .parse(src, None)
+            .ok_or_else(|| "the parser gave up on this file".to_owned())
     })?;
     let mut imports = frontend.imports(src, &tree);
     for import in &mut imports {
         import.span = import.span.start + offset..import.span.end + offset;
     }
     let first_error = first_error(&tree).map(|e| e + offset);
-    Ok(Extracted { imports, first_error })
+    Ok(Extracted {
+        imports,
+        first_error,
+    })
 }
 
 /// The first error or missing node, descending only into subtrees that hold one.
@@ -131,7 +161,10 @@ fn first_error(tree: &tree_sitter::Tree) -> Option<usize> {
 }
 
 /// The text of `node` in `src`, lossily decoded.
-pub(crate) fn node_text<'a>(src: &'a [u8], node: tree_sitter::Node<'_>) -> std::borrow::Cow<'a, str> {
+pub(crate) fn node_text<'a>(
+    src: &'a [u8],
+    node: tree_sitter::Node<'_>,
+) -> std::borrow::Cow<'a, str> {
     String::from_utf8_lossy(src.get(node.byte_range()).unwrap_or_default())
 }
 
@@ -145,7 +178,9 @@ mod tests {
         for frontend in FRONTENDS {
             for ext in frontend.extensions() {
                 let path = format!("x.{ext}");
-                parser.set_language(&frontend.grammar(Path::new(&path))).unwrap();
+                parser
+                    .set_language(&frontend.grammar(Path::new(&path)))
+                    .unwrap();
             }
         }
     }

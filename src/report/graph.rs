@@ -28,9 +28,14 @@ fn target(graph: &ImportGraph, module: &Module) -> String {
 
 /// Sites sorted by importing path, line, column, then target.
 fn sorted_sites(graph: &ImportGraph) -> Vec<(&Site, String)> {
-    let mut sites: Vec<(&Site, String)> = graph.sites().map(|(s, m)| (s, target(graph, m))).collect();
+    let mut sites: Vec<(&Site, String)> =
+        graph.sites().map(|(s, m)| (s, target(graph, m))).collect();
     sites.sort_by(|(a, ta), (b, tb)| {
-        (graph.files.path(a.file), a.region.start, ta).cmp(&(graph.files.path(b.file), b.region.start, tb))
+        (graph.files.path(a.file), a.region.start, ta).cmp(&(
+            graph.files.path(b.file),
+            b.region.start,
+            tb,
+        ))
     });
     sites
 }
@@ -38,7 +43,13 @@ fn sorted_sites(graph: &ImportGraph) -> Vec<(&Site, String)> {
 /// `from<TAB>to<TAB>line<TAB>kind`, one line per import site.
 pub fn tsv(graph: &ImportGraph, out: &mut dyn Write) -> io::Result<()> {
     for (site, to) in sorted_sites(graph) {
-        writeln!(out, "{}\t{to}\t{}\t{}", graph.files.path(site.file), site.region.start.line, site.kind.as_str())?;
+        writeln!(
+            out,
+            "{}\t{to}\t{}\t{}",
+            graph.files.path(site.file),
+            site.region.start.line,
+            site.kind.as_str()
+        )?;
     }
     Ok(())
 }
@@ -74,7 +85,10 @@ pub fn json(graph: &ImportGraph, config: &Config, out: &mut dyn Write) -> io::Re
         .enumerate()
         .map(|(id, path)| JsonFile {
             path,
-            layer: graph.layer_of(id).and_then(|l| config.layers.get(l)).map(|l| l.name.as_str()),
+            layer: graph
+                .layer_of(id)
+                .and_then(|l| config.layers.get(l))
+                .map(|l| l.name.as_str()),
         })
         .collect();
     let imports = sorted_sites(graph)
@@ -88,6 +102,14 @@ pub fn json(graph: &ImportGraph, config: &Config, out: &mut dyn Write) -> io::Re
             import: &site.specifier,
         })
         .collect();
-    serde_json::to_writer_pretty(&mut *out, &JsonGraph { version: 1, files, imports }).map_err(io::Error::other)?;
+    serde_json::to_writer_pretty(
+        &mut *out,
+        &JsonGraph {
+            version: 1,
+            files,
+            imports,
+        },
+    )
+    .map_err(io::Error::other)?;
     writeln!(out)
 }

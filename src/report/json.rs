@@ -71,9 +71,18 @@ pub(super) fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> 
     let warnings = report
         .warnings
         .iter()
-        .map(|w| JsonWarning { kind: w.kind.as_str(), path: &w.path, message: &w.message })
+        .map(|w| JsonWarning {
+            kind: w.kind.as_str(),
+            path: &w.path,
+            message: &w.message,
+        })
         .collect();
-    let json = JsonReport { version: 1, summary: report.summary, violations, warnings };
+    let json = JsonReport {
+        version: 1,
+        summary: report.summary,
+        violations,
+        warnings,
+    };
     serde_json::to_writer_pretty(&mut *out, &json).map_err(io::Error::other)?;
     writeln!(out)
 }

@@ -47,7 +47,12 @@ pub struct Report<'a> {
     pub config: &'a Config,
 }
 
-pub fn write(format: Format, report: &Report<'_>, out: &mut dyn Write, color: bool) -> io::Result<()> {
+pub fn write(
+    format: Format,
+    report: &Report<'_>,
+    out: &mut dyn Write,
+    color: bool,
+) -> io::Result<()> {
     match format {
         Format::Human => human::write(report, out, color),
         Format::Agent => agent::write(report, out),
@@ -58,11 +63,18 @@ pub fn write(format: Format, report: &Report<'_>, out: &mut dyn Write, color: bo
 /// The closing line of the text formats.
 fn summary_line(report: &Report<'_>) -> String {
     let s = report.summary;
-    let errors = report.diagnostics.iter().filter(|d| d.severity == crate::diagnostic::Severity::Error).count();
+    let errors = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == crate::diagnostic::Severity::Error)
+        .count();
     let warnings = s.violations - errors;
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let skipped = if s.warnings > 0 {
-        format!("; {} could not be fully read (see warnings)", plural(s.warnings, "file"))
+        format!(
+            "; {} could not be fully read (see warnings)",
+            plural(s.warnings, "file")
+        )
     } else {
         String::new()
     };

@@ -43,8 +43,16 @@ impl FileTable {
     /// `files` must be sorted by path and unique.
     pub fn new(files: Vec<(String, Lang)>) -> Self {
         let (paths, langs): (Vec<String>, Vec<Lang>) = files.into_iter().unzip();
-        let index = paths.iter().enumerate().map(|(i, p)| (p.clone(), i)).collect();
-        Self { paths, langs, index }
+        let index = paths
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.clone(), i))
+            .collect();
+        Self {
+            paths,
+            langs,
+            index,
+        }
     }
 
     pub fn id(&self, path: &str) -> Option<FileId> {
@@ -68,6 +76,9 @@ impl FileTable {
 pub struct ResolveContext<'a> {
     pub config: &'a Config,
     pub files: &'a FileTable,
+    /// The raw imports of every file, by [`FileId`] (a Rust module tree is built from the
+    /// `mod` declarations of all files before any path resolves).
+    pub imports: &'a [Vec<RawImport>],
 }
 
 /// The resolver for `lang`: one line per language.

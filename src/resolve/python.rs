@@ -59,7 +59,11 @@ impl<'a> PyResolver<'a> {
                 roots.push(root);
             }
         }
-        Self { files, roots, packages }
+        Self {
+            files,
+            roots,
+            packages,
+        }
     }
 
     /// The module `parts` names under folder `base`, if it exists.
@@ -71,15 +75,23 @@ impl<'a> PyResolver<'a> {
             }
             stem.push_str(part);
         }
-        ["/__init__.py", "/__init__.pyi", ".py", ".pyi"].iter().find_map(|suffix| {
-            let path = if stem.is_empty() { suffix.trim_start_matches('/').to_owned() } else { format!("{stem}{suffix}") };
-            self.files.id(&path)
-        })
+        ["/__init__.py", "/__init__.pyi", ".py", ".pyi"]
+            .iter()
+            .find_map(|suffix| {
+                let path = if stem.is_empty() {
+                    suffix.trim_start_matches('/').to_owned()
+                } else {
+                    format!("{stem}{suffix}")
+                };
+                self.files.id(&path)
+            })
     }
 
     /// The deepest existing module among the prefixes of `parts` (at least `min` long).
     fn deepest(&self, base: &str, parts: &[&str], min: usize) -> Option<FileId> {
-        (min..=parts.len()).rev().find_map(|k| self.module(base, parts.get(..k)?))
+        (min..=parts.len())
+            .rev()
+            .find_map(|k| self.module(base, parts.get(..k)?))
     }
 }
 
@@ -95,7 +107,9 @@ impl Resolver for PyResolver<'_> {
             let mut base = dir;
             for _ in 1..dots {
                 if base.is_empty() {
-                    return Resolution::Unresolved(format!("`{spec}` climbs above the repository root"));
+                    return Resolution::Unresolved(format!(
+                        "`{spec}` climbs above the repository root"
+                    ));
                 }
                 base = split(base).0;
             }
@@ -113,16 +127,16 @@ impl Resolver for PyResolver<'_> {
             }
         }
         // A script outside any package finds its neighbours (sys.path[0] is its folder).
-        if !self.packages.contains(dir) {
-            if let Some(id) = self.deepest(dir, &parts, 1) {
-                return Resolution::Internal(id);
-            }
+        if !self.packages.contains(dir)
+            && let Some(id) = self.deepest(dir, &parts, 1)
+        {
+            return Resolution::Internal(id);
         }
         Resolution::External((*first).to_owned())
     }
 }
 
-/// `a/b/c.py` → (`a/b`, `c.py`); `c.py` → (``, `c.py`).
+/// `a/b/c.py` → (`a/b`, `c.py`); `c.py` → (`""`, `c.py`).
 fn split(path: &str) -> (&str, &str) {
     path.rsplit_once('/').unwrap_or(("", path))
 }

@@ -6,7 +6,10 @@ use crate::diagnostic::{Diagnostic, ImportFacts, RuleId, Severity};
 use crate::graph::InternalEdge;
 
 pub(crate) static META: RuleMeta = RuleMeta {
-    id: RuleId { code: "AG002", name: "forbidden-import" },
+    id: RuleId {
+        code: "AG002",
+        name: "forbidden-import",
+    },
     summary: "an import matches a `[[forbid]]` entry of layers.toml",
     doc: include_str!("../../../rules/forbidden-import.md"),
     default_severity: Severity::Error,
@@ -25,7 +28,12 @@ impl Rule for ForbiddenImport {
         }
         for edge in cx.checked_edges() {
             // One finding per site: the first entry that matches.
-            if let Some(rule) = cx.config.forbid.iter().find(|r| cx.matches(r, edge.from, edge.to)) {
+            if let Some(rule) = cx
+                .config
+                .forbid
+                .iter()
+                .find(|r| cx.matches(r, edge.from, edge.to))
+            {
                 out.push(forbidden_import(cx, &edge, rule));
             }
         }
@@ -39,7 +47,9 @@ fn forbidden_import(cx: &CheckContext<'_>, edge: &InternalEdge<'_>, rule: &EdgeR
     let from_layer = cx.layer_of(edge.from);
     let to_layer = cx.layer_of(edge.to);
     let in_layer = |layer: Option<&crate::config::Layer>| {
-        layer.map(|l| format!(" (layer `{}`)", l.name)).unwrap_or_default()
+        layer
+            .map(|l| format!(" (layer `{}`)", l.name))
+            .unwrap_or_default()
     };
     let mut help = String::new();
     if let Some(fix) = &rule.fix {
@@ -55,7 +65,10 @@ fn forbidden_import(cx: &CheckContext<'_>, edge: &InternalEdge<'_>, rule: &EdgeR
         // Where the code could come from instead: the layers this file may import, minus the
         // forbidden one.
         let alternatives = from_layer.map(|from| {
-            describe_layers(cx.layers_at_or_below(from).filter(|l| !matches!(rule.to, Endpoint::Layer(t) if t == l.rank)))
+            describe_layers(
+                cx.layers_at_or_below(from)
+                    .filter(|l| !matches!(rule.to, Endpoint::Layer(t) if t == l.rank)),
+            )
         });
         match alternatives {
             Some(list) if !list.is_empty() => help.push_str(&format!(
@@ -63,7 +76,10 @@ fn forbidden_import(cx: &CheckContext<'_>, edge: &InternalEdge<'_>, rule: &EdgeR
                  code out of `{}`.",
                 rule.to_text
             )),
-            _ => help.push_str(&format!(" Move the code it needs out of `{}`.", rule.to_text)),
+            _ => help.push_str(&format!(
+                " Move the code it needs out of `{}`.",
+                rule.to_text
+            )),
         }
     }
     help.push_str(" Lifting the ban in layers.toml needs a human review.");

@@ -7,5 +7,8 @@ mod upward_import;
 use super::Rule;
 
 /// Every rule archgate runs, in code order.
-pub static RULES: &[&dyn Rule] =
-    &[&upward_import::UpwardImport, &forbidden_import::ForbiddenImport, &unused_allow::UnusedAllow];
+pub static RULES: &[&dyn Rule] = &[
+    &upward_import::UpwardImport,
+    &forbidden_import::ForbiddenImport,
+    &unused_allow::UnusedAllow,
+];

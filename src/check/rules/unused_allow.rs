@@ -6,7 +6,10 @@ use crate::config::EdgeRule;
 use crate::diagnostic::{Diagnostic, RuleId, Severity};
 
 pub(crate) static META: RuleMeta = RuleMeta {
-    id: RuleId { code: "AG003", name: "unused-allow" },
+    id: RuleId {
+        code: "AG003",
+        name: "unused-allow",
+    },
     summary: "an `[[allow]]` entry of layers.toml matches no import",
     doc: include_str!("../../../rules/unused-allow.md"),
     default_severity: Severity::Warning,
@@ -29,17 +32,22 @@ impl Rule for UnusedAllow {
 }
 
 fn unused_allow(cx: &CheckContext<'_>, rule: &EdgeRule) -> Diagnostic {
-    Diagnostic::new(META.id, META.default_severity, cx.config.path.clone(), rule.decl.clone())
-        .message(format!(
-            "[[allow]] from `{}` to `{}` matches no import",
-            rule.from_text, rule.to_text
-        ))
-        .label("no import matches this exception")
-        .help(format!(
-            "Delete this [[allow]] entry (from `{}` to `{}`) from {}: the import it excused is \
+    Diagnostic::new(
+        META.id,
+        META.default_severity,
+        cx.config.path.clone(),
+        rule.decl.clone(),
+    )
+    .message(format!(
+        "[[allow]] from `{}` to `{}` matches no import",
+        rule.from_text, rule.to_text
+    ))
+    .label("no import matches this exception")
+    .help(format!(
+        "Delete this [[allow]] entry (from `{}` to `{}`) from {}: the import it excused is \
              gone. If it should still match, correct its `from` or `to` to the importing and the \
              imported file.",
-            rule.from_text, rule.to_text, cx.config.path,
-        ))
-        .note(Some(rule.reason.clone()))
+        rule.from_text, rule.to_text, cx.config.path,
+    ))
+    .note(Some(rule.reason.clone()))
 }

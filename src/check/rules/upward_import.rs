@@ -6,7 +6,10 @@ use crate::diagnostic::{Diagnostic, ImportFacts, RuleId, Severity};
 use crate::graph::InternalEdge;
 
 pub(crate) static META: RuleMeta = RuleMeta {
-    id: RuleId { code: "AG001", name: "upward-import" },
+    id: RuleId {
+        code: "AG001",
+        name: "upward-import",
+    },
     summary: "a file imports a file of a layer listed above its own",
     doc: include_str!("../../../rules/upward-import.md"),
     default_severity: Severity::Error,
@@ -46,33 +49,37 @@ fn is_misplaced(cx: &CheckContext<'_>, edge: &InternalEdge<'_>, to: &Layer) -> b
     ok_importers && ok_imports
 }
 
-fn upward_import(cx: &CheckContext<'_>, edge: &InternalEdge<'_>, from: &Layer, to: &Layer) -> Diagnostic {
+fn upward_import(
+    cx: &CheckContext<'_>,
+    edge: &InternalEdge<'_>,
+    from: &Layer,
+    to: &Layer,
+) -> Diagnostic {
     let site = edge.site;
     let path = cx.path(edge.from);
     let target = cx.path(edge.to);
     let line = site.region.start.line;
     let allowed = describe_layers(cx.layers_at_or_below(from));
-    let mut help = String::new();
-    if let (true, Some(folder)) = (is_misplaced(cx, edge, to), to.paths.folder()) {
-        help.push_str(&format!(
-            "Move `{path}` into `{folder}` (layer `{}`): nothing below `{}` imports it and \
-             everything it imports is allowed there. Otherwise, remove",
-            to.name, to.name,
-        ));
-    } else {
-        help.push_str("Remove");
-    }
-    help.push_str(&format!(
-        " the import of `{}` at `{path}:{line}`: move what it uses from `{}` into layer `{}` \
-         or a layer below it ({allowed}), or have layer `{}` pass it in (a parameter or \
-         callback) so that `{}` no longer imports it. Changing the layer order in layers.toml \
-         needs a human review.",
+    let mut help = format!(
+        "Remove the import of `{}` at `{path}:{line}`: move what it uses from `{}` into layer \
+         `{}` or a layer below it ({allowed}), or have layer `{}` pass it in (a parameter or \
+         callback) so that `{}` no longer imports it.",
         site.specifier,
         file_name(target),
         from.name,
         to.name,
         file_name(path),
-    ));
+    );
+    if let (true, Some(folder)) = (is_misplaced(cx, edge, to), to.paths.folder()) {
+        help.push_str(&format!(
+            " If `{}` itself belongs to layer `{}`, move it into `{folder}` instead: nothing \
+             below `{}` imports it and all it imports is allowed there.",
+            file_name(path),
+            to.name,
+            to.name,
+        ));
+    }
+    help.push_str(" Changing the layer order in layers.toml needs a human review.");
     Diagnostic::new(META.id, META.default_severity, path, site.region.clone())
         .message(format!(
             "`{path}` (layer `{}`) imports `{target}` from higher layer `{}`",
@@ -81,7 +88,10 @@ fn upward_import(cx: &CheckContext<'_>, edge: &InternalEdge<'_>, from: &Layer, t
         .label(format!("`{target}` is in layer `{}`", to.name))
         .help(help)
         .related(cx.target_location(edge.to))
-        .related(cx.config_location(&to.decl, format!("layer `{}` is declared above `{}` here", to.name, from.name)))
+        .related(cx.config_location(
+            &to.decl,
+            format!("layer `{}` is declared above `{}` here", to.name, from.name),
+        ))
         .import(ImportFacts {
             specifier: site.specifier.clone(),
             type_only: site.kind.is_type_only(),

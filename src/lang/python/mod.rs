@@ -36,7 +36,11 @@ impl Frontend for PyFrontend {
         // (node, under `if TYPE_CHECKING:`)
         let mut stack = vec![(tree.root_node(), false)];
         while let Some((node, type_only)) = stack.pop() {
-            let kind = if type_only { ImportKind::Type } else { ImportKind::Import };
+            let kind = if type_only {
+                ImportKind::Type
+            } else {
+                ImportKind::Import
+            };
             match node.kind() {
                 "import_statement" => import_statement(src, node, kind, &mut out),
                 "import_from_statement" => from_statement(src, node, kind, &mut out),
@@ -114,12 +118,25 @@ fn is_type_checking(src: &[u8], condition: tree_sitter::Node<'_>) -> bool {
 }
 
 /// `import a.b.c`, `import a, b as c`: each name is a site.
-fn import_statement(src: &[u8], node: tree_sitter::Node<'_>, kind: ImportKind, out: &mut Vec<RawImport>) {
+fn import_statement(
+    src: &[u8],
+    node: tree_sitter::Node<'_>,
+    kind: ImportKind,
+    out: &mut Vec<RawImport>,
+) {
     let mut cursor = node.walk();
     for name in node.children_by_field_name("name", &mut cursor) {
-        let dotted = if name.kind() == "aliased_import" { name.child_by_field_name("name") } else { Some(name) };
+        let dotted = if name.kind() == "aliased_import" {
+            name.child_by_field_name("name")
+        } else {
+            Some(name)
+        };
         if let Some(dotted) = dotted {
-            out.push(RawImport { specifier: compact(&node_text(src, dotted)), kind, span: dotted.byte_range() });
+            out.push(RawImport {
+                specifier: compact(&node_text(src, dotted)),
+                kind,
+                span: dotted.byte_range(),
+            });
         }
     }
 }
@@ -128,37 +145,74 @@ fn import_statement(src: &[u8], node: tree_sitter::Node<'_>, kind: ImportKind, o
 /// imported name is a site whose specifier joins module and name (`a.b.c`, `..a.b`, `.x`);
 /// the resolver takes the deepest module that exists. A wildcard's site is the module itself.
 /// The position is the module name's, as SPEC §3 places every site.
-fn from_statement(src: &[u8], node: tree_sitter::Node<'_>, kind: ImportKind, out: &mut Vec<RawImport>) {
-    let Some(module) = node.child_by_field_name("module_name") else { return };
+fn from_statement(
+    src: &[u8],
+    node: tree_sitter::Node<'_>,
+    kind: ImportKind,
+    out: &mut Vec<RawImport>,
+) {
+    let Some(module) = node.child_by_field_name("module_name") else {
+        return;
+    };
     let base = compact(&node_text(src, module));
     let span = module.byte_range();
     let mut cursor = node.walk();
     let mut any = false;
     for name in node.children_by_field_name("name", &mut cursor) {
-        let dotted = if name.kind() == "aliased_import" { name.child_by_field_name("name") } else { Some(name) };
+        let dotted = if name.kind() == "aliased_import" {
+            name.child_by_field_name("name")
+        } else {
+            Some(name)
+        };
         let Some(dotted) = dotted else { continue };
         let name = compact(&node_text(src, dotted));
-        let specifier = if base.ends_with('.') { format!("{base}{name}") } else { format!("{base}.{name}") };
-        out.push(RawImport { specifier, kind, span: span.clone() });
+        let specifier = if base.ends_with('.') {
+            format!("{base}{name}")
+        } else {
+            format!("{base}.{name}")
+        };
+        out.push(RawImport {
+            specifier,
+            kind,
+            span: span.clone(),
+        });
         any = true;
     }
     if !any {
         // `from a import *`, or a statement cut short by a syntax error: the module is the site.
-        out.push(RawImport { specifier: base, kind, span });
+        out.push(RawImport {
+            specifier: base,
+            kind,
+            span,
+        });
     }
 }
 
 /// `importlib.import_module("a.b")`, `import_module("a.b")`, `__import__("a.b")` with a plain
 /// string literal as first argument.
 fn dynamic_call(src: &[u8], node: tree_sitter::Node<'_>, out: &mut Vec<RawImport>) {
-    let Some(function) = node.child_by_field_name("function") else { return };
+    let Some(function) = node.child_by_field_name("function") else {
+        return;
+    };
     let name = node_text(src, function);
-    if !matches!(compact(&name).as_str(), "importlib.import_module" | "import_module" | "__import__") {
+    if !matches!(
+        compact(&name).as_str(),
+        "importlib.import_module" | "import_module" | "__import__"
+    ) {
         return;
     }
-    let Some(first) = node.child_by_field_name("arguments").and_then(|a| a.named_child(0)) else { return };
+    let Some(first) = node
+        .child_by_field_name("arguments")
+        .and_then(|a| a.named_child(0))
+    else {
+        return;
+    };
     if let Some(specifier) = string_literal(src, first) {
-        out.push(RawImport { specifier, kind: ImportKind::Dynamic, span: first.byte_range() });
+        out.push(RawImport {
+            specifier,
+            kind: ImportKind::Dynamic,
+            span: first.byte_range(),
+        });
     }
 }
 
@@ -187,7 +241,9 @@ fn string_literal(src: &[u8], node: tree_sitter::Node<'_>) -> Option<String> {
 
 /// Removes the whitespace, line continuations and comments a dotted name may hold across lines.
 fn compact(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace() && *c != '\\').collect()
+    text.chars()
+        .filter(|c| !c.is_whitespace() && *c != '\\')
+        .collect()
 }
 
 #[cfg(test)]
@@ -196,7 +252,9 @@ mod tests {
 
     fn imports(src: &str) -> Vec<(String, &'static str, String)> {
         let mut parser = tree_sitter::Parser::new();
-        parser.set_language(&PyFrontend.grammar(Path::new("x.py"))).unwrap();
+        parser
+            .set_language(&PyFrontend.grammar(Path::new("x.py")))
+            .unwrap();
         let tree = parser.parse(src, None).unwrap();
         PyFrontend
             .imports(src.as_bytes(), &tree)
@@ -215,7 +273,9 @@ mod tests {
                    from ..a import b\nfrom a import *\nfrom .. import *\nfrom a import (x,\n    y)\n";
         assert_eq!(
             specs(src),
-            ["a.b.c", "a", "b", "a.b.c", "a.b.d", ".x", "..a.b", "a", "..", "a.x", "a.y"]
+            [
+                "a.b.c", "a", "b", "a.b.c", "a.b.d", ".x", "..a.b", "a", "..", "a.x", "a.y"
+            ]
         );
     }
 
@@ -232,7 +292,10 @@ mod tests {
                    try:\n    import d\nexcept ImportError:\n    import e\nfinally:\n    import f\n\
                    with x:\n    import g\nfor i in y:\n    import h\nwhile 1:\n    import i\n\
                    match v:\n    case 1:\n        import j\n@dec\ndef g():\n    import k\n";
-        assert_eq!(specs(src), ["a", "b.c", "d", "e", "f", "g", "h", "i", "j", "k"]);
+        assert_eq!(
+            specs(src),
+            ["a", "b.c", "d", "e", "f", "g", "h", "i", "j", "k"]
+        );
     }
 
     #[test]
@@ -240,10 +303,21 @@ mod tests {
         let src = "from typing import TYPE_CHECKING\nimport typing\nif TYPE_CHECKING:\n    import a\n\
                    else:\n    import b\nif typing.TYPE_CHECKING:\n    import c\nelif x:\n    import d\n\
                    if not TYPE_CHECKING:\n    import e\n";
-        let kinds: Vec<_> = imports(src).into_iter().map(|(s, k, _)| format!("{s}:{k}")).collect();
+        let kinds: Vec<_> = imports(src)
+            .into_iter()
+            .map(|(s, k, _)| format!("{s}:{k}"))
+            .collect();
         assert_eq!(
             kinds,
-            ["typing.TYPE_CHECKING:import", "typing:import", "a:type", "b:import", "c:type", "d:import", "e:import"]
+            [
+                "typing.TYPE_CHECKING:import",
+                "typing:import",
+                "a:type",
+                "b:import",
+                "c:type",
+                "d:import",
+                "e:import"
+            ]
         );
     }
 
@@ -252,7 +326,10 @@ mod tests {
         let src = "import importlib\nm = importlib.import_module(\"pkg.mod\")\n\
                    n = __import__('other')\no = importlib.import_module(name)\np = import_module(f\"x{y}\")\n";
         let found = imports(src);
-        assert_eq!(found[1], ("pkg.mod".into(), "dynamic", "\"pkg.mod\"".into()));
+        assert_eq!(
+            found[1],
+            ("pkg.mod".into(), "dynamic", "\"pkg.mod\"".into())
+        );
         assert_eq!(found[2], ("other".into(), "dynamic", "'other'".into()));
         assert_eq!(found.len(), 3);
     }
@@ -265,7 +342,10 @@ mod tests {
 
     #[test]
     fn future_imports_are_not_modules() {
-        assert_eq!(specs("from __future__ import annotations\nimport a\n"), ["a"]);
+        assert_eq!(
+            specs("from __future__ import annotations\nimport a\n"),
+            ["a"]
+        );
     }
 
     #[test]
@@ -273,7 +353,10 @@ mod tests {
         let src = "import a\ndef f(:\n    pass\nimport b\nclass (\nfrom c import d\n";
         let found = specs(src);
         for want in ["a", "b", "c.d"] {
-            assert!(found.iter().any(|s| s == want), "{want} missing from {found:?}");
+            assert!(
+                found.iter().any(|s| s == want),
+                "{want} missing from {found:?}"
+            );
         }
     }
 }
