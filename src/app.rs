@@ -219,7 +219,9 @@ fn read_and_extract(file: WalkedFile) -> (Option<Parsed>, Vec<FileWarning>) {
         Ok(e) => e,
         Err(message) => return (None, vec![warn(WarningKind::UnreadableFile, message)]),
     };
-    if let Some(offset) = extracted.first_error {
+    if let Some(offset) = extracted.first_error
+        && frontend.reports_syntax_errors()
+    {
         let pos = index.position(offset);
         warnings.push(warn(
             WarningKind::SyntaxError,
@@ -350,6 +352,7 @@ fn check(
     let summary = Summary {
         files: analysis.graph.files.len(),
         imports: analysis.graph.edge_count(),
+        unresolved: analysis.graph.unresolved_count(),
         violations: diagnostics.len(),
         warnings: warnings.len(),
     };

@@ -6,6 +6,7 @@
 //! share lives here.
 
 pub mod python;
+pub mod typescript;
 
 use std::cell::RefCell;
 use std::ops::Range;
@@ -17,6 +18,7 @@ use crate::source::BOM;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Lang {
     Python,
+    TypeScript,
 }
 
 /// How an import site names its module. Printed in `graph` output as [`ImportKind::as_str`].
@@ -84,13 +86,20 @@ pub trait Frontend: Sync {
     fn extensions(&self) -> &'static [&'static str];
     /// The grammar for `path`.
     fn grammar(&self, path: &Path) -> tree_sitter::Language;
+    /// Whether an error node in this grammar's tree means the file has a syntax error worth a
+    /// `syntax-error` warning. `false` for grammars known to reject valid code (the
+    /// TypeScript grammar on variance annotations): their error nodes say nothing about the
+    /// file, and a warning on valid code would be noise. Imports are read either way.
+    fn reports_syntax_errors(&self) -> bool {
+        true
+    }
     /// Every import site in `tree`, in source order. `src` is what was parsed. Must not panic
     /// on any tree, including trees full of errors: it takes what the tree gives.
     fn imports(&self, src: &[u8], tree: &tree_sitter::Tree) -> Vec<RawImport>;
 }
 
 /// Every front-end, one line each.
-pub static FRONTENDS: &[&dyn Frontend] = &[&python::PyFrontend];
+pub static FRONTENDS: &[&dyn Frontend] = &[&python::PyFrontend, &typescript::TsFrontend];
 
 /// The front-end that claims `file_name`, by extension.
 pub fn frontend_for(file_name: &str) -> Option<&'static dyn Frontend> {

@@ -37,6 +37,8 @@ pub struct Summary {
     pub violations: usize,
     /// Files that could not be fully checked.
     pub warnings: usize,
+    /// Import sites whose module could not be found (`unresolved:` in `archgate graph`).
+    pub unresolved: usize,
 }
 
 /// Everything a renderer needs. `diagnostics` are sorted.
@@ -77,6 +79,14 @@ fn summary_line(report: &Report<'_>) -> String {
         )
     } else {
         String::new()
+    };
+    let skipped = if s.unresolved > 0 {
+        format!(
+            "{skipped}; {} not found (see `archgate graph`)",
+            plural(s.unresolved, "import")
+        )
+    } else {
+        skipped
     };
     if s.violations == 0 {
         format!(

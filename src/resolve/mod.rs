@@ -5,6 +5,7 @@
 //! Layer `resolve`: imports `lang`, `input` and `core`.
 
 mod python;
+mod typescript;
 
 use std::collections::HashMap;
 
@@ -23,6 +24,9 @@ pub enum Resolution {
     External(String),
     /// Nothing could be found; the reason says why. Data, not an error.
     Unresolved(String),
+    /// Not a module of any language archgate reads (`./styles.css`, `./data.json`, an image):
+    /// neither an edge nor an unresolved import. The graph leaves it out.
+    Ignored,
 }
 
 /// Resolves the imports of one language. Shared by all worker threads.
@@ -85,5 +89,6 @@ pub struct ResolveContext<'a> {
 pub fn resolver_for<'a>(lang: Lang, cx: &ResolveContext<'a>) -> Box<dyn Resolver + 'a> {
     match lang {
         Lang::Python => Box::new(python::PyResolver::new(cx)),
+        Lang::TypeScript => Box::new(typescript::TsResolver::new(cx)),
     }
 }
