@@ -21,6 +21,10 @@ CORPORA=${CORPORA:-/tmp/corpora}
 OUT=${OUT:-/tmp/archgate-ts-fidelity}
 NAMES=(${NAMES:-rxjs-7.8.1 effect-3.22.4 effect-4.1.0 trpc-server-11.25.2})
 mkdir -p "$OUT"
+# Every top-level entry of the corpus but src/, as `exclude` globs (dist/, package stubs).
+others() { (cd "$1" && for e in * .*; do
+  [[ "$e" == src || "$e" == . || "$e" == .. || "$e" == layers.toml || ! -e "$e" ]] || printf '"%s", ' "$e"
+done) | sed 's/, $//'; }
 [[ -x "$BIN" ]] || { echo "build first: cargo build --release ($BIN missing)" >&2; exit 2; }
 
 echo "| corpus | compiler pairs | archgate pairs | shared | precision | recall | compiler unresolved | archgate unresolved | archgate external sites |"
@@ -32,8 +36,8 @@ for name in "${NAMES[@]}"; do
   # Only src/, as the compiler's list: everything else (dist/, package stubs) is excluded.
   cat >"$dir/layers.toml" <<'EOF'
 # written by archgate bench/ts-fidelity.sh: the corpus's src/ only
-exclude = ["**", "!src"]
 EOF
+  echo "exclude = [$(others "$dir")]" >>"$dir/layers.toml"
   (cd "$dir" && "$BIN" graph --format tsv) >"$OUT/$name.archgate.tsv" 2>"$OUT/$name.archgate.stderr"
   t=$OUT/$name.tmp; mkdir -p "$t"
   awk -F'\t' 'NR>1 && $3=="local" {print $1"\t"$2}' "$ref" | LC_ALL=C sort -u >"$t/tsc"
