@@ -304,7 +304,10 @@ impl Resolver for TsResolver<'_> {
                     if let Some(id) = self.resolve_in_package(spec) {
                         return Resolution::Internal(id);
                     }
-                    if !self.has_paths_alias(&file, spec) {
+                    // A package of the repository is not external even when the subpath
+                    // names nothing it exports (`@trpc/server/vendor/x` inside @trpc/server).
+                    let is_ours = self.packages.iter().any(|p| p.name == package_name(spec));
+                    if !is_ours && !self.has_paths_alias(&file, spec) {
                         return Resolution::External(package_name(spec).to_owned());
                     }
                 }

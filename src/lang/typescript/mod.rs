@@ -5,6 +5,8 @@
 //!   `export … from "s"`, `export * from "s"`, `export * as ns from "s"`,
 //!   `export type … from "s"` (type-only), `import x = require("s")`. `import { type X, Y }`
 //!   is not type-only: `Y` is a value.
+//! - `/// <reference path="…" />` directives at the top of a file (the TypeScript compiler
+//!   counts the file they name; type-only).
 //! - Expressions: `require("s")`, `import("s")`, `` import(`s`) `` without substitutions, and
 //!   the type `import("s").T` (type-only; the grammar parses it as a call to `import`).
 //!
@@ -53,6 +55,7 @@ impl Frontend for TsFrontend {
     fn imports(&self, src: &[u8], tree: &tree_sitter::Tree) -> Vec<RawImport> {
         let visit_expressions = mentions_import_call(src);
         let mut out = Vec::new();
+        reference_directives(src, tree.root_node(), &mut out);
         let mut cursor = tree.walk();
         let mut stack = vec![tree.root_node()];
         while let Some(node) = stack.pop() {
@@ -75,6 +78,54 @@ impl Frontend for TsFrontend {
             }
         }
         out
+    }
+}
+
+/// `/// <reference path="./x.ts" />` directives: the comments before the first statement.
+/// The path is a file relative to this one, so a bare `x.d.ts` gets a leading `./`; the site
+/// is type-only, as the directive adds declarations and no run-time dependency.
+fn reference_directives(src: &[u8], root: tree_sitter::Node<'_>, out: &mut Vec<RawImport>) {
+    if memchr::memmem::find(src, b"<reference").is_none() {
+        return;
+    }
+    let mut cursor = root.walk();
+    for comment in root
+        .children(&mut cursor)
+        .take_while(|c| c.kind() == "comment")
+    {
+        let text = node_text(src, comment);
+        let Some(directive) = text.strip_prefix("///") else {
+            continue;
+        };
+        let Some(at) = directive.find("path=") else {
+            continue;
+        };
+        if !directive.trim_start().starts_with("<reference") {
+            continue;
+        }
+        let value = directive.get(at + "path=".len()..).unwrap_or_default();
+        let Some(quote) = value.chars().next().filter(|q| matches!(q, '"' | '\'')) else {
+            continue;
+        };
+        let Some(end) = value.get(1..).and_then(|v| v.find(quote)) else {
+            continue;
+        };
+        let path = value.get(1..=end).unwrap_or_default();
+        if path.is_empty() {
+            continue;
+        }
+        // Span of the quoted value: the comment start, `///`, then the offset in `directive`.
+        let start = comment.start_byte() + 3 + at + "path=".len();
+        let specifier = if path.starts_with('.') || path.starts_with('/') {
+            path.to_owned()
+        } else {
+            format!("./{path}")
+        };
+        out.push(RawImport {
+            specifier,
+            kind: ImportKind::Type,
+            span: start..start + end + 2,
+        });
     }
 }
 
@@ -454,6 +505,21 @@ export const v = 1;
         let src = "import { a } from './a';\ninterface X<in out T> { f(): T }\n\
                    import type { B } from './b';\nexport const y = import('./c');\n";
         assert_eq!(kinds(src), ["./a:import", "./b:type", "./c:dynamic"]);
+    }
+
+    #[test]
+    fn reference_path_directives_at_the_top() {
+        let src = "/// <reference path=\"./ops/index.ts\" />\n/// <reference path='globals.d.ts'/>\n\
+                   /// <reference types=\"node\" />\n// <reference path=\"./no.ts\" />\n\
+                   import { a } from './a';\n/// <reference path=\"./late.ts\" />\n";
+        let found = imports_in("x.ts", src);
+        let kinds: Vec<_> = found.iter().map(|(s, k, _)| format!("{s}:{k}")).collect();
+        assert_eq!(
+            kinds,
+            ["./ops/index.ts:type", "./globals.d.ts:type", "./a:import"]
+        );
+        assert_eq!(found[0].2, "\"./ops/index.ts\"");
+        assert_eq!(found[1].2, "'globals.d.ts'");
     }
 
     #[test]
