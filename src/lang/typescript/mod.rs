@@ -156,16 +156,17 @@ fn is_statement_container(kind: &str) -> bool {
 }
 
 /// Whether `src` may hold a `require(…)` or `import(…)` call, so that expressions are worth
-/// visiting. Cheap and permissive: comments and strings also match.
+/// visiting. Cheap and permissive: comments and strings also match, but words such as
+/// "required" do not (whitespace before the parenthesis is allowed, as in the grammar).
 fn mentions_import_call(src: &[u8]) -> bool {
-    if memchr::memmem::find(src, b"require").is_some() {
-        return true;
-    }
-    memchr::memmem::find_iter(src, b"import").any(|at| {
-        src.get(at + b"import".len()..)
-            .and_then(|rest| rest.iter().find(|b| !b.is_ascii_whitespace()))
-            == Some(&b'(')
-    })
+    let is_call = |word: &[u8]| {
+        memchr::memmem::find_iter(src, word).any(|at| {
+            src.get(at + word.len()..)
+                .and_then(|rest| rest.iter().find(|b| !b.is_ascii_whitespace()))
+                == Some(&b'(')
+        })
+    };
+    is_call(b"require") || is_call(b"import")
 }
 
 /// Whether `node` has a `type` keyword child (`import type`, `export type`). The grammar
@@ -460,6 +461,15 @@ const u = "import('./g')";
 export const v = 1;
 "#;
         assert!(kinds(src).is_empty(), "{:?}", kinds(src));
+    }
+
+    #[test]
+    fn the_call_pre_check_wants_a_parenthesis() {
+        assert!(mentions_import_call(b"const a = require (\"x\")"));
+        assert!(mentions_import_call(b"await import(\n'x')"));
+        assert!(!mentions_import_call(
+            b"/** required: the requires list */ import a from 'b';"
+        ));
     }
 
     #[test]
