@@ -11,7 +11,9 @@ use miette::Report;
 use rayon::prelude::*;
 
 use crate::check;
-use crate::cli::{CheckArgs, Cli, ColorChoice, Command, Format, GraphArgs, GraphFormat};
+use crate::cli::{
+    CheckArgs, Cli, ColorChoice, Command, Format, GraphArgs, GraphFormat, ReportTarget,
+};
 use crate::config::{self, Config, ConfigError};
 use crate::diagnostic::{Diagnostic, FileWarning, Severity, WarningKind};
 use crate::graph::{ImportGraph, Site};
@@ -319,9 +321,10 @@ fn check(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<ExitStatus> {
+    let targets = report_targets(args);
     let config = match load_config(args.config.as_deref(), cwd) {
         Ok(c) => c,
-        Err(errors) => return print_config_errors(errors, err),
+        Err(errors) => return config_failure(errors, &targets, cwd, out, err),
     };
     let filters = match path_filters(&args.paths, cwd, &config.root) {
         Ok(f) => f,
@@ -332,7 +335,7 @@ fn check(
     };
     let analysis = match analyze(config, jobs(args.jobs)) {
         Ok(a) => a,
-        Err(errors) => return print_config_errors(errors, err),
+        Err(errors) => return config_failure(errors, &targets, cwd, out, err),
     };
     let mut diagnostics: Vec<Diagnostic> = check::run(&analysis.graph, &analysis.config)
         .into_iter()
@@ -353,32 +356,22 @@ fn check(
         violations: diagnostics.len(),
         warnings: warnings.len(),
     };
-    let is_tty = std::io::IsTerminal::is_terminal(&std::io::stdout());
-    let format = args
-        .format
-        .unwrap_or(if is_tty { Format::Human } else { Format::Agent });
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => is_tty && args.output.is_none(),
-    };
     let report = report::Report {
         diagnostics: &diagnostics,
         warnings: &warnings,
         summary,
         config: &analysis.config,
     };
-    match &args.output {
-        Some(path) => {
-            let path = cwd.join(path);
-            let mut buffer = Vec::new();
-            report::write(format, &report, &mut buffer, color)?;
-            if let Err(e) = std::fs::write(&path, buffer) {
-                writeln!(err, "error: cannot write `{}`: {e}", path.display())?;
-                return Ok(ExitStatus::Error);
-            }
-        }
-        None => report::write(format, &report, out, color)?,
+    let written = write_reports(&targets, cwd, out, err, |target, buffer| {
+        let color = match args.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => target.output.is_none() && stdout_is_tty(),
+        };
+        report::write(format_of(target), &report, buffer, color)
+    })?;
+    if !written {
+        return Ok(ExitStatus::Error);
     }
     let failed = diagnostics.iter().any(|d| d.severity == Severity::Error);
     Ok(if failed {
@@ -386,6 +379,83 @@ fn check(
     } else {
         ExitStatus::Success
     })
+}
+
+/// The reports to write: what `--format`/`--output` asked for, or the default format on
+/// standard output.
+fn report_targets(args: &CheckArgs) -> Vec<ReportTarget> {
+    if args.reports.targets.is_empty() {
+        vec![ReportTarget {
+            format: None,
+            output: None,
+        }]
+    } else {
+        args.reports.targets.clone()
+    }
+}
+
+fn stdout_is_tty() -> bool {
+    std::io::IsTerminal::is_terminal(&std::io::stdout())
+}
+
+/// A target's format; the default is human on a terminal and agent for pipes and files.
+fn format_of(target: &ReportTarget) -> Format {
+    target
+        .format
+        .unwrap_or(if target.output.is_none() && stdout_is_tty() {
+            Format::Human
+        } else {
+            Format::Agent
+        })
+}
+
+/// Renders each target and writes it to its file or to `out`. Returns `false` when a file
+/// could not be written (said on `err`); the other reports are still written.
+fn write_reports(
+    targets: &[ReportTarget],
+    cwd: &Path,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    mut render: impl FnMut(&ReportTarget, &mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<bool> {
+    let mut ok = true;
+    for target in targets {
+        match &target.output {
+            Some(path) => {
+                let mut buffer = Vec::new();
+                render(target, &mut buffer)?;
+                if buffer.is_empty() {
+                    continue;
+                }
+                let path = cwd.join(path);
+                if let Err(e) = std::fs::write(&path, buffer) {
+                    writeln!(err, "error: cannot write `{}`: {e}", path.display())?;
+                    ok = false;
+                }
+            }
+            None => render(target, out)?,
+        }
+    }
+    Ok(ok)
+}
+
+/// Configuration errors: printed on stderr, and also written as SARIF or annotations to the
+/// targets in those formats, so that CI sees why the run failed.
+fn config_failure(
+    errors: Vec<ConfigError>,
+    targets: &[ReportTarget],
+    cwd: &Path,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<ExitStatus> {
+    let problems: Vec<&dyn miette::Diagnostic> = errors
+        .iter()
+        .map(|e| e as &dyn miette::Diagnostic)
+        .collect();
+    write_reports(targets, cwd, out, err, |target, buffer| {
+        report::write_config_errors(format_of(target), &problems, buffer)
+    })?;
+    print_config_errors(errors, err)
 }
 
 /// PATH arguments as repo-relative prefixes. An empty list selects everything.
@@ -468,9 +538,14 @@ fn graph(
     for w in &analysis.warnings {
         writeln!(err, "warning: {w}")?;
     }
+    let (graph, config) = (&analysis.graph, &analysis.config);
     match args.format {
-        GraphFormat::Tsv => report::graph::tsv(&analysis.graph, out)?,
-        GraphFormat::Json => report::graph::json(&analysis.graph, &analysis.config, out)?,
+        GraphFormat::Tsv => report::graph::tsv(graph, out)?,
+        GraphFormat::Json => report::graph::json(graph, config, out)?,
+        GraphFormat::Dot => report::graph::dot(graph, config, &check::run(graph, config), out)?,
+        GraphFormat::Mermaid => {
+            report::graph::mermaid(graph, config, &check::run(graph, config), out)?;
+        }
     }
     Ok(ExitStatus::Success)
 }
