@@ -116,8 +116,9 @@ impl Args for ReportTargets {
                 .long_help(
                     "Report format [default: human on a terminal, agent otherwise].\n\n\
                      Repeat --format to write several reports in one run: each --output FILE \
-                     writes the report of the --format given just before it, and the one \
-                     --format without an --output goes to standard output. For example \
+                     writes the report of the --format given just before it, and at most one \
+                     --format may have no --output: its report goes to standard output. For \
+                     example \
                      `--format sarif --output archgate.sarif --format human` writes SARIF for \
                      upload and prints the human report to the log.",
                 ),
@@ -128,7 +129,10 @@ impl Args for ReportTargets {
                 .value_name("FILE")
                 .value_parser(clap::value_parser!(PathBuf))
                 .action(ArgAction::Append)
-                .help("Write the report of the --format given just before this to FILE"),
+                .help(
+                    "Write the report of the --format given just before this to FILE [default: \
+                     standard output; with no --format at all, the agent format goes to FILE]",
+                ),
         )
     }
 

@@ -11,7 +11,8 @@
 //!    an unresolved specifier;
 //! 5. [`graph`] holds files, their layers and one edge per import site;
 //! 6. [`check`] runs the rules over the graph;
-//! 7. [`report`] renders the findings (`human`, `agent`, `json`);
+//! 7. [`report`] renders the findings (`human`, `agent`, `json`, `sarif`, `github`) and the
+//!    layer graph (`dot`, `mermaid`);
 //!
 //! and [`app`] sequences them for the command line in [`cli`].
 
