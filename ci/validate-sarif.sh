@@ -10,8 +10,8 @@
 #
 # Everything comes from the package registries at run time and is cached outside the
 # repository; nothing is committed. Logs checked: fixtures with findings of every rule (one
-# in a path with a space and non-ASCII characters), archgate's own repository, and a broken
-# configuration (exit 2, `executionSuccessful: false`).
+# in a path with a space and non-ASCII characters), archgate's own repository, files that
+# cannot be fully read, and a broken configuration (exit 2, `executionSuccessful: false`).
 #
 # Usage: ci/validate-sarif.sh        (from anywhere; exits non-zero and says why on failure)
 # Env:   ARCHGATE=path/to/binary      skip the cargo build
@@ -102,6 +102,12 @@ paths = ["src/api/**"]
 colour = "red"
 TOML
 run_archgate broken-config 2 "$work/broken"
+# Files that cannot be fully read become toolExecutionNotifications.
+mkdir -p "$work/warnings/src/a b"
+printf '[[layers]]\nname = "a"\npaths = ["src/**"]\n' >"$work/warnings/layers.toml"
+printf 'def f(:\n    import os\n' >"$work/warnings/src/a b/syntax érror.py"
+printf 'x\0y' >"$work/warnings/src/a b/binary.py"
+run_archgate file-warnings 0 "$work/warnings"
 
 # --- 1. SARIF Multitool, Gh;Sarif ------------------------------------------------------------
 status=0

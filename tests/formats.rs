@@ -490,3 +490,27 @@ fn explain_prints_the_rule_document_by_name_or_code() {
     assert_eq!((code, out.as_str()), (2, ""));
     assert!(err.contains("upward-import (AG001)"), "{err}");
 }
+
+#[test]
+fn unreadable_files_are_sarif_execution_notifications() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("layers.toml"),
+        "[[layers]]\nname = \"a\"\npaths = [\"src/**\"]\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    std::fs::write(root.join("src/binary file.py"), b"x\0y").unwrap();
+    let (code, log) = sarif(root, &[]);
+    assert_eq!(code, 0);
+    let invocation = &log["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], true);
+    let notification = &invocation["toolExecutionNotifications"][0];
+    assert_eq!(notification["level"], "warning");
+    assert_eq!(notification["descriptor"]["id"], "binary-file");
+    assert_eq!(
+        notification["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "src/binary%20file.py"
+    );
+}
