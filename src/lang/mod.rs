@@ -20,7 +20,9 @@ pub enum Lang {
 }
 
 /// How an import site names its module. Printed in `graph` output as [`ImportKind::as_str`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum ImportKind {
     /// A static import statement.
     Import,
@@ -67,7 +69,7 @@ impl ImportKind {
 }
 
 /// One import site as written, before resolution.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RawImport {
     /// The module named, exactly as written, in the language's own notation
     /// (`a.b.c`, `..models.User`).
