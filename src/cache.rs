@@ -31,6 +31,13 @@ pub struct Entry {
     pub warnings: Vec<(WarningKind, String)>,
 }
 
+/// What `save` writes: [`Stored`] with borrowed entries.
+#[derive(Serialize)]
+struct StoredRef<'a> {
+    stamp: String,
+    entries: HashMap<u64, &'a Entry>,
+}
+
 #[derive(Serialize, Deserialize)]
 struct Stored {
     stamp: String,
@@ -101,11 +108,6 @@ impl Cache {
                 &ignore,
                 "# Written by archgate: the cache is never committed.\n*\n",
             )?;
-        }
-        #[derive(Serialize)]
-        struct StoredRef<'a> {
-            stamp: String,
-            entries: HashMap<u64, &'a Entry>,
         }
         let stored = StoredRef {
             stamp: stamp(),

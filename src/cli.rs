@@ -62,7 +62,7 @@ pub struct CacheArgs {
     #[arg(long)]
     pub no_cache: bool,
 
-    /// The cache folder [default: .archgate_cache next to layers.toml].
+    /// The cache folder [default: `.archgate_cache` next to layers.toml].
     #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
     pub cache_dir: Option<PathBuf>,
 }

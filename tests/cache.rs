@@ -134,7 +134,7 @@ fn concurrent_runs_do_not_corrupt_the_cache() {
     let leftovers: Vec<_> = std::fs::read_dir(dir.path().join(".archgate_cache"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".tmp"))
+        .filter(|n| Path::new(n).extension().is_some_and(|e| e == "tmp"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
