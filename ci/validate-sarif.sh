@@ -80,7 +80,8 @@ run_archgate() {
     local name="$1" expected="$2" dir="$3"
     shift 3
     local code=0
-    (cd "$dir" && "$ARCHGATE" check --format sarif --output "$work/$name.sarif" "$@") \
+    (cd "$dir" && "$ARCHGATE" check --no-cache --format sarif --output "$work/$name.sarif" \
+        "$@") \
         2>"$work/$name.stderr" || code=$?
     if [[ ! " $expected " == *" $code "* ]]; then
         cat "$work/$name.stderr" >&2

@@ -48,6 +48,21 @@ pub struct CheckArgs {
     /// Number of worker threads [default: the number of CPUs].
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
+
+    #[command(flatten)]
+    pub cache: CacheArgs,
+}
+
+/// Where extraction results are kept between runs.
+#[derive(Debug, Args, Default, Clone)]
+pub struct CacheArgs {
+    /// Parse every file again, and neither read nor write the cache.
+    #[arg(long)]
+    pub no_cache: bool,
+
+    /// The cache folder [default: `.archgate_cache` next to layers.toml].
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    pub cache_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -69,6 +84,9 @@ pub struct GraphArgs {
     /// Number of worker threads [default: the number of CPUs].
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
+
+    #[command(flatten)]
+    pub cache: CacheArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
