@@ -49,7 +49,8 @@ impl Frontend for PyFrontend {
                     dynamic_call(src, node, &mut out);
                     push_children(node, type_only, &mut cursor, &mut stack);
                 }
-                "if_statement" => {
+                // `elif TYPE_CHECKING:` marks its own branch just like `if`.
+                "if_statement" | "elif_clause" => {
                     let checking = node
                         .child_by_field_name("condition")
                         .is_some_and(|c| is_type_checking(src, c));
@@ -319,6 +320,17 @@ mod tests {
                 "e:import"
             ]
         );
+    }
+
+    #[test]
+    fn elif_type_checking_is_type_only() {
+        let src = "if x:\n    import a\nelif TYPE_CHECKING:\n    import b\nelse:\n    import c\n\
+                   if y:\n    pass\nelif typing.TYPE_CHECKING:\n    import d\n";
+        let kinds: Vec<_> = imports(src)
+            .into_iter()
+            .map(|(s, k, _)| format!("{s}:{k}"))
+            .collect();
+        assert_eq!(kinds, ["a:import", "b:type", "c:import", "d:type"]);
     }
 
     #[test]
