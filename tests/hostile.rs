@@ -189,7 +189,7 @@ fn hostile_files_neither_hide_violations_nor_stop_the_run() {
         .current_dir(root)
         .args(["check", "--format", "json"])
         // A guard against hangs (FIFO, symlink loop), not a performance assertion.
-        .timeout(Duration::from_secs(300))
+        .timeout(Duration::from_mins(5))
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
