@@ -28,6 +28,32 @@ impl Frontend for PyFrontend {
         tree_sitter_python::LANGUAGE.into()
     }
 
+    /// Every import form contains the bytes `import` (`import x`, `from x import y`,
+    /// `importlib.import_module`, `__import__`), so nothing after the statement holding the
+    /// last occurrence can be an import. The statement ends at the first newline outside
+    /// brackets that no backslash continues. An occurrence inside a string can cut the file
+    /// inside that string; the parse of such a prefix has an error, and `extract` then parses
+    /// the whole file.
+    fn import_prefix_len(&self, src: &[u8]) -> usize {
+        let Some(last) = memchr::memmem::rfind(src, b"import") else {
+            return 0;
+        };
+        let mut depth = 0usize;
+        let mut prev = b' ';
+        for (i, &b) in src.iter().enumerate().skip(last) {
+            match b {
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+                b'\n' if depth == 0 && prev != b'\\' => return i + 1,
+                _ => {}
+            }
+            if b != b'\r' {
+                prev = b;
+            }
+        }
+        src.len()
+    }
+
     fn imports(&self, src: &[u8], tree: &tree_sitter::Tree) -> Vec<RawImport> {
         let wants_calls = memchr::memmem::find(src, b"import_module").is_some()
             || memchr::memmem::find(src, b"__import__").is_some();
@@ -49,7 +75,8 @@ impl Frontend for PyFrontend {
                     dynamic_call(src, node, &mut out);
                     push_children(node, type_only, &mut cursor, &mut stack);
                 }
-                "if_statement" => {
+                // `elif TYPE_CHECKING:` marks its own branch just like `if`.
+                "if_statement" | "elif_clause" => {
                     let checking = node
                         .child_by_field_name("condition")
                         .is_some_and(|c| is_type_checking(src, c));
@@ -190,30 +217,91 @@ fn from_statement(
 
 /// `importlib.import_module("a.b")`, `import_module("a.b")`, `__import__("a.b")` with a plain
 /// string literal as first argument.
+///
+/// A relative name (`".views"`) is relative to the `package` argument, not to the calling
+/// file (<https://docs.python.org/3/library/importlib.html#importlib.import_module>): it is
+/// kept only when that argument is `__package__` (the file's own package, so the specifier
+/// stays file-relative) or a string literal (the name is made absolute here). Otherwise the
+/// target is unknown and the call is not a site. `__import__` takes no relative names.
 fn dynamic_call(src: &[u8], node: tree_sitter::Node<'_>, out: &mut Vec<RawImport>) {
     let Some(function) = node.child_by_field_name("function") else {
         return;
     };
-    let name = node_text(src, function);
-    if !matches!(
-        compact(&name).as_str(),
-        "importlib.import_module" | "import_module" | "__import__"
-    ) {
-        return;
-    }
-    let Some(first) = node
-        .child_by_field_name("arguments")
-        .and_then(|a| a.named_child(0))
-    else {
+    let name = compact(&node_text(src, function));
+    let is_dunder = match name.as_str() {
+        "importlib.import_module" | "import_module" => false,
+        "__import__" => true,
+        _ => return,
+    };
+    let Some(arguments) = node.child_by_field_name("arguments") else {
         return;
     };
-    if let Some(specifier) = string_literal(src, first) {
-        out.push(RawImport {
-            specifier,
-            kind: ImportKind::Dynamic,
-            span: first.byte_range(),
-        });
+    let Some(first) = arguments.named_child(0) else {
+        return;
+    };
+    let Some(mut specifier) = string_literal(src, first) else {
+        return;
+    };
+    if specifier.starts_with('.') {
+        if is_dunder {
+            return;
+        }
+        match package_argument(src, arguments) {
+            Some(Package::Own) => {}
+            Some(Package::Named(package)) => match absolute_name(&specifier, &package) {
+                Some(absolute) => specifier = absolute,
+                None => return,
+            },
+            None => return,
+        }
     }
+    out.push(RawImport {
+        specifier,
+        kind: ImportKind::Dynamic,
+        span: first.byte_range(),
+    });
+}
+
+/// The `package` argument of `import_module(name, package)`.
+enum Package {
+    /// `__package__`: the calling file's own package.
+    Own,
+    /// A string literal.
+    Named(String),
+}
+
+/// The second positional argument or the `package=` keyword, when it is known statically.
+fn package_argument(src: &[u8], arguments: tree_sitter::Node<'_>) -> Option<Package> {
+    let mut cursor = arguments.walk();
+    let value = arguments
+        .named_children(&mut cursor)
+        .enumerate()
+        .find_map(|(i, arg)| match arg.kind() {
+            "keyword_argument" => {
+                let key = arg.child_by_field_name("name")?;
+                (node_text(src, key) == "package").then(|| arg.child_by_field_name("value"))?
+            }
+            _ if i == 1 => Some(arg),
+            _ => None,
+        })?;
+    if value.kind() == "identifier" && node_text(src, value) == "__package__" {
+        return Some(Package::Own);
+    }
+    string_literal(src, value).map(Package::Named)
+}
+
+/// `importlib.util.resolve_name`: `..models` in package `shop.api` is `shop.models`.
+fn absolute_name(relative: &str, package: &str) -> Option<String> {
+    let dots = relative.len() - relative.trim_start_matches('.').len();
+    let rest = relative.get(dots..)?;
+    let parts: Vec<&str> = package.split('.').collect();
+    let keep = parts.len().checked_sub(dots - 1).filter(|&k| k > 0)?;
+    let mut name = parts.get(..keep)?.join(".");
+    if !rest.is_empty() {
+        name.push('.');
+        name.push_str(rest);
+    }
+    Some(name)
 }
 
 /// The value of a string literal without prefixes, interpolation or escapes, else `None`.
@@ -322,6 +410,17 @@ mod tests {
     }
 
     #[test]
+    fn elif_type_checking_is_type_only() {
+        let src = "if x:\n    import a\nelif TYPE_CHECKING:\n    import b\nelse:\n    import c\n\
+                   if y:\n    pass\nelif typing.TYPE_CHECKING:\n    import d\n";
+        let kinds: Vec<_> = imports(src)
+            .into_iter()
+            .map(|(s, k, _)| format!("{s}:{k}"))
+            .collect();
+        assert_eq!(kinds, ["a:import", "b:type", "c:import", "d:type"]);
+    }
+
+    #[test]
     fn dynamic_imports_with_literals_only() {
         let src = "import importlib\nm = importlib.import_module(\"pkg.mod\")\n\
                    n = __import__('other')\no = importlib.import_module(name)\np = import_module(f\"x{y}\")\n";
@@ -335,9 +434,51 @@ mod tests {
     }
 
     #[test]
+    fn relative_dynamic_imports_need_a_known_package() {
+        // Found on Django: `import_module(".management", app_config.name)` names a module of
+        // another package, not of the calling file's.
+        let src = "import_module('.management', app_config.name)\n\
+                   import_module('.x')\n\
+                   importlib.import_module('.views', __package__)\n\
+                   importlib.import_module('..models', package='shop.api')\n\
+                   import_module('.a', 'shop')\n\
+                   __import__('.b')\n";
+        let found: Vec<_> = imports(src)
+            .into_iter()
+            .map(|(s, _, site)| format!("{s} {site}"))
+            .collect();
+        assert_eq!(
+            found,
+            [".views '.views'", "shop.models '..models'", "shop.a '.a'"]
+        );
+    }
+
+    #[test]
     fn strings_and_comments_are_not_imports() {
         let src = "# import a\ns = 'import b'\nt = \"\"\"\nfrom c import d\n\"\"\"\nprint('from e import f')\n";
         assert!(specs(src).is_empty());
+    }
+
+    #[test]
+    fn the_parsed_prefix_ends_after_the_last_import_statement() {
+        fn prefix(src: &str) -> &str {
+            &src[..PyFrontend.import_prefix_len(src.as_bytes())]
+        }
+        assert_eq!(prefix("import a\nx = 1\n"), "import a\n");
+        assert_eq!(
+            prefix("from a import (\n    b,\n    c)\ny = 2\n"),
+            "from a import (\n    b,\n    c)\n"
+        );
+        assert_eq!(
+            prefix("from a import b, \\\r\n    c\r\nz = 3\n"),
+            "from a import b, \\\r\n    c\r\n"
+        );
+        assert_eq!(prefix("x = 1\n"), "");
+        assert_eq!(prefix("def f():\n    import a"), "def f():\n    import a");
+        // The whole statement is kept, so every name is a site.
+        let src = "import os\nfrom a import (\n    b,\n    c)\nvalue = compute()\n";
+        let cut = prefix(src);
+        assert_eq!(specs(cut), ["os", "a.b", "a.c"]);
     }
 
     #[test]
