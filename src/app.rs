@@ -7,7 +7,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use miette::Report;
+use miette::{GraphicalReportHandler, GraphicalTheme};
 use rayon::prelude::*;
 
 use crate::cache::{self, Cache, Entry};
@@ -363,8 +363,21 @@ fn print_config_errors(
     errors: Vec<ConfigError>,
     err: &mut dyn Write,
 ) -> std::io::Result<ExitStatus> {
+    // A fixed width, as in the human report, so the text is the same in every terminal.
+    let theme = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_links(false);
     for e in errors {
-        writeln!(err, "{:?}", Report::new(e))?;
+        let mut text = String::new();
+        if handler.render_report(&mut text, &e).is_err() {
+            text = format!("error: {e}\n");
+        }
+        writeln!(err, "{text}")?;
     }
     Ok(ExitStatus::Error)
 }
