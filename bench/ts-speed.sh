@@ -7,6 +7,9 @@
 # dependency-cruiser for effect 4 ("the core, src/*.ts and src/internal/, must not import the
 # feature folders"), written as layers.toml; every tool reads the corpus's src/ only.
 #
+# archgate runs cold (`--no-cache`: every file parsed) and with its cache (`.archgate_cache`,
+# filled by hyperfine's warm-up run), like dependency-cruiser.
+#
 # Usage: bash bench/ts-speed.sh     (after `cargo build --release`; run on an idle machine)
 #        CORPUS=rxjs-7.8.1 RUNS=10 bash bench/ts-speed.sh
 set -euo pipefail
@@ -52,14 +55,17 @@ rm -rf "$PEERS/depcruise-cache/$CORPUS"
 
 cd "$dir"
 hyperfine --warmup 1 --runs "$RUNS" -i --export-markdown "$OUT/$CORPUS.md" --export-json "$OUT/$CORPUS.json" \
-  -n archgate "$BIN check --format agent" \
+  -n archgate-cold "$BIN check --format agent --no-cache" \
+  -n archgate-cached "$BIN check --format agent" \
   -n depcruise-cold "$NODE $TOOLS/dependency-cruiser/bin/dependency-cruiser.mjs src --config $CONFIGS/$CORPUS.depcruise.json --output-type err --no-progress" \
   -n depcruise-cached "$NODE $TOOLS/dependency-cruiser/bin/dependency-cruiser.mjs src --config $CONFIGS/$CORPUS.depcruise-cache.json --output-type err --no-progress" \
   -n madge "$NODE $TOOLS/madge/bin/cli.js --circular --extensions ts,tsx --ts-config tsconfig.json --no-spinner --no-color src"
-# ratios: each peer's mean over archgate's mean, from the same run
+# ratios: each tool's mean over archgate's (cold over cold, cached over cached), same run
 "$NODE" -e '
   const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).results;
-  const ag = r.find((x) => x.command === "archgate");
+  const by = (n) => r.find((x) => x.command === n);
+  const cold = by("archgate-cold"), cached = by("archgate-cached");
   for (const x of r) console.log(`${x.command.padEnd(18)} mean ${x.mean.toFixed(3)} s  ` +
-    `(user+sys ${(x.user + x.system).toFixed(3)} s)  ${(x.mean / ag.mean).toFixed(1)}x archgate`);
+    `(user+sys ${(x.user + x.system).toFixed(3)} s)  ${(x.mean / cold.mean).toFixed(1)}x archgate cold, ` +
+    `${(x.mean / cached.mean).toFixed(1)}x archgate cached`);
 ' "$OUT/$CORPUS.json"
