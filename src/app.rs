@@ -426,6 +426,9 @@ fn check(
         .filter(|d| is_selected(&d.path, &filters))
         .collect();
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    // `from a import b, c` is two import sites at one position; when both name the same file,
+    // one finding says it all.
+    diagnostics.dedup_by(|a, b| a.sort_key() == b.sort_key());
     let warnings: Vec<FileWarning> = analysis
         .warnings
         .into_iter()
