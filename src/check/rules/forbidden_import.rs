@@ -40,7 +40,7 @@ impl Rule for ForbiddenImport {
     }
 }
 
-/// `layer `ui`` or `` files matching `src/db/**` ``, as a `[[forbid]]` end reads in prose.
+/// A `[[forbid]]` end as it reads in prose: a layer by name, or the files its glob matches.
 fn endpoint_text(endpoint: &Endpoint, text: &str) -> String {
     match endpoint {
         Endpoint::Layer(_) => format!("layer `{text}`"),
