@@ -7,7 +7,6 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use miette::{GraphicalReportHandler, GraphicalTheme};
 use rayon::prelude::*;
 
 use crate::cache::{self, Cache, Entry};
@@ -361,15 +360,7 @@ fn print_config_errors(
     errors: Vec<ConfigError>,
     err: &mut dyn Write,
 ) -> std::io::Result<ExitStatus> {
-    // A fixed width, as in the human report, so the text is the same in every terminal.
-    let theme = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(100)
-        .with_links(false);
+    let handler = report::graphical_handler(std::io::IsTerminal::is_terminal(&std::io::stderr()));
     for e in errors {
         let mut text = String::new();
         if handler.render_report(&mut text, &e).is_err() {
