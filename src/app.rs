@@ -7,7 +7,6 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use miette::{GraphicalReportHandler, GraphicalTheme};
 use rayon::prelude::*;
 
 use crate::cache::{self, Cache, Entry};
@@ -363,15 +362,7 @@ fn print_config_errors(
     errors: Vec<ConfigError>,
     err: &mut dyn Write,
 ) -> std::io::Result<ExitStatus> {
-    // A fixed width, as in the human report, so the text is the same in every terminal.
-    let theme = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(100)
-        .with_links(false);
+    let handler = report::graphical_handler(std::io::IsTerminal::is_terminal(&std::io::stderr()));
     for e in errors {
         let mut text = String::new();
         if handler.render_report(&mut text, &e).is_err() {
@@ -428,6 +419,9 @@ fn check(
         .filter(|d| is_selected(&d.path, &filters))
         .collect();
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    // `from a import b, c` is two import sites at one position; when both name the same file,
+    // one finding says it all.
+    diagnostics.dedup_by(|a, b| a.sort_key() == b.sort_key());
     let warnings: Vec<FileWarning> = analysis
         .warnings
         .into_iter()

@@ -7,6 +7,8 @@ mod agent;
 mod github;
 pub mod graph;
 mod human;
+
+pub use human::graphical_handler;
 mod json;
 mod sarif;
 
