@@ -11,7 +11,9 @@ use toml::Spanned;
 use super::error::ConfigError;
 use super::load::closest;
 use super::schema::{RawConfig, RawEdgeRule};
-use super::{Config, EdgeRule, Endpoint, Layer, PythonConfig, folder_globs, path_matcher};
+use super::{
+    Config, EdgeRule, Endpoint, Layer, PathMatcher, PythonConfig, folder_globs, path_matcher,
+};
 use crate::source::LineIndex;
 
 struct Errors<'a> {
@@ -61,7 +63,7 @@ pub(super) fn validate(
 
     let exclude_patterns: Vec<String> = raw.exclude.iter().map(|p| p.get_ref().clone()).collect();
     let exclude = match path_matcher(&exclude_patterns) {
-        Ok(m) => m.include,
+        Ok(m) => m,
         Err((i, e)) => {
             let span = raw.exclude.get(i).map_or(0..0, Spanned::span);
             errors.push(
@@ -70,7 +72,7 @@ pub(super) fn validate(
                 "invalid glob",
                 glob_help(),
             );
-            globset::GlobSet::empty()
+            PathMatcher::empty()
         }
     };
 
