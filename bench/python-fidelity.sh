@@ -43,27 +43,9 @@ fi
 log "1. scratch copy of django/ and layers.toml -> $WORK"
 rm -rf "$WORK" && mkdir -p "$WORK/tree"
 cp -r "$DJ/django" "$WORK/tree/django"
-# The import-linter contract of python-peers.sh (django-importlinter.ini), in archgate's terms.
-cat > "$WORK/tree/layers.toml" <<'EOF'
-# Equivalent of /tmp/corpora/configs/django-importlinter.ini (python-peers.sh).
-[[layers]]
-name = "contrib"
-paths = ["django/contrib/**"]
-
-[[layers]]
-name = "db"
-paths = ["django/db/**"]
-
-[[layers]]
-name = "utils"
-paths = ["django/utils/**"]
-
-[[forbid]]
-from = "db"
-to = "django/{http,template,views,urls,forms}/**"
-reason = "The ORM must not depend on the web/presentation stack"
-fix = "Move form-field construction out of django.db (e.g. into django.forms.models) or import django.forms lazily inside formfield()."
-EOF
+# The import-linter contract of python-peers.sh, in archgate's terms (shared with bench/run.sh;
+# its `exclude` names folders outside django/, which the copy does not have).
+cp "$REPO/bench/configs/django.layers.toml" "$WORK/tree/layers.toml"
 
 log "2. archgate graph + check"
 "$ARCHGATE" graph --format tsv --config "$WORK/tree/layers.toml" > "$WORK/archgate-edges.tsv" 2> "$WORK/graph-stderr.txt"
