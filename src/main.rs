@@ -20,8 +20,10 @@ fn main() -> ExitCode {
     let status = app::run(
         cli,
         &cwd,
-        &mut std::io::stdout().lock(),
-        &mut std::io::stderr().lock(),
+        // Not locked for the whole run: a worker thread that must print (a panic message)
+        // would wait forever for the lock.
+        &mut std::io::stdout(),
+        &mut std::io::stderr(),
     );
     ExitCode::from(status.code())
 }
