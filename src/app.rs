@@ -105,6 +105,9 @@ fn analyze_in_pool(
     order.sort_by_key(|&i| std::cmp::Reverse(walked.files.get(i).map_or(0, |f| f.size)));
     let mut results: Vec<(usize, Option<Parsed>, Vec<FileWarning>)> = order
         .into_par_iter()
+        // One file per task: rayon splits an indexed iterator into a few long chunks, and the
+        // largest files, which come first, would all land in one of them.
+        .with_max_len(1)
         .filter_map(|i| {
             let file = walked.files.get(i)?.clone();
             let (parsed, warnings) = read_and_extract(file, cache);
