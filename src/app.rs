@@ -156,6 +156,10 @@ fn analyze_in_pool(config: Config, jobs: usize) -> Result<Analysis, Vec<ConfigEr
                 .collect()
         })
         .collect();
+    for (_, resolver) in &resolvers {
+        warnings.extend(resolver.warnings());
+    }
+    warnings.sort();
     drop(resolvers);
 
     let mut graph = ImportGraph::new(files, layers);

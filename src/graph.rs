@@ -62,9 +62,10 @@ impl ImportGraph {
         }
     }
 
-    /// Adds the edge of one import site.
+    /// Adds the edge of one import site ([`Resolution::NotAnImport`] adds nothing).
     pub fn add(&mut self, site: Site, resolution: Resolution) {
         let to = match resolution {
+            Resolution::NotAnImport => return,
             Resolution::Internal(id) => NodeIndex::new(id),
             Resolution::External(name) => self.other(Module::External(name)),
             Resolution::Unresolved(_) => {

@@ -4,11 +4,14 @@
 //!
 //! Layer `resolve`: imports `lang`, `input` and `core`.
 
+mod cargo;
 mod python;
+mod rust;
 
 use std::collections::HashMap;
 
 use crate::config::Config;
+use crate::diagnostic::FileWarning;
 use crate::lang::{Lang, RawImport};
 
 /// Index of a file in the run's [`FileTable`]; also its node index in the graph.
@@ -23,12 +26,22 @@ pub enum Resolution {
     External(String),
     /// Nothing could be found; the reason says why. Data, not an error.
     Unresolved(String),
+    /// On a closer look the site names no module, so it draws no edge: a candidate the
+    /// front-end could not rule out by syntax alone (Rust `io::Error`, whose `io` is not a
+    /// crate of the repository).
+    NotAnImport,
 }
 
 /// Resolves the imports of one language. Shared by all worker threads.
 pub trait Resolver: Sync {
     /// The module `import`, written in file `from`, names.
     fn resolve(&self, from: FileId, import: &RawImport) -> Resolution;
+
+    /// What the resolver found wrong with files while building its model (a file no crate
+    /// root reaches, two files for one module). Called once, after every `resolve`.
+    fn warnings(&self) -> Vec<FileWarning> {
+        Vec::new()
+    }
 }
 
 /// Every file of the run, by repo-relative path, in sorted order.
@@ -85,5 +98,6 @@ pub struct ResolveContext<'a> {
 pub fn resolver_for<'a>(lang: Lang, cx: &ResolveContext<'a>) -> Box<dyn Resolver + 'a> {
     match lang {
         Lang::Python => Box::new(python::PyResolver::new(cx)),
+        Lang::Rust => Box::new(rust::RustResolver::new(cx)),
     }
 }

@@ -11,7 +11,7 @@
 
 use std::path::Path;
 
-use super::{Frontend, ImportKind, Lang, RawImport, node_text};
+use super::{Frontend, ImportKind, Lang, RawImport, SiteContext, node_text};
 
 pub struct PyFrontend;
 
@@ -136,6 +136,7 @@ fn import_statement(
                 specifier: compact(&node_text(src, dotted)),
                 kind,
                 span: dotted.byte_range(),
+                context: SiteContext::default(),
             });
         }
     }
@@ -175,6 +176,7 @@ fn from_statement(
             specifier,
             kind,
             span: span.clone(),
+            context: SiteContext::default(),
         });
         any = true;
     }
@@ -184,6 +186,7 @@ fn from_statement(
             specifier: base,
             kind,
             span,
+            context: SiteContext::default(),
         });
     }
 }
@@ -212,6 +215,7 @@ fn dynamic_call(src: &[u8], node: tree_sitter::Node<'_>, out: &mut Vec<RawImport
             specifier,
             kind: ImportKind::Dynamic,
             span: first.byte_range(),
+            context: SiteContext::default(),
         });
     }
 }
