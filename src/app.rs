@@ -10,8 +10,11 @@ use std::path::{Path, PathBuf};
 use miette::Report;
 use rayon::prelude::*;
 
+use crate::cache::{self, Cache, Entry};
 use crate::check;
-use crate::cli::{CheckArgs, Cli, ColorChoice, Command, Format, GraphArgs, GraphFormat};
+use crate::cli::{
+    CacheArgs, CheckArgs, Cli, ColorChoice, Command, Format, GraphArgs, GraphFormat, ReportTarget,
+};
 use crate::config::{self, Config, ConfigError};
 use crate::diagnostic::{Diagnostic, FileWarning, Severity, WarningKind};
 use crate::graph::{ImportGraph, Site};
@@ -74,22 +77,27 @@ pub struct Analysis {
 struct Parsed {
     file: WalkedFile,
     lang: Lang,
-    imports: Vec<RawImport>,
-    /// The position of each import, in the same order.
-    regions: Vec<Region>,
+    /// The cache key of the file's content.
+    key: u64,
+    entry: Entry,
 }
 
-/// Reads, parses and resolves every file under the config's root.
-pub fn analyze(config: Config, jobs: usize) -> Result<Analysis, Vec<ConfigError>> {
+/// Reads, parses and resolves every file under the config's root, reusing `cache`'s
+/// extraction results for files whose content it has seen.
+pub fn analyze(config: Config, jobs: usize, cache: &Cache) -> Result<Analysis, Vec<ConfigError>> {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build();
-    let run = || analyze_in_pool(config, jobs);
+    let run = || analyze_in_pool(config, jobs, cache);
     match pool {
         Ok(pool) => pool.install(run),
         Err(_) => run(),
     }
 }
 
-fn analyze_in_pool(config: Config, jobs: usize) -> Result<Analysis, Vec<ConfigError>> {
+fn analyze_in_pool(
+    config: Config,
+    jobs: usize,
+    cache: &Cache,
+) -> Result<Analysis, Vec<ConfigError>> {
     let walked = walk::walk(&config, jobs, &|name| lang::frontend_for(name).is_some());
     let mut warnings = walked.warnings;
 
@@ -100,7 +108,7 @@ fn analyze_in_pool(config: Config, jobs: usize) -> Result<Analysis, Vec<ConfigEr
         .into_par_iter()
         .filter_map(|i| {
             let file = walked.files.get(i)?.clone();
-            let (parsed, warnings) = read_and_extract(file);
+            let (parsed, warnings) = read_and_extract(file, cache);
             Some((i, parsed, warnings))
         })
         .collect();
@@ -110,6 +118,15 @@ fn analyze_in_pool(config: Config, jobs: usize) -> Result<Analysis, Vec<ConfigEr
         parsed.extend(p);
         warnings.extend(w);
     }
+    for p in &parsed {
+        warnings.extend(p.entry.warnings.iter().map(|(kind, message)| FileWarning {
+            path: p.file.path.clone(),
+            kind: *kind,
+            message: message.clone(),
+        }));
+    }
+    warnings.sort();
+    save_cache(cache, &parsed, &mut warnings);
 
     let files = FileTable::new(
         parsed
@@ -118,8 +135,10 @@ fn analyze_in_pool(config: Config, jobs: usize) -> Result<Analysis, Vec<ConfigEr
             .collect(),
     );
     let layers = assign_layers(&config, &files)?;
-    let (imports, regions): (Vec<Vec<RawImport>>, Vec<Vec<Region>>) =
-        parsed.into_iter().map(|p| (p.imports, p.regions)).unzip();
+    let (imports, regions): (Vec<Vec<RawImport>>, Vec<Vec<Region>>) = parsed
+        .into_iter()
+        .map(|p| (p.entry.imports, p.entry.regions))
+        .unzip();
     let cx = ResolveContext {
         config: &config,
         files: &files,
@@ -173,16 +192,36 @@ fn analyze_in_pool(config: Config, jobs: usize) -> Result<Analysis, Vec<ConfigEr
     })
 }
 
-/// Reads one file and extracts its imports. Trouble becomes warnings, never an abort.
-fn read_and_extract(file: WalkedFile) -> (Option<Parsed>, Vec<FileWarning>) {
-    let mut warnings = Vec::new();
+/// Writes this run's entries when they differ from what the cache held. A cache that cannot
+/// be written costs only speed: it becomes a warning.
+fn save_cache(cache: &Cache, parsed: &[Parsed], warnings: &mut Vec<FileWarning>) {
+    if !cache.is_enabled() {
+        return;
+    }
+    // Files with the same content share an entry (think of empty `__init__.py` files).
+    let keys: std::collections::HashSet<u64> = parsed.iter().map(|p| p.key).collect();
+    if keys.len() == cache.len() && keys.iter().all(|&k| cache.get(k).is_some()) {
+        return;
+    }
+    if let Err(e) = cache.save(parsed.iter().map(|p| (p.key, &p.entry))) {
+        warnings.push(FileWarning {
+            path: cache::DEFAULT_DIR.to_owned(),
+            kind: WarningKind::UnreadableFile,
+            message: format!("cannot write the cache: {e}"),
+        });
+    }
+}
+
+/// Reads one file and extracts its imports, or takes them from the cache when the file's
+/// content is known. Trouble becomes warnings, never an abort.
+fn read_and_extract(file: WalkedFile, cache: &Cache) -> (Option<Parsed>, Vec<FileWarning>) {
     let warn = |kind, message: String| FileWarning {
         path: file.path.clone(),
         kind,
         message,
     };
     let Some(frontend) = lang::frontend_for(&file.path) else {
-        return (None, warnings);
+        return (None, Vec::new());
     };
     if file.size > MAX_FILE_SIZE {
         let message = format!(
@@ -212,20 +251,34 @@ fn read_and_extract(file: WalkedFile) -> (Option<Parsed>, Vec<FileWarning>) {
             )],
         );
     }
-    let index = LineIndex::new(&bytes);
-    if std::str::from_utf8(&bytes).is_err() {
-        warnings.push(warn(
-            WarningKind::NotUtf8,
-            "holds bytes that are not UTF-8; imports were still read".to_owned(),
-        ));
+    let key = Cache::key(&file.path, &bytes);
+    if let Some(entry) = cache.get(key) {
+        let entry = entry.clone();
+        return (
+            Some(Parsed {
+                file,
+                lang: frontend.lang(),
+                key,
+                entry,
+            }),
+            Vec::new(),
+        );
     }
     let extracted = match lang::extract(frontend, &file.abs, &bytes) {
         Ok(e) => e,
         Err(message) => return (None, vec![warn(WarningKind::UnreadableFile, message)]),
     };
+    let index = LineIndex::new(&bytes);
+    let mut warnings = Vec::new();
+    if std::str::from_utf8(&bytes).is_err() {
+        warnings.push((
+            WarningKind::NotUtf8,
+            "holds bytes that are not UTF-8; imports were still read".to_owned(),
+        ));
+    }
     if let Some(offset) = extracted.first_error {
         let pos = index.position(offset);
-        warnings.push(warn(
+        warnings.push((
             WarningKind::SyntaxError,
             format!(
                 "syntax error at line {}, column {}; imports were still read",
@@ -238,13 +291,20 @@ fn read_and_extract(file: WalkedFile) -> (Option<Parsed>, Vec<FileWarning>) {
         .iter()
         .map(|raw| index.region(raw.span.clone()))
         .collect();
-    let parsed = Parsed {
-        file,
-        lang: frontend.lang(),
+    let entry = Entry {
         imports: extracted.imports,
         regions,
+        warnings,
     };
-    (Some(parsed), warnings)
+    (
+        Some(Parsed {
+            file,
+            lang: frontend.lang(),
+            key,
+            entry,
+        }),
+        Vec::new(),
+    )
 }
 
 /// The layer of every file; a file in two layers is a configuration error.
@@ -311,6 +371,18 @@ fn print_config_errors(
     Ok(ExitStatus::Error)
 }
 
+/// The cache the flags ask for.
+fn open_cache(args: &CacheArgs, cwd: &Path, root: &Path) -> Cache {
+    if args.no_cache {
+        return Cache::disabled();
+    }
+    Cache::open(
+        args.cache_dir
+            .as_ref()
+            .map_or_else(|| root.join(cache::DEFAULT_DIR), |d| cwd.join(d)),
+    )
+}
+
 fn jobs(requested: Option<usize>) -> usize {
     requested
         .filter(|&n| n > 0)
@@ -323,9 +395,10 @@ fn check(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<ExitStatus> {
+    let targets = report_targets(args);
     let config = match load_config(args.config.as_deref(), cwd) {
         Ok(c) => c,
-        Err(errors) => return print_config_errors(errors, err),
+        Err(errors) => return config_failure(errors, &targets, cwd, out, err),
     };
     let filters = match path_filters(&args.paths, cwd, &config.root) {
         Ok(f) => f,
@@ -334,9 +407,10 @@ fn check(
             return Ok(ExitStatus::Error);
         }
     };
-    let analysis = match analyze(config, jobs(args.jobs)) {
+    let cache = open_cache(&args.cache, cwd, &config.root);
+    let analysis = match analyze(config, jobs(args.jobs), &cache) {
         Ok(a) => a,
-        Err(errors) => return print_config_errors(errors, err),
+        Err(errors) => return config_failure(errors, &targets, cwd, out, err),
     };
     let mut diagnostics: Vec<Diagnostic> = check::run(&analysis.graph, &analysis.config)
         .into_iter()
@@ -357,32 +431,22 @@ fn check(
         violations: diagnostics.len(),
         warnings: warnings.len(),
     };
-    let is_tty = std::io::IsTerminal::is_terminal(&std::io::stdout());
-    let format = args
-        .format
-        .unwrap_or(if is_tty { Format::Human } else { Format::Agent });
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => is_tty && args.output.is_none(),
-    };
     let report = report::Report {
         diagnostics: &diagnostics,
         warnings: &warnings,
         summary,
         config: &analysis.config,
     };
-    match &args.output {
-        Some(path) => {
-            let path = cwd.join(path);
-            let mut buffer = Vec::new();
-            report::write(format, &report, &mut buffer, color)?;
-            if let Err(e) = std::fs::write(&path, buffer) {
-                writeln!(err, "error: cannot write `{}`: {e}", path.display())?;
-                return Ok(ExitStatus::Error);
-            }
-        }
-        None => report::write(format, &report, out, color)?,
+    let written = write_reports(&targets, cwd, out, err, |target, buffer| {
+        let color = match args.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => target.output.is_none() && stdout_is_tty(),
+        };
+        report::write(format_of(target), &report, buffer, color)
+    })?;
+    if !written {
+        return Ok(ExitStatus::Error);
     }
     let failed = diagnostics.iter().any(|d| d.severity == Severity::Error);
     Ok(if failed {
@@ -390,6 +454,83 @@ fn check(
     } else {
         ExitStatus::Success
     })
+}
+
+/// The reports to write: what `--format`/`--output` asked for, or the default format on
+/// standard output.
+fn report_targets(args: &CheckArgs) -> Vec<ReportTarget> {
+    if args.reports.targets.is_empty() {
+        vec![ReportTarget {
+            format: None,
+            output: None,
+        }]
+    } else {
+        args.reports.targets.clone()
+    }
+}
+
+fn stdout_is_tty() -> bool {
+    std::io::IsTerminal::is_terminal(&std::io::stdout())
+}
+
+/// A target's format; the default is human on a terminal and agent for pipes and files.
+fn format_of(target: &ReportTarget) -> Format {
+    target
+        .format
+        .unwrap_or(if target.output.is_none() && stdout_is_tty() {
+            Format::Human
+        } else {
+            Format::Agent
+        })
+}
+
+/// Renders each target and writes it to its file or to `out`. Returns `false` when a file
+/// could not be written (said on `err`); the other reports are still written.
+fn write_reports(
+    targets: &[ReportTarget],
+    cwd: &Path,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    mut render: impl FnMut(&ReportTarget, &mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<bool> {
+    let mut ok = true;
+    for target in targets {
+        match &target.output {
+            Some(path) => {
+                let mut buffer = Vec::new();
+                render(target, &mut buffer)?;
+                if buffer.is_empty() {
+                    continue;
+                }
+                let path = cwd.join(path);
+                if let Err(e) = std::fs::write(&path, buffer) {
+                    writeln!(err, "error: cannot write `{}`: {e}", path.display())?;
+                    ok = false;
+                }
+            }
+            None => render(target, out)?,
+        }
+    }
+    Ok(ok)
+}
+
+/// Configuration errors: printed on stderr, and also written as SARIF or annotations to the
+/// targets in those formats, so that CI sees why the run failed.
+fn config_failure(
+    errors: Vec<ConfigError>,
+    targets: &[ReportTarget],
+    cwd: &Path,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<ExitStatus> {
+    let problems: Vec<&dyn miette::Diagnostic> = errors
+        .iter()
+        .map(|e| e as &dyn miette::Diagnostic)
+        .collect();
+    write_reports(targets, cwd, out, err, |target, buffer| {
+        report::write_config_errors(format_of(target), &problems, buffer)
+    })?;
+    print_config_errors(errors, err)
 }
 
 /// PATH arguments as repo-relative prefixes. An empty list selects everything.
@@ -465,16 +606,22 @@ fn graph(
         Ok(c) => c,
         Err(errors) => return print_config_errors(errors, err),
     };
-    let analysis = match analyze(config, jobs(args.jobs)) {
+    let cache = open_cache(&args.cache, cwd, &config.root);
+    let analysis = match analyze(config, jobs(args.jobs), &cache) {
         Ok(a) => a,
         Err(errors) => return print_config_errors(errors, err),
     };
     for w in &analysis.warnings {
         writeln!(err, "warning: {w}")?;
     }
+    let (graph, config) = (&analysis.graph, &analysis.config);
     match args.format {
-        GraphFormat::Tsv => report::graph::tsv(&analysis.graph, out)?,
-        GraphFormat::Json => report::graph::json(&analysis.graph, &analysis.config, out)?,
+        GraphFormat::Tsv => report::graph::tsv(graph, out)?,
+        GraphFormat::Json => report::graph::json(graph, config, out)?,
+        GraphFormat::Dot => report::graph::dot(graph, config, &check::run(graph, config), out)?,
+        GraphFormat::Mermaid => {
+            report::graph::mermaid(graph, config, &check::run(graph, config), out)?;
+        }
     }
     Ok(ExitStatus::Success)
 }

@@ -6,7 +6,7 @@
 use std::fmt;
 
 use miette::{LabeledSpan, NamedSource, SourceSpan};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::source::Region;
 
@@ -140,7 +140,7 @@ impl Diagnostic {
 }
 
 /// Why one source file could not be fully checked. Never fatal: the run goes on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum WarningKind {
     /// Could not be read (permissions, vanished during the run).

@@ -6,16 +6,19 @@
 //!
 //! 1. [`config`] finds, parses and validates `layers.toml`;
 //! 2. [`walk`] lists the source files in parallel, honouring ignore files;
-//! 3. [`lang`] front-ends parse each file with tree-sitter into raw imports;
+//! 3. [`lang`] front-ends parse each file with tree-sitter into raw imports, which
+//!    [`cache`] keeps per file content so that a warm run parses only changed files;
 //! 4. [`resolve`] turns each raw import into a file of the repository, an external module or
 //!    an unresolved specifier;
 //! 5. [`graph`] holds files, their layers and one edge per import site;
 //! 6. [`check`] runs the rules over the graph;
-//! 7. [`report`] renders the findings (`human`, `agent`, `json`);
+//! 7. [`report`] renders the findings (`human`, `agent`, `json`, `sarif`, `github`) and the
+//!    layer graph (`dot`, `mermaid`);
 //!
 //! and [`app`] sequences them for the command line in [`cli`].
 
 pub mod app;
+pub mod cache;
 pub mod check;
 pub mod cli;
 pub mod config;

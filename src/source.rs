@@ -7,7 +7,18 @@ use std::ops::Range;
 
 /// A 1-based position. `column` counts Unicode scalar values from the start of the line, which
 /// is what editors show and what SARIF's `unicodeCodePoints` column kind means.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct Position {
     pub line: u32,
     pub column: u32,
@@ -16,7 +27,7 @@ pub struct Position {
 /// Where an import site or a finding is: its byte span in the file, and the 1-based line and
 /// column of both ends. Computed once, while the bytes are in memory, so reports never reread
 /// a file to place a finding.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Region {
     pub start: Position,
     pub end: Position,

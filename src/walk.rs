@@ -50,12 +50,21 @@ pub fn walk(config: &Config, threads: usize, is_source: &(dyn Fn(&str) -> bool +
         .require_git(false)
         .follow_links(false)
         .threads(threads)
-        .filter_entry(|e| {
-            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
-            !(is_dir
-                && e.file_name()
+        .filter_entry({
+            let root = root.to_path_buf();
+            let excluded = config.exclude_dirs.clone();
+            move |e| {
+                if !e.file_type().is_some_and(|t| t.is_dir()) {
+                    return true;
+                }
+                let skipped = e
+                    .file_name()
                     .to_str()
-                    .is_some_and(|n| SKIPPED_DIRS.contains(&n)))
+                    .is_some_and(|n| SKIPPED_DIRS.contains(&n));
+                !skipped
+                    && relative(&root, e.path())
+                        .is_none_or(|rel| rel.is_empty() || !excluded.is_match(&rel))
+            }
         })
         .build_parallel();
     walker.run(|| {

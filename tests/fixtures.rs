@@ -85,7 +85,10 @@ fn fixture_repositories_report_exactly_their_expected_findings() {
     assert!(!cases.is_empty());
     let mut failures = Vec::new();
     for case in &cases {
-        let (code, json, _) = run(case, &["check", "--format", "json", "--jobs", "2"]);
+        let (code, json, _) = run(
+            case,
+            &["check", "--format", "json", "--jobs", "2", "--no-cache"],
+        );
         let report: serde_json::Value = serde_json::from_str(&json).unwrap();
         let mut found: Vec<String> = report["violations"]
             .as_array()
@@ -114,7 +117,17 @@ fn fixture_repositories_report_exactly_their_expected_findings() {
             .iter()
             .any(|v| v["severity"] == "error");
         assert_eq!(code, u8::from(errors), "{}: exit code", case.display());
-        let (hcode, human, herr) = run(case, &["check", "--format", "human", "--color", "never"]);
+        let (hcode, human, herr) = run(
+            case,
+            &[
+                "check",
+                "--format",
+                "human",
+                "--color",
+                "never",
+                "--no-cache",
+            ],
+        );
         snapshot(case, "human", &format!("exit: {hcode}\n{human}{herr}"));
         snapshot(case, "json", &format!("exit: {code}\n{json}"));
     }
@@ -126,7 +139,7 @@ fn broken_configurations_exit_2_and_name_the_problem() {
     let cases = cases("config");
     assert!(!cases.is_empty());
     for case in &cases {
-        let (code, out, err) = run(case, &["check", "--format", "agent"]);
+        let (code, out, err) = run(case, &["check", "--format", "agent", "--no-cache"]);
         assert_eq!(code, 2, "{}: exit code; stdout {out}", case.display());
         assert!(out.is_empty(), "{}: nothing on stdout", case.display());
         for word in expected_lines(case) {

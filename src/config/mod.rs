@@ -27,6 +27,9 @@ pub struct Config {
     /// The config file's text, for excerpts and spans.
     pub text: String,
     pub exclude: GlobSet,
+    /// Folders whose whole content `exclude` matches (`P/**`, or a pattern without wildcards),
+    /// so the walk can skip them without listing them.
+    pub exclude_dirs: GlobSet,
     pub layers: Vec<Layer>,
     pub forbid: Vec<EdgeRule>,
     pub allow: Vec<EdgeRule>,
@@ -142,6 +145,24 @@ fn compile_glob(pattern: &str) -> Result<Glob, globset::Error> {
     GlobBuilder::new(pattern).literal_separator(true).build()
 }
 
+/// The folders whose whole content one of `patterns` matches: `P/**` gives `P`, and a
+/// pattern without wildcards gives itself.
+fn folder_globs(patterns: &[String]) -> GlobSet {
+    let mut set = GlobSetBuilder::new();
+    for pattern in patterns {
+        let pattern = pattern.trim_start_matches("./").trim_end_matches('/');
+        let folder = match pattern.strip_suffix("/**") {
+            Some(prefix) => prefix,
+            None if !pattern.contains(['*', '?', '[', '{']) => pattern,
+            None => continue,
+        };
+        if let Ok(glob) = compile_glob(folder) {
+            set.add(glob);
+        }
+    }
+    set.build().unwrap_or_else(|_| GlobSet::empty())
+}
+
 /// Builds a matcher from patterns; the error carries the index of the bad pattern.
 fn path_matcher(patterns: &[String]) -> Result<PathMatcher, (usize, globset::Error)> {
     let mut include = GlobSetBuilder::new();
@@ -192,6 +213,19 @@ mod tests {
         let m = matcher(&["src/*.py"]);
         assert!(m.is_match("src/a.py"));
         assert!(!m.is_match("src/a/b.py"));
+    }
+
+    #[test]
+    fn excluded_folders_are_only_those_wholly_excluded() {
+        let owned: Vec<String> = ["tests/**", "build", "**/generated/**", "docs/*.py"]
+            .map(String::from)
+            .to_vec();
+        let dirs = folder_globs(&owned);
+        assert!(dirs.is_match("tests"));
+        assert!(dirs.is_match("build"));
+        assert!(dirs.is_match("a/b/generated"));
+        assert!(!dirs.is_match("docs"));
+        assert!(!dirs.is_match("src"));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use toml::Spanned;
 use super::error::ConfigError;
 use super::load::closest;
 use super::schema::{RawConfig, RawEdgeRule};
-use super::{Config, EdgeRule, Endpoint, Layer, PythonConfig, path_matcher};
+use super::{Config, EdgeRule, Endpoint, Layer, PythonConfig, folder_globs, path_matcher};
 use crate::source::LineIndex;
 
 struct Errors<'a> {
@@ -195,11 +195,13 @@ pub(super) fn validate(
         return Err(errors.list);
     }
     drop(errors);
+    let exclude_dirs = folder_globs(&exclude_patterns);
     Ok(Config {
         root,
         path: name,
         text,
         exclude,
+        exclude_dirs,
         layers,
         forbid,
         allow,

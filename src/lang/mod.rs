@@ -22,7 +22,9 @@ pub enum Lang {
 }
 
 /// How an import site names its module. Printed in `graph` output as [`ImportKind::as_str`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum ImportKind {
     /// A static import statement.
     Import,
@@ -70,7 +72,7 @@ impl ImportKind {
 }
 
 /// One import site as written, before resolution.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RawImport {
     /// The module named, exactly as written, in the language's own notation
     /// (`a.b.c`, `..models.User`).
@@ -84,7 +86,7 @@ pub struct RawImport {
 
 /// Facts about an import site that its specifier as written cannot carry. Empty (the
 /// default) in languages where a file is one module and names carry no attributes.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SiteContext {
     /// The modules declared inline around the site, outermost first (Rust `mod a { … }`):
     /// `super::` and `self::` are relative to the innermost one.
@@ -98,7 +100,7 @@ pub struct SiteContext {
 }
 
 /// A module declared inline in a file (Rust `mod a { … }`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct InlineModule {
     pub name: String,
     /// Its `#[path = "…"]`, which names the folder of the files its `mod x;` declare.
@@ -125,6 +127,14 @@ pub trait Frontend: Sync {
     /// Every import site in `tree`, in source order. `src` is what was parsed. Must not panic
     /// on any tree, including trees full of errors: it takes what the tree gives.
     fn imports(&self, src: &[u8], tree: &tree_sitter::Tree) -> Vec<RawImport>;
+
+    /// The length of the prefix of `src` that holds every import site; parsing stops there,
+    /// which is most of the cost saved on files whose imports sit at the top. It must never
+    /// cut an import off: when in doubt, return `src.len()` (the default).
+    fn import_prefix_len(&self, src: &[u8]) -> usize {
+        src.len()
+    }
+
     /// The import sites of a file read without tree-sitter (a manifest claimed through
     /// [`Frontend::file_names`]), straight from its bytes; `None` (the default) means "parse
     /// it with [`Frontend::grammar`]". Like [`Frontend::imports`], it must not panic on any
@@ -177,15 +187,28 @@ pub fn extract(frontend: &dyn Frontend, path: &Path, bytes: &[u8]) -> Result<Ext
         extracted.first_error = extracted.first_error.map(|e| e + offset);
         return Ok(extracted);
     }
-    let tree = PARSER.with(|cell| {
-        let mut parser = cell.borrow_mut();
-        parser
-            .set_language(&frontend.grammar(path))
-            .map_err(|e| format!("grammar cannot be loaded: {e}"))?;
-        parser
-            .parse(src, None)
-            .ok_or_else(|| "the parser gave up on this file".to_owned())
-    })?;
+    let whole = src;
+    let parse = |src: &[u8]| {
+        PARSER.with(|cell| {
+            let mut parser = cell.borrow_mut();
+            parser
+                .set_language(&frontend.grammar(path))
+                .map_err(|e| format!("grammar cannot be loaded: {e}"))?;
+            parser
+                .parse(src, None)
+                .ok_or_else(|| "the parser gave up on this file".to_owned())
+        })
+    };
+    let mut src = whole
+        .get(..frontend.import_prefix_len(whole))
+        .unwrap_or(whole);
+    let mut tree = parse(src)?;
+    // A prefix cut inside a string or a statement shows as a syntax error; so does a real
+    // one. Either way, only the whole file gives the true tree.
+    if src.len() < whole.len() && tree.root_node().has_error() {
+        src = whole;
+        tree = parse(src)?;
+    }
     let mut imports = frontend.imports(src, &tree);
     for import in &mut imports {
         import.span = import.span.start + offset..import.span.end + offset;
@@ -250,6 +273,30 @@ mod tests {
         assert!(frontend_for("pyproject.toml").is_none());
         assert!(frontend_for("Cargo.toml.orig").is_none());
         assert_eq!(frontend_for("a.rs").map(|f| f.lang()), Some(Lang::Rust));
+    }
+
+    #[test]
+    fn a_prefix_cut_inside_a_string_falls_back_to_the_whole_file() {
+        // The last `import` is inside a docstring: the prefix would end inside it.
+        let src = b"import a\n\"\"\"\nimport the rest\nof this text\n\"\"\"\nx = 1\n";
+        let found = extract(&python::PyFrontend, Path::new("x.py"), src).unwrap();
+        let specs: Vec<&str> = found.imports.iter().map(|i| i.specifier.as_str()).collect();
+        assert_eq!(specs, ["a"]);
+        assert_eq!(found.first_error, None);
+    }
+
+    #[test]
+    fn syntax_errors_are_found_in_the_whole_file() {
+        let src = b"import a\nimport b\ndef f(:\n    pass\n";
+        let found = extract(&python::PyFrontend, Path::new("x.py"), src).unwrap();
+        assert_eq!(found.imports.len(), 2);
+        assert_eq!(
+            found.first_error, None,
+            "an error after the last import is not looked for"
+        );
+        let src = b"def f(:\n    pass\nimport a\n";
+        let found = extract(&python::PyFrontend, Path::new("x.py"), src).unwrap();
+        assert!(found.first_error.is_some());
     }
 
     #[test]

@@ -1,11 +1,13 @@
 //! `archgate graph`: the resolved import graph, one line (or object) per import site, for
-//! debugging resolution and comparing with other tools.
+//! debugging resolution and comparing with other tools; or the layer graph as a picture
+//! (`dot`, `mermaid`): layers as nodes, import counts on the edges, violating edges in red.
 
 use std::io::{self, Write};
 
 use serde::Serialize;
 
 use crate::config::Config;
+use crate::diagnostic::Diagnostic;
 use crate::graph::{ImportGraph, Module, Site};
 
 /// Output formats of `graph`.
@@ -15,6 +17,10 @@ pub enum GraphFormat {
     Tsv,
     /// One JSON object with every file and import site.
     Json,
+    /// The layer graph for Graphviz: layers as nodes, import counts on edges, violations red.
+    Dot,
+    /// The layer graph as a Mermaid flowchart (renders in GitHub Markdown).
+    Mermaid,
 }
 
 /// `to` as printed: a path, `external:NAME` or `unresolved:SPECIFIER`.
@@ -112,4 +118,229 @@ pub fn json(graph: &ImportGraph, config: &Config, out: &mut dyn Write) -> io::Re
     )
     .map_err(io::Error::other)?;
     writeln!(out)
+}
+
+/// A node of the layer picture: a declared layer, or the files in no layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum LayerNode {
+    /// A layer, by rank (top first).
+    Layer(usize),
+    Unassigned,
+}
+
+/// One arrow of the layer picture.
+struct LayerEdge {
+    from: LayerNode,
+    to: LayerNode,
+    /// Import sites from files of `from` to files of `to`.
+    imports: usize,
+    /// Those of them reported by a rule.
+    violations: usize,
+}
+
+/// The layer graph: every declared layer with its file count (top first), then the files in
+/// no layer if any import touches them; one edge per ordered pair of nodes with imports
+/// between them, counting import sites and violating ones. Imports within one layer are
+/// drawn (as a loop) only when some of them violate a rule, since layer order always allows
+/// them.
+struct LayerPicture {
+    nodes: Vec<(LayerNode, String, usize)>,
+    edges: Vec<LayerEdge>,
+}
+
+impl LayerPicture {
+    fn new(graph: &ImportGraph, config: &Config, diagnostics: &[Diagnostic]) -> Self {
+        let node_of = |file| {
+            graph
+                .layer_of(file)
+                .map_or(LayerNode::Unassigned, LayerNode::Layer)
+        };
+        let node_named = |name: Option<&str>| match name {
+            Some(name) => config
+                .layers
+                .iter()
+                .find(|l| l.name == name)
+                .map_or(LayerNode::Unassigned, |l| LayerNode::Layer(l.rank)),
+            None => LayerNode::Unassigned,
+        };
+        let mut counts: std::collections::BTreeMap<(LayerNode, LayerNode), (usize, usize)> =
+            std::collections::BTreeMap::new();
+        for edge in graph.internal_edges() {
+            counts
+                .entry((node_of(edge.from), node_of(edge.to)))
+                .or_default()
+                .0 += 1;
+        }
+        for d in diagnostics {
+            let Some(import) = &d.import else { continue };
+            let key = (
+                node_named(import.from_layer.as_deref()),
+                node_named(import.to_layer.as_deref()),
+            );
+            counts.entry(key).or_default().1 += 1;
+        }
+        let edges: Vec<LayerEdge> = counts
+            .into_iter()
+            .filter(|((from, to), (_, violations))| from != to || *violations > 0)
+            .map(|((from, to), (imports, violations))| LayerEdge {
+                from,
+                to,
+                imports,
+                violations,
+            })
+            .collect();
+        let mut files = vec![0usize; config.layers.len()];
+        let mut unassigned = 0;
+        for id in 0..graph.files.len() {
+            match graph.layer_of(id).and_then(|l| files.get_mut(l)) {
+                Some(n) => *n += 1,
+                None => unassigned += 1,
+            }
+        }
+        let mut nodes: Vec<(LayerNode, String, usize)> = config
+            .layers
+            .iter()
+            .zip(files)
+            .map(|(l, n)| (LayerNode::Layer(l.rank), l.name.clone(), n))
+            .collect();
+        let touches_unassigned = edges
+            .iter()
+            .any(|e| e.from == LayerNode::Unassigned || e.to == LayerNode::Unassigned);
+        if touches_unassigned {
+            nodes.push((LayerNode::Unassigned, "(no layer)".to_owned(), unassigned));
+        }
+        Self { nodes, edges }
+    }
+}
+
+impl LayerNode {
+    fn id(self) -> String {
+        match self {
+            LayerNode::Layer(rank) => format!("L{rank}"),
+            LayerNode::Unassigned => "none".to_owned(),
+        }
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+impl LayerEdge {
+    fn label(&self) -> String {
+        if self.violations == 0 {
+            plural(self.imports, "import")
+        } else {
+            format!(
+                "{}, {} violating",
+                plural(self.imports, "import"),
+                self.violations
+            )
+        }
+    }
+}
+
+/// The layer graph in Graphviz `dot`, top layer first.
+pub fn dot(
+    graph: &ImportGraph,
+    config: &Config,
+    diagnostics: &[Diagnostic],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let picture = LayerPicture::new(graph, config, diagnostics);
+    writeln!(out, "digraph layers {{")?;
+    writeln!(out, "  rankdir=TB;")?;
+    writeln!(
+        out,
+        "  node [shape=box, style=rounded, fontname=\"sans-serif\"];"
+    )?;
+    writeln!(out, "  edge [fontname=\"sans-serif\"];")?;
+    for (node, name, files) in &picture.nodes {
+        let style = if *node == LayerNode::Unassigned {
+            ", style=\"rounded,dashed\""
+        } else {
+            ""
+        };
+        writeln!(
+            out,
+            "  {} [label=\"{}\\n{}\"{style}];",
+            node.id(),
+            dot_escape(name),
+            plural(*files, "file")
+        )?;
+    }
+    for edge in &picture.edges {
+        let style = if edge.violations > 0 {
+            ", color=red, fontcolor=red, penwidth=2"
+        } else {
+            ""
+        };
+        writeln!(
+            out,
+            "  {} -> {} [label=\"{}\"{style}];",
+            edge.from.id(),
+            edge.to.id(),
+            edge.label()
+        )?;
+    }
+    writeln!(out, "}}")
+}
+
+/// The layer graph as a Mermaid flowchart, top layer first; violating edges are red through
+/// `linkStyle`, which addresses edges by their order of declaration.
+pub fn mermaid(
+    graph: &ImportGraph,
+    config: &Config,
+    diagnostics: &[Diagnostic],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let picture = LayerPicture::new(graph, config, diagnostics);
+    writeln!(out, "flowchart TD")?;
+    for (node, name, files) in &picture.nodes {
+        let (open, close) = if *node == LayerNode::Unassigned {
+            ("([", "])")
+        } else {
+            ("[", "]")
+        };
+        writeln!(
+            out,
+            "  {}{open}\"{}<br/>{}\"{close}",
+            node.id(),
+            mermaid_escape(name),
+            plural(*files, "file")
+        )?;
+    }
+    let mut red = Vec::new();
+    for (i, edge) in picture.edges.iter().enumerate() {
+        writeln!(
+            out,
+            "  {} -->|\"{}\"| {}",
+            edge.from.id(),
+            edge.label(),
+            edge.to.id()
+        )?;
+        if edge.violations > 0 {
+            red.push(i.to_string());
+        }
+    }
+    if !red.is_empty() {
+        writeln!(
+            out,
+            "  linkStyle {} stroke:#d32f2f,stroke-width:2px,color:#d32f2f",
+            red.join(",")
+        )?;
+    }
+    Ok(())
+}
+
+/// Layer names are letters, digits, `-` and `_`, but the picture must not break if that rule
+/// ever loosens.
+fn dot_escape(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
+fn mermaid_escape(text: &str) -> String {
+    text.replace('"', "#quot;")
+        .replace('<', "#lt;")
+        .replace('>', "#gt;")
 }

@@ -3,7 +3,12 @@
 
 use std::io::{self, Write};
 
-use miette::{GraphicalReportHandler, GraphicalTheme, NamedSource};
+use std::fmt;
+
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    NamedSource, SourceCode, SourceSpan, SpanContents,
+};
 
 use super::{Report, summary_line};
 use crate::diagnostic::WithSource;
@@ -28,9 +33,13 @@ pub(super) fn write(report: &Report<'_>, out: &mut dyn Write, color: bool) -> io
                 .map(|b| display_text(&b))
                 .unwrap_or_default()
         };
-        let rendered = WithSource {
-            diagnostic: d,
-            source: NamedSource::new(&d.path, text).with_language(""),
+        let rendered = CharColumns {
+            inner: WithSource {
+                diagnostic: d,
+                source: NamedSource::new(&d.path, String::new()),
+            },
+            name: d.path.clone(),
+            text,
         };
         let mut buf = String::new();
         if handler.render_report(&mut buf, &rendered).is_err() {
@@ -39,4 +48,88 @@ pub(super) fn write(report: &Report<'_>, out: &mut dyn Write, color: bool) -> io
         writeln!(out, "{buf}")?;
     }
     writeln!(out, "{}", summary_line(report))
+}
+
+/// A finding drawn with its file's text, where the `path:line:column` miette prints above the
+/// excerpt counts characters, as every other format does. miette's own sources count the
+/// column in bytes, which is wrong after any non-ASCII character on the line.
+struct CharColumns<'a> {
+    inner: WithSource<'a>,
+    name: String,
+    text: String,
+}
+
+impl SourceCode for CharColumns<'_> {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let contents = self
+            .text
+            .read_span(span, context_lines_before, context_lines_after)?;
+        // With no context lines before it, the contents start at the span and their column
+        // is the span's own: count the characters from the start of its line.
+        let column = if context_lines_before == 0 {
+            let before = self
+                .text
+                .as_bytes()
+                .get(..span.offset())
+                .unwrap_or_default();
+            let line_start = before
+                .iter()
+                .rposition(|&b| b == b'\n' || b == b'\r')
+                .map_or(0, |i| i + 1);
+            let line = before.get(line_start..).unwrap_or_default();
+            let line = line.strip_prefix(crate::source::BOM).unwrap_or(line);
+            line.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
+        } else {
+            contents.column()
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            contents.data(),
+            *contents.span(),
+            contents.line(),
+            column,
+            contents.line_count(),
+        )))
+    }
+}
+
+impl fmt::Debug for CharColumns<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.inner, f)
+    }
+}
+
+impl fmt::Display for CharColumns<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.inner, f)
+    }
+}
+
+impl std::error::Error for CharColumns<'_> {}
+
+impl miette::Diagnostic for CharColumns<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.inner.code()
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        self.inner.severity()
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.inner.help()
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(self)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.inner.labels()
+    }
 }

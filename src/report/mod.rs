@@ -4,9 +4,11 @@
 //! Layer `report`: imports `check` (rule metadata), `graph`, `input` and `core`.
 
 mod agent;
+mod github;
 pub mod graph;
 mod human;
 mod json;
+mod sarif;
 
 use std::io::{self, Write};
 
@@ -14,6 +16,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, FileWarning};
+use crate::source::{LineIndex, Region};
 
 /// Report formats of `check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -24,6 +27,10 @@ pub enum Format {
     Agent,
     /// One JSON object with a stable schema (see the README).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and editors.
+    Sarif,
+    /// GitHub Actions workflow commands: annotations on the pull request.
+    Github,
 }
 
 /// The counts every format ends with.
@@ -57,6 +64,67 @@ pub fn write(
         Format::Human => human::write(report, out, color),
         Format::Agent => agent::write(report, out),
         Format::Json => json::write(report, out),
+        Format::Sarif => sarif::write(report, out),
+        Format::Github => github::write(report, out),
+    }
+}
+
+/// Renders configuration errors (which end the run with exit code 2) in the formats that CI
+/// reads: a SARIF log with `executionSuccessful: false`, or error annotations. The other
+/// formats write nothing: the errors are printed on stderr for people.
+pub fn write_config_errors(
+    format: Format,
+    errors: &[&dyn miette::Diagnostic],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let problems: Vec<ToolProblem> = errors.iter().map(|e| ToolProblem::new(*e)).collect();
+    match format {
+        Format::Sarif => sarif::write_config_errors(&problems, out),
+        Format::Github => github::write_config_errors(&problems, out),
+        Format::Human | Format::Agent | Format::Json => Ok(()),
+    }
+}
+
+/// A configuration error, read generically from its `miette::Diagnostic` impl.
+struct ToolProblem {
+    /// The diagnostic code, such as `config::invalid`.
+    code: String,
+    message: String,
+    help: Option<String>,
+    /// Where it points, relative to the root (the config file), if it points anywhere.
+    path: Option<String>,
+    region: Option<Region>,
+}
+
+impl ToolProblem {
+    fn new(error: &dyn miette::Diagnostic) -> Self {
+        let (path, region) = Self::place(error).map_or((None, None), |(p, r)| (p, Some(r)));
+        Self {
+            code: error
+                .code()
+                .map_or_else(|| "config".to_owned(), |c| c.to_string()),
+            message: error.to_string(),
+            help: error.help().map(|h| h.to_string()),
+            path,
+            region,
+        }
+    }
+
+    /// The file and region of the primary label (or the first one). Positions are computed
+    /// here rather than taken from miette, whose columns count bytes, not characters.
+    fn place(error: &dyn miette::Diagnostic) -> Option<(Option<String>, Region)> {
+        let source = error.source_code()?;
+        let mut labels: Vec<miette::LabeledSpan> = error.labels()?.collect();
+        let index = labels.iter().position(miette::LabeledSpan::primary);
+        let label = labels.swap_remove(index.unwrap_or(0).min(labels.len().checked_sub(1)?));
+        let start = label.offset();
+        let end = start + label.len();
+        // Everything up to the end of the label: enough to count lines and characters.
+        let prefix = source
+            .read_span(&miette::SourceSpan::from(0..end), 0, 0)
+            .ok()?;
+        let region = LineIndex::new(prefix.data()).region(start..end);
+        Some((prefix.name().map(str::to_owned), region))
     }
 }
 

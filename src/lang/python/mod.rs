@@ -28,6 +28,32 @@ impl Frontend for PyFrontend {
         tree_sitter_python::LANGUAGE.into()
     }
 
+    /// Every import form contains the bytes `import` (`import x`, `from x import y`,
+    /// `importlib.import_module`, `__import__`), so nothing after the statement holding the
+    /// last occurrence can be an import. The statement ends at the first newline outside
+    /// brackets that no backslash continues. An occurrence inside a string can cut the file
+    /// inside that string; the parse of such a prefix has an error, and `extract` then parses
+    /// the whole file.
+    fn import_prefix_len(&self, src: &[u8]) -> usize {
+        let Some(last) = memchr::memmem::rfind(src, b"import") else {
+            return 0;
+        };
+        let mut depth = 0usize;
+        let mut prev = b' ';
+        for (i, &b) in src.iter().enumerate().skip(last) {
+            match b {
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+                b'\n' if depth == 0 && prev != b'\\' => return i + 1,
+                _ => {}
+            }
+            if b != b'\r' {
+                prev = b;
+            }
+        }
+        src.len()
+    }
+
     fn imports(&self, src: &[u8], tree: &tree_sitter::Tree) -> Vec<RawImport> {
         let wants_calls = memchr::memmem::find(src, b"import_module").is_some()
             || memchr::memmem::find(src, b"__import__").is_some();
@@ -342,6 +368,28 @@ mod tests {
     fn strings_and_comments_are_not_imports() {
         let src = "# import a\ns = 'import b'\nt = \"\"\"\nfrom c import d\n\"\"\"\nprint('from e import f')\n";
         assert!(specs(src).is_empty());
+    }
+
+    #[test]
+    fn the_parsed_prefix_ends_after_the_last_import_statement() {
+        fn prefix(src: &str) -> &str {
+            &src[..PyFrontend.import_prefix_len(src.as_bytes())]
+        }
+        assert_eq!(prefix("import a\nx = 1\n"), "import a\n");
+        assert_eq!(
+            prefix("from a import (\n    b,\n    c)\ny = 2\n"),
+            "from a import (\n    b,\n    c)\n"
+        );
+        assert_eq!(
+            prefix("from a import b, \\\r\n    c\r\nz = 3\n"),
+            "from a import b, \\\r\n    c\r\n"
+        );
+        assert_eq!(prefix("x = 1\n"), "");
+        assert_eq!(prefix("def f():\n    import a"), "def f():\n    import a");
+        // The whole statement is kept, so every name is a site.
+        let src = "import os\nfrom a import (\n    b,\n    c)\nvalue = compute()\n";
+        let cut = prefix(src);
+        assert_eq!(specs(cut), ["os", "a.b", "a.c"]);
     }
 
     #[test]

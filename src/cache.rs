@@ -1,0 +1,237 @@
+//! The per-file cache of extraction results, so that a warm run parses only the files that
+//! changed. An entry is keyed by a hash of the file's name extension and bytes, so a renamed
+//! or reverted file still hits; the whole cache is tied to archgate's version and to every
+//! grammar's version, ABI and node-kind count, so an upgrade never reuses stale results.
+//!
+//! The cache must never change a result. A file that is missing, truncated, corrupt or written
+//! by another version is ignored and rewritten. Writes go to a temporary file that is then
+//! renamed over the old one, so concurrent runs each see a whole cache.
+//!
+//! Layer `cache`: imports `lang` and `core`.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::WarningKind;
+use crate::lang::{FRONTENDS, RawImport};
+use crate::source::Region;
+
+/// The folder name archgate uses under the root unless `--cache-dir` says otherwise.
+pub const DEFAULT_DIR: &str = ".archgate_cache";
+const FILE_NAME: &str = "imports.bin";
+
+/// What extraction found in one file, everything needed to skip parsing it next time.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Entry {
+    pub imports: Vec<RawImport>,
+    pub regions: Vec<Region>,
+    pub warnings: Vec<(WarningKind, String)>,
+}
+
+/// What `save` writes: [`Stored`] with borrowed entries.
+#[derive(Serialize)]
+struct StoredRef<'a> {
+    stamp: String,
+    entries: HashMap<u64, &'a Entry>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    stamp: String,
+    entries: HashMap<u64, Entry>,
+}
+
+/// The cache of one run: the entries read at the start, looked up by content key.
+pub struct Cache {
+    dir: Option<PathBuf>,
+    entries: HashMap<u64, Entry>,
+}
+
+impl Cache {
+    /// A cache that stores nothing (`--no-cache`).
+    pub fn disabled() -> Self {
+        Self {
+            dir: None,
+            entries: HashMap::new(),
+        }
+    }
+
+    /// Reads the cache in `dir`; anything unreadable or foreign counts as empty.
+    pub fn open(dir: PathBuf) -> Self {
+        let entries = std::fs::read(dir.join(FILE_NAME))
+            .ok()
+            .and_then(|bytes| postcard::from_bytes::<Stored>(&bytes).ok())
+            .filter(|stored| stored.stamp == stamp())
+            .map(|stored| stored.entries)
+            .unwrap_or_default();
+        Self {
+            dir: Some(dir),
+            entries,
+        }
+    }
+
+    pub fn is_enabled(&self) -> bool {
+        self.dir.is_some()
+    }
+
+    /// The key of a file: its extension (which picks the grammar) and its bytes.
+    pub fn key(path: &str, bytes: &[u8]) -> u64 {
+        let ext = path.rsplit_once('.').map_or("", |(_, e)| e);
+        xxhash_rust::xxh3::xxh3_64_with_seed(bytes, xxhash_rust::xxh3::xxh3_64(ext.as_bytes()))
+    }
+
+    /// How many entries the stored cache held.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn get(&self, key: u64) -> Option<&Entry> {
+        self.entries.get(&key)
+    }
+
+    /// Replaces the stored cache with `entries` (the files of this run only, so it never
+    /// grows past the repository). Errors are returned for the caller to report as a warning;
+    /// a cache that cannot be written only costs speed.
+    pub fn save<'a>(&self, entries: impl Iterator<Item = (u64, &'a Entry)>) -> std::io::Result<()> {
+        let Some(dir) = &self.dir else { return Ok(()) };
+        std::fs::create_dir_all(dir)?;
+        let ignore = dir.join(".gitignore");
+        if !ignore.exists() {
+            std::fs::write(
+                &ignore,
+                "# Written by archgate: the cache is never committed.\n*\n",
+            )?;
+        }
+        let stored = StoredRef {
+            stamp: stamp(),
+            entries: entries.collect(),
+        };
+        let bytes = postcard::to_stdvec(&stored).map_err(std::io::Error::other)?;
+        let mut tmp = tempfile_in(dir)?;
+        tmp.1.write_all(&bytes)?;
+        tmp.1.sync_all()?;
+        drop(tmp.1);
+        std::fs::rename(&tmp.0, dir.join(FILE_NAME))
+    }
+}
+
+/// A new file in `dir` with a name no other process uses.
+fn tempfile_in(dir: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
+    let pid = std::process::id();
+    for attempt in 0..100u32 {
+        let path = dir.join(format!(".{FILE_NAME}.{pid}.{attempt}.tmp"));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(file) => return Ok((path, file)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::other(
+        "no free temporary file name in the cache folder",
+    ))
+}
+
+/// What a stored cache must match: archgate's version and each grammar's identity.
+fn stamp() -> String {
+    let mut stamp = format!("archgate {}", env!("CARGO_PKG_VERSION"));
+    for frontend in FRONTENDS {
+        for ext in frontend.extensions() {
+            let grammar = frontend.grammar(Path::new(&format!("x.{ext}")));
+            let version = grammar
+                .metadata()
+                .map(|m| {
+                    format!(
+                        "{}.{}.{}",
+                        m.major_version, m.minor_version, m.patch_version
+                    )
+                })
+                .unwrap_or_default();
+            stamp.push_str(&format!(
+                ";{ext}:{}:{version}:abi{}:{}",
+                grammar.name().unwrap_or(""),
+                grammar.abi_version(),
+                grammar.node_kind_count()
+            ));
+        }
+    }
+    stamp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::ImportKind;
+
+    fn entry() -> Entry {
+        Entry {
+            imports: vec![RawImport {
+                specifier: "a.b".into(),
+                kind: ImportKind::Import,
+                span: 7..10,
+                context: crate::lang::SiteContext::default(),
+            }],
+            regions: vec![Region::default()],
+            warnings: vec![(WarningKind::SyntaxError, "syntax error".into())],
+        }
+    }
+
+    #[test]
+    fn entries_survive_a_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::open(dir.path().join("c"));
+        let e = entry();
+        cache.save([(42, &e)].into_iter()).unwrap();
+        let reopened = Cache::open(dir.path().join("c"));
+        assert_eq!(reopened.get(42), Some(&e));
+        assert!(dir.path().join("c/.gitignore").exists());
+    }
+
+    #[test]
+    fn corrupt_or_foreign_files_count_as_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = dir.path().join("c");
+        std::fs::create_dir_all(&c).unwrap();
+        for junk in [
+            &b""[..],
+            b"\x00\x01garbage",
+            b"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff",
+        ] {
+            std::fs::write(c.join(FILE_NAME), junk).unwrap();
+            assert!(Cache::open(c.clone()).entries.is_empty());
+        }
+        let foreign = postcard::to_stdvec(&Stored {
+            stamp: "archgate 0.0.0".into(),
+            entries: HashMap::from([(1, entry())]),
+        })
+        .unwrap();
+        std::fs::write(c.join(FILE_NAME), foreign).unwrap();
+        assert!(Cache::open(c).entries.is_empty());
+    }
+
+    #[test]
+    fn keys_depend_on_extension_and_bytes() {
+        assert_eq!(
+            Cache::key("a/x.py", b"import a"),
+            Cache::key("b/y.py", b"import a")
+        );
+        assert_ne!(
+            Cache::key("x.py", b"import a"),
+            Cache::key("x.pyi", b"import a")
+        );
+        assert_ne!(
+            Cache::key("x.py", b"import a"),
+            Cache::key("x.py", b"import b")
+        );
+    }
+}

@@ -1,0 +1,152 @@
+//! The extraction cache never changes a result: a warm run, a run over a corrupt, truncated or
+//! foreign cache, and several runs at once all report what a cold run reports.
+
+#![allow(clippy::unwrap_used, reason = "a failing test panics")]
+
+use std::path::Path;
+use std::process::Command;
+
+use assert_cmd::cargo::CommandCargoExt;
+
+fn repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for pkg in ["app", "app/api", "app/domain"] {
+        std::fs::create_dir_all(root.join(pkg)).unwrap();
+        std::fs::write(root.join(pkg).join("__init__.py"), "").unwrap();
+    }
+    std::fs::write(
+        root.join("app/api/routes.py"),
+        "from app.domain import orders\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("app/domain/orders.py"),
+        "import os\nfrom app.api.routes import x\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("app/domain/broken.py"),
+        "def f(:\nfrom app.api import routes\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("layers.toml"),
+        "[[layers]]\nname = \"api\"\npaths = [\"app/api/**\"]\n\n[[layers]]\nname = \"domain\"\npaths = [\"app/domain/**\"]\n",
+    )
+    .unwrap();
+    dir
+}
+
+fn check(root: &Path, extra: &[&str]) -> (i32, String) {
+    let out = Command::cargo_bin("archgate")
+        .unwrap()
+        .current_dir(root)
+        .args(["check", "--format", "json"])
+        .args(extra)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+    )
+}
+
+fn cache_file(root: &Path) -> std::path::PathBuf {
+    root.join(".archgate_cache/imports.bin")
+}
+
+#[test]
+fn warm_runs_report_what_cold_runs_report() {
+    let dir = repo();
+    let cold = check(dir.path(), &["--no-cache"]);
+    assert_eq!(cold.0, 1);
+    assert!(
+        !cache_file(dir.path()).exists(),
+        "--no-cache writes nothing"
+    );
+    let first = check(dir.path(), &[]);
+    assert!(cache_file(dir.path()).exists());
+    assert!(dir.path().join(".archgate_cache/.gitignore").exists());
+    let warm = check(dir.path(), &[]);
+    assert_eq!(first, cold);
+    assert_eq!(warm, cold);
+    // A changed file is parsed again: its new import is reported.
+    std::fs::write(
+        dir.path().join("app/domain/orders.py"),
+        "import os\n\n\nfrom app.api import routes\n",
+    )
+    .unwrap();
+    let (_, changed) = check(dir.path(), &[]);
+    assert_eq!(changed, check(dir.path(), &["--no-cache"]).1);
+    assert!(changed.contains("\"line\": 4"), "{changed}");
+}
+
+#[test]
+fn poisoned_caches_are_ignored_and_rewritten() {
+    let dir = repo();
+    let cold = check(dir.path(), &["--no-cache"]);
+    check(dir.path(), &[]);
+    let good = std::fs::read(cache_file(dir.path())).unwrap();
+    let poisons: Vec<Vec<u8>> = vec![
+        Vec::new(),
+        good[..good.len() / 2].to_vec(),
+        b"not a cache at all".to_vec(),
+        vec![0xff; 4096],
+        good.iter().map(|b| b ^ 0x5a).collect(),
+    ];
+    for poison in poisons {
+        std::fs::write(cache_file(dir.path()), &poison).unwrap();
+        assert_eq!(check(dir.path(), &[]), cold);
+        // Rewritten whole: the next run reads it and still agrees.
+        assert_ne!(std::fs::read(cache_file(dir.path())).unwrap(), poison);
+        assert_eq!(check(dir.path(), &[]), cold);
+    }
+}
+
+#[test]
+fn concurrent_runs_do_not_corrupt_the_cache() {
+    let dir = repo();
+    let cold = check(dir.path(), &["--no-cache"]);
+    let children: Vec<_> = (0..6)
+        .map(|_| {
+            Command::cargo_bin("archgate")
+                .unwrap()
+                .current_dir(dir.path())
+                .args(["check", "--format", "json"])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(
+            (
+                out.status.code().unwrap(),
+                String::from_utf8(out.stdout).unwrap()
+            ),
+            cold
+        );
+    }
+    assert_eq!(check(dir.path(), &[]), cold);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path().join(".archgate_cache"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| Path::new(n).extension().is_some_and(|e| e == "tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn cache_dir_moves_the_cache() {
+    let dir = repo();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let cold = check(dir.path(), &["--no-cache"]);
+    let arg = elsewhere.path().join("c");
+    let arg = arg.to_str().unwrap();
+    assert_eq!(check(dir.path(), &["--cache-dir", arg]), cold);
+    assert!(elsewhere.path().join("c/imports.bin").exists());
+    assert!(!cache_file(dir.path()).exists());
+}
