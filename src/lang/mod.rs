@@ -147,8 +147,10 @@ pub trait Frontend: Sync {
 /// Every front-end, one line each.
 pub static FRONTENDS: &[&dyn Frontend] = &[&python::PyFrontend, &rust::RustFrontend];
 
-/// The front-end that claims `file_name`: by exact name first, then by extension.
-pub fn frontend_for(file_name: &str) -> Option<&'static dyn Frontend> {
+/// The front-end that claims the file at `path` (a file name, or a path with `/`): by exact
+/// name first, then by extension.
+pub fn frontend_for(path: &str) -> Option<&'static dyn Frontend> {
+    let file_name = path.rsplit('/').next().unwrap_or(path);
     if let Some(f) = FRONTENDS
         .iter()
         .find(|f| f.file_names().contains(&file_name))
@@ -272,6 +274,9 @@ mod tests {
         assert!(frontend_for("layers.toml").is_none());
         assert!(frontend_for("pyproject.toml").is_none());
         assert!(frontend_for("Cargo.toml.orig").is_none());
+        assert!(frontend_for("crates/a/Cargo.toml").is_some());
+        assert!(frontend_for("crates/a/layers.toml").is_none());
+        assert!(frontend_for("crates/Cargo.toml/x.py").is_some_and(|f| f.lang() == Lang::Python));
         assert_eq!(frontend_for("a.rs").map(|f| f.lang()), Some(Lang::Rust));
     }
 
