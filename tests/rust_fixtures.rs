@@ -26,9 +26,20 @@ fn cases() -> Vec<PathBuf> {
 #[test]
 fn rust_fixture_graphs_resolve_every_site() {
     let cases = cases();
-    assert!(cases.len() >= 10, "one fixture per rule of the Rust front-end");
+    assert!(
+        cases.len() >= 10,
+        "one fixture per rule of the Rust front-end"
+    );
     for case in &cases {
-        let args = ["archgate", "graph", "--format", "tsv", "--no-cache", "--jobs", "2"];
+        let args = [
+            "archgate",
+            "graph",
+            "--format",
+            "tsv",
+            "--no-cache",
+            "--jobs",
+            "2",
+        ];
         let cli = Cli::try_parse_from(args).unwrap();
         let (mut out, mut err) = (Vec::new(), Vec::new());
         let status = app::run(cli, case, &mut out, &mut err);

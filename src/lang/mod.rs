@@ -270,14 +270,17 @@ mod tests {
 
     #[test]
     fn file_names_are_claimed_whole_and_layers_toml_never() {
-        assert_eq!(frontend_for("Cargo.toml").map(|f| f.lang()), Some(Lang::Rust));
+        assert_eq!(
+            frontend_for("Cargo.toml").map(Frontend::lang),
+            Some(Lang::Rust)
+        );
         assert!(frontend_for("layers.toml").is_none());
         assert!(frontend_for("pyproject.toml").is_none());
         assert!(frontend_for("Cargo.toml.orig").is_none());
         assert!(frontend_for("crates/a/Cargo.toml").is_some());
         assert!(frontend_for("crates/a/layers.toml").is_none());
         assert!(frontend_for("crates/Cargo.toml/x.py").is_some_and(|f| f.lang() == Lang::Python));
-        assert_eq!(frontend_for("a.rs").map(|f| f.lang()), Some(Lang::Rust));
+        assert_eq!(frontend_for("a.rs").map(Frontend::lang), Some(Lang::Rust));
     }
 
     #[test]

@@ -228,7 +228,7 @@ fn discovered(prefix: &str, files: &FileTable) -> Vec<FileId> {
             break;
         };
         let is_root = match rest.split_once('/') {
-            None => rest.ends_with(".rs"),
+            None => has_rs_extension(rest),
             Some((_, file)) => file == "main.rs",
         };
         if is_root {
@@ -290,6 +290,13 @@ fn read_workspace(dir: &Path) -> Option<Workspace> {
         edition,
         deps,
     })
+}
+
+/// Whether `path` names a `.rs` file (any case, as rustc accepts on case-insensitive disks).
+pub(crate) fn has_rs_extension(path: &str) -> bool {
+    Path::new(path)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("rs"))
 }
 
 fn is_true(value: Option<&DeValue<'_>>) -> bool {

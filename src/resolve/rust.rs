@@ -27,7 +27,7 @@
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::path::PathBuf;
 
-use super::cargo::{self, Package, join, normalize, split};
+use super::cargo::{self, Package, has_rs_extension, join, normalize, split};
 use super::{FileId, FileTable, Resolution, ResolveContext, Resolver};
 use crate::diagnostic::{FileWarning, WarningKind};
 use crate::lang::rust::SYSROOT;
@@ -166,7 +166,10 @@ impl<'a> RustResolver<'a> {
                     let name = import.specifier.trim_start_matches("r#").to_owned();
                     let id = self.add_module(name, Some(scope), child, krate, false, mod_rs);
                     // A file that declares itself or an ancestor would never end.
-                    if !self.ancestors(scope).any(|a| self.file_of(a) == Some(child)) {
+                    if !self
+                        .ancestors(scope)
+                        .any(|a| self.file_of(a) == Some(child))
+                    {
                         queue.push_back(id);
                     }
                 }
@@ -212,7 +215,9 @@ impl<'a> RustResolver<'a> {
             let (file, krate) = (module.file, module.krate);
             current = match self.inline_child(current, &inline.name) {
                 Some(child) => child,
-                None => self.add_module(inline.name.clone(), Some(current), file, krate, true, false),
+                None => {
+                    self.add_module(inline.name.clone(), Some(current), file, krate, true, false)
+                }
             };
         }
         current
@@ -253,20 +258,24 @@ impl<'a> RustResolver<'a> {
         let mut warnings = BTreeSet::new();
         for (file, imports) in self.imports.iter().enumerate() {
             let path = self.files.path(file);
-            if self.files.langs.get(file) != Some(&Lang::Rust) || !path.ends_with(".rs") {
+            if self.files.langs.get(file) != Some(&Lang::Rust) || !has_rs_extension(path) {
                 continue;
             }
-            let mod_rs = match self.placement.get(file).copied().flatten() {
-                Some(node) => self.modules.get(node).is_some_and(|m| m.mod_rs),
-                None => {
-                    warnings.insert(self.orphan_warning(file));
-                    matches!(split(path).1, "mod.rs" | "lib.rs" | "main.rs")
-                }
+            let placed = self.placement.get(file).copied().flatten();
+            let mod_rs = if let Some(node) = placed {
+                self.modules.get(node).is_some_and(|m| m.mod_rs)
+            } else {
+                warnings.insert(self.orphan_warning(file));
+                matches!(split(path).1, "mod.rs" | "lib.rs" | "main.rs")
             };
             for import in imports.iter().filter(|i| i.kind == ImportKind::Mod) {
                 let resolution = match declared_file(self.files, path, mod_rs, import) {
                     Declared::Found { file: child, .. } => Resolution::Internal(child),
-                    Declared::Ambiguous { file: child, first, second } => {
+                    Declared::Ambiguous {
+                        file: child,
+                        first,
+                        second,
+                    } => {
                         warnings.insert(FileWarning {
                             path: path.to_owned(),
                             kind: WarningKind::AmbiguousModule,
@@ -417,14 +426,21 @@ impl<'a> RustResolver<'a> {
                     None => Target::External(name.to_owned()),
                 }
             }
-            name if import.kind == ImportKind::Path => self.code_path(module, package, name, rest, from, import),
+            name if import.kind == ImportKind::Path => {
+                self.code_path(module, package, name, rest, from, import)
+            }
             name if edition == 2015 => self.crate_relative(module, package, name, rest),
             name => self.bare_use(module, package, name, rest, from, import, depth),
         }
     }
 
     /// `extern crate name;`: `self`, or a crate of the extern prelude.
-    fn extern_crate_site(&self, module: Option<NodeId>, package: Option<usize>, name: &str) -> Target {
+    fn extern_crate_site(
+        &self,
+        module: Option<NodeId>,
+        package: Option<usize>,
+        name: &str,
+    ) -> Target {
         if name == "self" {
             return match module {
                 Some(m) => Target::Module(self.crate_root(m)),
@@ -458,7 +474,10 @@ impl<'a> RustResolver<'a> {
     }
 
     /// A 2018+ `use` path starting with a bare name.
-    #[expect(clippy::too_many_arguments, reason = "one resolution step needs all of its context")]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one resolution step needs all of its context"
+    )]
     fn bare_use(
         &self,
         module: Option<NodeId>,
@@ -526,7 +545,12 @@ impl<'a> RustResolver<'a> {
     /// The crate a name of the extern prelude stands for: `extern crate` aliases at the
     /// crate root, the sysroot, the package's dependencies, its own library. `None` when the
     /// name is none of these.
-    fn extern_prelude(&self, module: Option<NodeId>, package: Option<usize>, name: &str) -> Option<Target> {
+    fn extern_prelude(
+        &self,
+        module: Option<NodeId>,
+        package: Option<usize>,
+        name: &str,
+    ) -> Option<Target> {
         if let Some(root) = module.map(|m| self.crate_root(m))
             && let Some(root_file) = self.file_of(root)
         {
@@ -572,7 +596,13 @@ impl<'a> RustResolver<'a> {
 
     /// The root module of package `p`'s library.
     fn library(&self, p: usize, name: &str) -> Target {
-        match self.libs.get(p).copied().flatten().and_then(|c| self.crates.get(c)) {
+        match self
+            .libs
+            .get(p)
+            .copied()
+            .flatten()
+            .and_then(|c| self.crates.get(c))
+        {
             Some(krate) => Target::Module(krate.root),
             None => Target::Unresolved(format!("package of `{name}` has no library target")),
         }
@@ -592,7 +622,11 @@ impl<'a> RustResolver<'a> {
     }
 
     /// The glob imports (`use a::*`) in the same module as `site`.
-    fn globs<'i>(&'i self, from: FileId, site: &'i RawImport) -> impl Iterator<Item = &'i RawImport> + 'i {
+    fn globs<'i>(
+        &'i self,
+        from: FileId,
+        site: &'i RawImport,
+    ) -> impl Iterator<Item = &'i RawImport> + 'i {
         self.imports
             .get(from)
             .map_or(&[][..], Vec::as_slice)
@@ -697,8 +731,15 @@ fn bound_name(site: &RawImport) -> Option<&str> {
 
 /// The file a `mod x;` declaration names.
 enum Declared {
-    Found { file: FileId, mod_rs: bool },
-    Ambiguous { file: FileId, first: String, second: String },
+    Found {
+        file: FileId,
+        mod_rs: bool,
+    },
+    Ambiguous {
+        file: FileId,
+        first: String,
+        second: String,
+    },
     Missing(Vec<String>),
 }
 
@@ -718,7 +759,11 @@ fn declared_file(files: &FileTable, path: &str, mod_rs: bool, import: &RawImport
         folder = join(&folder, inline.path.as_deref().unwrap_or(&inline.name));
     }
     if let Some(written) = &import.context.path {
-        let base = if scope.is_empty() { dir } else { folder.as_str() };
+        let base = if scope.is_empty() {
+            dir
+        } else {
+            folder.as_str()
+        };
         let Some(target) = normalize(&join(base, written)) else {
             return Declared::Missing(vec![written.clone()]);
         };

@@ -207,7 +207,10 @@ mod tests {
 
     #[test]
     fn files_without_dependencies_have_no_sites() {
-        assert!(sites("[workspace]\nmembers = [\"a\"]\n[workspace.dependencies]\na = \"1\"\n").is_empty());
+        assert!(
+            sites("[workspace]\nmembers = [\"a\"]\n[workspace.dependencies]\na = \"1\"\n")
+                .is_empty()
+        );
         assert!(sites("").is_empty());
     }
 }

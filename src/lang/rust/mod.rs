@@ -31,7 +31,9 @@ use std::path::Path;
 
 use tree_sitter::Node;
 
-use super::{Extracted, Frontend, ImportKind, InlineModule, Lang, RawImport, SiteContext, node_text};
+use super::{
+    Extracted, Frontend, ImportKind, InlineModule, Lang, RawImport, SiteContext, node_text,
+};
 
 pub struct RustFrontend;
 
@@ -77,8 +79,8 @@ pub(crate) const SYSROOT: &[&str] = &["std", "core", "alloc", "proc_macro", "tes
 
 /// Primitive types, whose associated items look like paths (`u8::MAX`, `str::from_utf8`).
 const PRIMITIVES: &[&str] = &[
-    "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize",
-    "f32", "f64", "bool", "char", "str",
+    "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize", "f32",
+    "f64", "bool", "char", "str",
 ];
 
 /// An inline module scope: its parent scope and the module.
@@ -96,9 +98,9 @@ impl Walker<'_> {
         node_text(self.src, node)
     }
 
-    fn enter(&mut self, parent: ScopeId, module: InlineModule) -> ScopeId {
+    fn enter(&mut self, parent: ScopeId, module: InlineModule) -> usize {
         self.scopes.push((parent, module));
-        Some(self.scopes.len() - 1)
+        self.scopes.len() - 1
     }
 
     /// The inline modules from the outermost to `scope`.
@@ -165,7 +167,7 @@ impl Walker<'_> {
                                 path,
                             };
                             let inner = self.enter(scope, module);
-                            stack.push((body, inner));
+                            stack.push((body, Some(inner)));
                         }
                     }
                 }
@@ -192,8 +194,12 @@ impl Walker<'_> {
                 // Attribute arguments: `#[derive(crate::Trait)]`.
                 "token_tree" => self.tokens(node, scope),
                 // `pub(in crate::a)` names where an item is visible, not what it uses.
-                "visibility_modifier" | "line_comment" | "block_comment" | "string_literal"
-                | "raw_string_literal" | "char_literal" => {}
+                "visibility_modifier"
+                | "line_comment"
+                | "block_comment"
+                | "string_literal"
+                | "raw_string_literal"
+                | "char_literal" => {}
                 _ => {
                     let start = stack.len();
                     stack.extend(node.children(&mut cursor).map(|c| (c, scope)));
@@ -264,7 +270,8 @@ impl Walker<'_> {
                     full.push("*".to_owned());
                     self.push(full.join("::"), kind, tree.byte_range(), scope, None, None);
                 }
-                "identifier" | "scoped_identifier" | "crate" | "self" | "super" | "metavariable" => {
+                "identifier" | "scoped_identifier" | "crate" | "self" | "super"
+                | "metavariable" => {
                     self.use_leaf(tree, prefix, kind, scope, None);
                 }
                 // Comments inside braces, error nodes.
@@ -282,13 +289,20 @@ impl Walker<'_> {
         alias: Option<String>,
     ) {
         // `{self}` in a list names the list's own module.
-        if !(path.kind() == "self" && !prefix.is_empty()) {
+        if path.kind() != "self" || prefix.is_empty() {
             let Some(segments) = segments(self.src, path, &mut Vec::new()) else {
                 return;
             };
             prefix.extend(segments);
         }
-        self.push(prefix.join("::"), kind, path.byte_range(), scope, None, alias);
+        self.push(
+            prefix.join("::"),
+            kind,
+            path.byte_range(),
+            scope,
+            None,
+            alias,
+        );
     }
 
     fn extern_crate(&mut self, node: Node<'_>, scope: ScopeId) {
@@ -351,11 +365,11 @@ impl Walker<'_> {
                     i += 1;
                     continue;
                 }
-                if kind == "mod" {
-                    if let Some(next) = self.token_mod(&tokens, i, scope, &mut stack) {
-                        i = next;
-                        continue;
-                    }
+                if kind == "mod"
+                    && let Some(next) = self.token_mod(&tokens, i, scope, &mut stack)
+                {
+                    i = next;
+                    continue;
                 }
                 let after_use = i > 0 && tokens.get(i - 1).is_some_and(|t| t.kind() == "use");
                 match self.token_path(&tokens, i, scope, after_use) {
@@ -398,7 +412,7 @@ impl Walker<'_> {
                         path,
                     },
                 );
-                stack.push((*after, inner));
+                stack.push((*after, Some(inner)));
             }
             _ => return None,
         }
@@ -443,7 +457,9 @@ impl Walker<'_> {
             _ => return None,
         }
         // `::` segment, repeated; `j` is at a `::` or past the path.
-        let mut end = tokens.get(j.saturating_sub(1)).map_or(first.end_byte(), Node::end_byte);
+        let mut end = tokens
+            .get(j.saturating_sub(1))
+            .map_or(first.end_byte(), Node::end_byte);
         let mut list = None;
         while tokens.get(j).is_some_and(|t| t.kind() == "::") {
             let Some(next) = tokens.get(j + 1) else { break };
@@ -508,7 +524,9 @@ impl Walker<'_> {
         while let Some((list, prefix)) = stack.pop() {
             let tokens: Vec<Node<'_>> = list.children(&mut cursor).collect();
             // Elements between commas, without the braces.
-            let inner = tokens.get(1..tokens.len().saturating_sub(1)).unwrap_or_default();
+            let inner = tokens
+                .get(1..tokens.len().saturating_sub(1))
+                .unwrap_or_default();
             for element in inner.split(|t| t.kind() == ",") {
                 let Some(&first) = element.first() else {
                     continue;
@@ -597,13 +615,12 @@ fn segments<'t>(src: &[u8], node: Node<'t>, inner: &mut Vec<Node<'t>>) -> Option
                 if let Some(name) = current.child_by_field_name("name") {
                     out.push(node_text(src, name).into_owned());
                 }
-                match current.child_by_field_name("path") {
-                    Some(path) => current = path,
-                    None => {
-                        out.push(String::new());
-                        break;
-                    }
-                }
+                let Some(path) = current.child_by_field_name("path") else {
+                    // `::a`: absolute.
+                    out.push(String::new());
+                    break;
+                };
+                current = path;
             }
             "generic_type" => {
                 // `a::B<T>::c`, `Vec::<T>::new`: the arguments may hold paths.

@@ -94,8 +94,10 @@ fn pub_use_is_a_reexport() {
 #[test]
 fn extern_crate_keeps_its_alias() {
     let found = sites("extern crate foo;\nextern crate bar as baz;\nextern crate self as me;\n");
-    let got: Vec<(String, Option<String>)> =
-        found.iter().map(|s| (s.spec.clone(), s.alias.clone())).collect();
+    let got: Vec<(String, Option<String>)> = found
+        .iter()
+        .map(|s| (s.spec.clone(), s.alias.clone()))
+        .collect();
     assert_eq!(
         got,
         [
@@ -116,15 +118,7 @@ fn mod_declarations_carry_path_attributes_and_inline_scopes() {
     let found = sites(src);
     let got: Vec<String> = found
         .iter()
-        .map(|s| {
-            format!(
-                "{} {} [{}] {:?}",
-                s.kind,
-                s.spec,
-                s.scope.join(","),
-                s.path
-            )
-        })
+        .map(|s| format!("{} {} [{}] {:?}", s.kind, s.spec, s.scope.join(","), s.path))
         .collect();
     assert_eq!(
         got,
@@ -260,14 +254,21 @@ fn broken_files_still_yield_their_imports() {
     let src = "use crate::a;\nfn f( {\nimpl !Send for X {}\nuse crate::b;\nmod c;\n";
     let found = specs(src);
     for want in ["crate::a", "crate::b", "c"] {
-        assert!(found.iter().any(|s| s == want), "{want} missing from {found:?}");
+        assert!(
+            found.iter().any(|s| s == want),
+            "{want} missing from {found:?}"
+        );
     }
 }
 
 #[test]
 fn deep_trees_do_not_overflow_the_stack() {
     let depth = 20_000;
-    let src = format!("fn f() {{ {}crate::a::b(){} }}", "(".repeat(depth), ")".repeat(depth));
+    let src = format!(
+        "fn f() {{ {}crate::a::b(){} }}",
+        "(".repeat(depth),
+        ")".repeat(depth)
+    );
     let found = specs(&src);
     assert!(found.len() <= 1);
 }
@@ -275,11 +276,16 @@ fn deep_trees_do_not_overflow_the_stack() {
 #[test]
 fn cargo_toml_is_read_without_a_grammar() {
     let extracted = RustFrontend
-        .imports_without_grammar(Path::new("crates/a/Cargo.toml"), b"[dependencies]\nb = \"1\"\n")
+        .imports_without_grammar(
+            Path::new("crates/a/Cargo.toml"),
+            b"[dependencies]\nb = \"1\"\n",
+        )
         .unwrap();
     assert_eq!(extracted.imports.len(), 1);
     assert_eq!(extracted.imports[0].kind, ImportKind::Manifest);
-    assert!(RustFrontend
-        .imports_without_grammar(Path::new("src/lib.rs"), b"")
-        .is_none());
+    assert!(
+        RustFrontend
+            .imports_without_grammar(Path::new("src/lib.rs"), b"")
+            .is_none()
+    );
 }
