@@ -91,8 +91,9 @@ pub struct SiteContext {
     /// The modules declared inline around the site, outermost first (Rust `mod a { … }`):
     /// `super::` and `self::` are relative to the innermost one.
     pub scope: Vec<InlineModule>,
-    /// The file the source names for a declared module (Rust `#[path = "…"]` or
-    /// `#[cfg_attr(…, path = "…")]` on `mod x;`), as written.
+    /// The file the source names for a declared module (Rust `#[path = "…"]` or one
+    /// `#[cfg_attr(…, path = "…")]` on `mod x;`), as written. A Rust `mod` site whose
+    /// specifier equals its path is an `include!("…")`: the file is part of the module.
     pub path: Option<String>,
     /// The name the site binds instead of the imported one (`use a::b as c`,
     /// `extern crate a as b`); `_` binds nothing.

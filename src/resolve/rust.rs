@@ -35,6 +35,9 @@ use crate::lang::{ImportKind, InlineModule, Lang, RawImport};
 
 type NodeId = usize;
 
+/// A `mod` site: its file, byte offset and `#[path]` (one site per `cfg_attr` alternative).
+type ModKey = (FileId, usize, Option<String>);
+
 /// How many `use` bindings a path may go through (`use a::b; use b::c; …`) before it is
 /// taken for a cycle.
 const MAX_BINDING_DEPTH: usize = 8;
@@ -50,9 +53,6 @@ struct Module {
     krate: usize,
     /// Declared inline (`mod m { … }`) rather than in a file of its own.
     inline: bool,
-    /// Whether `mod x;` in its file looks for `x.rs` beside the file (mod-rs files) rather
-    /// than in a folder named after it.
-    mod_rs: bool,
     children: Vec<NodeId>,
 }
 
@@ -84,8 +84,15 @@ pub(crate) struct RustResolver<'a> {
     modules: Vec<Module>,
     /// The first module each file holds (crate roots and libraries first), by file.
     placement: Vec<Option<NodeId>>,
-    /// The file each `mod x;` names, by (declaring file, byte offset of the site).
-    mods: HashMap<(FileId, usize), Resolution>,
+    /// Whether `mod x;` in each file looks beside it (mod-rs rules), as first placed.
+    file_mod_rs: Vec<Option<bool>>,
+    /// The file each `mod x;` names, by (declaring file, byte offset of the site, `#[path]`).
+    mods: HashMap<ModKey, Resolution>,
+    /// By file: the `use`/`extern crate` sites binding each name (indices into its imports),
+    /// so that finding a binding does not scan a file of 50,000 sites once per site.
+    bindings: Vec<HashMap<String, Vec<usize>>>,
+    /// By file: its glob `use` sites (indices into its imports).
+    globs: Vec<Vec<usize>>,
     warnings: Vec<FileWarning>,
 }
 
@@ -113,12 +120,39 @@ impl<'a> RustResolver<'a> {
             crates: Vec::new(),
             modules: Vec::new(),
             placement: vec![None; files.len()],
+            file_mod_rs: vec![None; files.len()],
             mods: HashMap::new(),
+            bindings: Vec::new(),
+            globs: Vec::new(),
             warnings: Vec::new(),
         };
+        resolver.index_bindings();
         resolver.build_trees();
         resolver.resolve_mods(&cx.config.root);
         resolver
+    }
+
+    /// Indexes the names each file's `use` and `extern crate` sites bind, and its globs.
+    fn index_bindings(&mut self) {
+        for imports in self.imports {
+            let mut names: HashMap<String, Vec<usize>> = HashMap::new();
+            let mut globs = Vec::new();
+            for (i, site) in imports.iter().enumerate() {
+                if !matches!(
+                    site.kind,
+                    ImportKind::Use | ImportKind::Reexport | ImportKind::ExternCrate
+                ) {
+                    continue;
+                }
+                if site.kind != ImportKind::ExternCrate && site.specifier.ends_with("::*") {
+                    globs.push(i);
+                } else if let Some(name) = bound_name(site) {
+                    names.entry(name.to_owned()).or_default().push(i);
+                }
+            }
+            self.bindings.push(names);
+            self.globs.push(globs);
+        }
     }
 
     /// Places every file reachable from a crate root, one breadth-first walk per crate.
@@ -136,7 +170,7 @@ impl<'a> RustResolver<'a> {
         roots.sort_by_key(|&(_, _, is_lib)| !is_lib);
         for (package, file, is_lib) in roots {
             let krate = self.crates.len();
-            let root = self.add_module("crate".to_owned(), None, file, krate, false, true);
+            let root = self.add_module("crate".to_owned(), None, file, krate, false);
             self.crates.push(Crate {
                 package,
                 root,
@@ -145,36 +179,61 @@ impl<'a> RustResolver<'a> {
             if is_lib && let Some(slot) = self.libs.get_mut(package) {
                 slot.get_or_insert(krate);
             }
-            let mut queue = VecDeque::from([root]);
-            while let Some(node) = queue.pop_front() {
-                let Some(module) = self.modules.get(node) else {
-                    continue;
-                };
-                let (file, mod_rs) = (module.file, module.mod_rs);
+            // (module, file holding its items, whether that file is mod-rs)
+            let mut queue = VecDeque::from([(root, file, true)]);
+            while let Some((node, file, mod_rs)) = queue.pop_front() {
+                if let Some(slot) = self.file_mod_rs.get_mut(file) {
+                    slot.get_or_insert(mod_rs);
+                }
+                let fallback = self.root_dir(node);
                 let imports = self.imports.get(file).map_or(&[][..], Vec::as_slice);
                 for import in imports {
                     let scope = self.inline_module(node, &import.context.scope);
                     if import.kind != ImportKind::Mod || self.modules.len() >= limit {
                         continue;
                     }
-                    let (child, mod_rs) =
-                        match declared_file(self.files, self.files.path(file), mod_rs, import) {
-                            Declared::Found { file, mod_rs } => (file, mod_rs),
-                            Declared::Ambiguous { file, .. } => (file, false),
-                            Declared::Missing(_) => continue,
-                        };
-                    let name = import.specifier.trim_start_matches("r#").to_owned();
-                    let id = self.add_module(name, Some(scope), child, krate, false, mod_rs);
+                    let path = self.files.path(file);
+                    let (child, child_mod_rs) = match declared_file(
+                        self.files,
+                        path,
+                        mod_rs,
+                        import,
+                        fallback.as_deref(),
+                    ) {
+                        Declared::Found { file, mod_rs } => (file, mod_rs),
+                        Declared::Ambiguous { file, .. } => (file, false),
+                        Declared::Missing(_) => continue,
+                    };
                     // A file that declares itself or an ancestor would never end.
-                    if !self
-                        .ancestors(scope)
-                        .any(|a| self.file_of(a) == Some(child))
-                    {
-                        queue.push_back(id);
+                    let is_cycle = child == file
+                        || self
+                            .ancestors(scope)
+                            .any(|a| self.file_of(a) == Some(child));
+                    if is_include(import) {
+                        // The included file's items are this module's.
+                        if let Some(slot) = self.placement.get_mut(child) {
+                            slot.get_or_insert(scope);
+                        }
+                        if !is_cycle {
+                            queue.push_back((scope, child, true));
+                        }
+                        continue;
+                    }
+                    let name = import.specifier.trim_start_matches("r#").to_owned();
+                    let id = self.add_module(name, Some(scope), child, krate, false);
+                    if !is_cycle {
+                        queue.push_back((id, child, child_mod_rs));
                     }
                 }
             }
         }
+    }
+
+    /// The folder of the crate root of `node`'s crate, where a `mod x;` written in a macro
+    /// body expands when the macro is called from the root (serde's `crate_root!`).
+    fn root_dir(&self, node: NodeId) -> Option<String> {
+        let root = self.file_of(self.crate_root(node))?;
+        Some(split(self.files.path(root)).0.to_owned())
     }
 
     fn add_module(
@@ -184,7 +243,6 @@ impl<'a> RustResolver<'a> {
         file: FileId,
         krate: usize,
         inline: bool,
-        mod_rs: bool,
     ) -> NodeId {
         let id = self.modules.len();
         self.modules.push(Module {
@@ -193,7 +251,6 @@ impl<'a> RustResolver<'a> {
             file,
             krate,
             inline,
-            mod_rs,
             children: Vec::new(),
         });
         if let Some(p) = parent.and_then(|p| self.modules.get_mut(p)) {
@@ -215,9 +272,7 @@ impl<'a> RustResolver<'a> {
             let (file, krate) = (module.file, module.krate);
             current = match self.inline_child(current, &inline.name) {
                 Some(child) => child,
-                None => {
-                    self.add_module(inline.name.clone(), Some(current), file, krate, true, false)
-                }
+                None => self.add_module(inline.name.clone(), Some(current), file, krate, true),
             };
         }
         current
@@ -262,14 +317,20 @@ impl<'a> RustResolver<'a> {
                 continue;
             }
             let placed = self.placement.get(file).copied().flatten();
-            let mod_rs = if let Some(node) = placed {
-                self.modules.get(node).is_some_and(|m| m.mod_rs)
+            let fallback = placed.and_then(|node| self.root_dir(node));
+            let mod_rs = if placed.is_some() {
+                self.file_mod_rs
+                    .get(file)
+                    .copied()
+                    .flatten()
+                    .unwrap_or(true)
             } else {
                 warnings.insert(self.orphan_warning(file));
                 matches!(split(path).1, "mod.rs" | "lib.rs" | "main.rs")
             };
             for import in imports.iter().filter(|i| i.kind == ImportKind::Mod) {
-                let resolution = match declared_file(self.files, path, mod_rs, import) {
+                let declared = declared_file(self.files, path, mod_rs, import, fallback.as_deref());
+                let resolution = match declared {
                     Declared::Found { file: child, .. } => Resolution::Internal(child),
                     Declared::Ambiguous {
                         file: child,
@@ -297,7 +358,8 @@ impl<'a> RustResolver<'a> {
                         })
                     }
                 };
-                self.mods.insert((file, import.span.start), resolution);
+                let key = (file, import.span.start, import.context.path.clone());
+                self.mods.insert(key, resolution);
             }
         }
         self.warnings = warnings.into_iter().collect();
@@ -499,7 +561,9 @@ impl<'a> RustResolver<'a> {
                 other => other,
             };
         }
-        if module.is_some() {
+        // Globs are followed from the site itself only: a glob's own path never goes through
+        // other globs, which keeps a module of many globs from exploding.
+        if module.is_some() && depth == 0 {
             for glob in self.globs(from, import) {
                 if let Target::Module(g) = self.target(from, glob, depth + 1)
                     && let Some(child) = self.child(g, name)
@@ -611,14 +675,12 @@ impl<'a> RustResolver<'a> {
     /// The `use` or `extern crate` in the same module as `site` that binds `name`.
     fn binding<'i>(&'i self, from: FileId, site: &RawImport, name: &str) -> Option<&'i RawImport> {
         let imports = self.imports.get(from)?;
-        imports.iter().find(|other| {
-            matches!(
-                other.kind,
-                ImportKind::Use | ImportKind::Reexport | ImportKind::ExternCrate
-            ) && other.span != site.span
-                && other.context.scope == site.context.scope
-                && bound_name(other) == Some(name)
-        })
+        self.bindings
+            .get(from)?
+            .get(name)?
+            .iter()
+            .filter_map(|&i| imports.get(i))
+            .find(|other| other.span != site.span && other.context.scope == site.context.scope)
     }
 
     /// The glob imports (`use a::*`) in the same module as `site`.
@@ -627,15 +689,14 @@ impl<'a> RustResolver<'a> {
         from: FileId,
         site: &'i RawImport,
     ) -> impl Iterator<Item = &'i RawImport> + 'i {
-        self.imports
+        let imports = self.imports.get(from).map_or(&[][..], Vec::as_slice);
+        self.globs
             .get(from)
             .map_or(&[][..], Vec::as_slice)
             .iter()
+            .filter_map(|&i| imports.get(i))
             .filter(move |other| {
-                matches!(other.kind, ImportKind::Use | ImportKind::Reexport)
-                    && other.span != site.span
-                    && other.specifier.ends_with("::*")
-                    && other.context.scope == site.context.scope
+                other.span != site.span && other.context.scope == site.context.scope
             })
     }
 
@@ -703,7 +764,7 @@ impl Resolver for RustResolver<'_> {
         match import.kind {
             ImportKind::Mod => self
                 .mods
-                .get(&(from, import.span.start))
+                .get(&(from, import.span.start, import.context.path.clone()))
                 .cloned()
                 .unwrap_or_else(|| Resolution::Unresolved("not a Rust source file".to_owned())),
             ImportKind::Manifest => self.manifest_dependency(from, &import.specifier),
@@ -743,10 +804,48 @@ enum Declared {
     Missing(Vec<String>),
 }
 
+/// Whether a `mod` site is an `include!("…")` (its specifier is its path).
+fn is_include(import: &RawImport) -> bool {
+    import.context.path.as_deref() == Some(import.specifier.as_str())
+}
+
 /// Where `mod x;` (site `import`) in the file at `path` puts module `x`; `mod_rs` says
-/// whether that file looks for children beside itself.
-fn declared_file(files: &FileTable, path: &str, mod_rs: bool, import: &RawImport) -> Declared {
+/// whether that file looks for children beside itself. When neither `x.rs` nor `x/mod.rs`
+/// exists there, `fallback` (the crate root's folder) is tried: a `mod x;` written in a
+/// macro body is declared where the macro is called, usually the crate root.
+fn declared_file(
+    files: &FileTable,
+    path: &str,
+    mod_rs: bool,
+    import: &RawImport,
+    fallback: Option<&str>,
+) -> Declared {
+    let declared = declared_here(files, path, mod_rs, import);
+    if let (Declared::Missing(_), Some(root_dir)) = (&declared, fallback)
+        && import.context.path.is_none()
+        && import.context.scope.is_empty()
+        && split(path).0 != root_dir
+    {
+        let beside_root = join(root_dir, "lib.rs");
+        if let found @ (Declared::Found { .. } | Declared::Ambiguous { .. }) =
+            declared_here(files, &beside_root, true, import)
+        {
+            return found;
+        }
+    }
+    declared
+}
+
+fn declared_here(files: &FileTable, path: &str, mod_rs: bool, import: &RawImport) -> Declared {
     let (dir, file_name) = split(path);
+    if is_include(import) {
+        // `include!` paths are relative to the including file's folder.
+        let target = normalize(&join(dir, &import.specifier));
+        return match target.as_deref().and_then(|t| files.id(t)) {
+            Some(file) => Declared::Found { file, mod_rs: true },
+            None => Declared::Missing(target.into_iter().collect()),
+        };
+    }
     let scope = &import.context.scope;
     // The folder of the children: the file's own, or the one named after a non-mod-rs file,
     // then one level per inline module.

@@ -5,8 +5,10 @@
 //! - each leaf of a `use` tree (`use a::{b, c::{self, d as e}, f::*}` has four), kind `use`,
 //!   or `reexport` when the `use` has a visibility (`pub use`, `pub(crate) use`);
 //! - `extern crate a;` and `extern crate a as b;` (the alias is kept);
-//! - `mod x;`, with its `#[path = "…"]` or `#[cfg_attr(…, path = "…")]` and the inline
-//!   modules around it, which decide where the file is;
+//! - `mod x;`, with its `#[path = "…"]` and the inline modules around it, which decide where
+//!   the file is; one site per `#[cfg_attr(…, path = "…")]` alternative;
+//! - `include!("file.rs")`, a `mod` site whose specifier is the path: the file is part of
+//!   the including module;
 //! - paths in code (expressions, types, patterns, `impl … for`, attributes, macro names) that
 //!   start with `crate`, `self`, `super`, `$crate` or `::`, or with a lowercase name that may
 //!   be a crate of the repository (the resolver drops those that are not: syntax alone
@@ -148,23 +150,13 @@ impl Walker<'_> {
                     let Some(name) = node.child_by_field_name("name") else {
                         continue;
                     };
-                    let path = path_attribute(self.src, node);
+                    let paths = path_attributes(self.src, node);
                     match node.child_by_field_name("body") {
-                        None => {
-                            let name_text = self.text(name).into_owned();
-                            self.push(
-                                name_text,
-                                ImportKind::Mod,
-                                name.byte_range(),
-                                scope,
-                                path,
-                                None,
-                            );
-                        }
+                        None => self.mod_sites(name, scope, paths),
                         Some(body) => {
                             let module = InlineModule {
                                 name: self.text(name).into_owned(),
-                                path,
+                                path: paths.into_iter().next(),
                             };
                             let inner = self.enter(scope, module);
                             stack.push((body, Some(inner)));
@@ -175,6 +167,7 @@ impl Walker<'_> {
                     self.code_path(node, scope, &mut stack);
                 }
                 "macro_invocation" => {
+                    self.include(node, scope);
                     for child in node.children(&mut cursor) {
                         match child.kind() {
                             "scoped_identifier" => stack.push((child, scope)),
@@ -206,6 +199,69 @@ impl Walker<'_> {
                     stack.get_mut(start..).unwrap_or_default().reverse();
                 }
             }
+        }
+    }
+
+    /// `mod x;`: one site, or one per `#[cfg_attr(…, path = "…")]` alternative, since syntax
+    /// cannot tell which configuration builds (mio picks `selector/epoll.rs`,
+    /// `selector/kqueue.rs`, … for one `mod selector;`).
+    fn mod_sites(&mut self, name: Node<'_>, scope: ScopeId, paths: Vec<String>) {
+        let name_text = self.text(name).into_owned();
+        if paths.is_empty() {
+            self.push(
+                name_text,
+                ImportKind::Mod,
+                name.byte_range(),
+                scope,
+                None,
+                None,
+            );
+            return;
+        }
+        for path in paths {
+            self.push(
+                name_text.clone(),
+                ImportKind::Mod,
+                name.byte_range(),
+                scope,
+                Some(path),
+                None,
+            );
+        }
+    }
+
+    /// `include!("file.rs")`: the file is part of this module, as if written here. Its site
+    /// is a `mod` whose specifier is the path itself (also in `context.path`).
+    fn include(&mut self, node: Node<'_>, scope: ScopeId) {
+        let is_include = node.child_by_field_name("macro").is_some_and(|m| {
+            matches!(&*self.text(m), "include" | "std::include" | "core::include")
+        });
+        if !is_include {
+            return;
+        }
+        let mut cursor = node.walk();
+        let Some(tree) = node
+            .children(&mut cursor)
+            .find(|c| c.kind() == "token_tree")
+        else {
+            return;
+        };
+        let literals: Vec<Node<'_>> = tree
+            .children(&mut cursor)
+            .filter(|t| !matches!(t.kind(), "(" | ")" | "[" | "]" | "{" | "}"))
+            .collect();
+        if let [literal] = literals.as_slice()
+            && literal.kind() == "string_literal"
+            && let Some(path) = string_value(self.src, *literal)
+        {
+            self.push(
+                path.clone(),
+                ImportKind::Mod,
+                literal.byte_range(),
+                scope,
+                Some(path),
+                None,
+            );
         }
     }
 
@@ -391,25 +447,15 @@ impl Walker<'_> {
     ) -> Option<usize> {
         let name = tokens.get(i + 1).filter(|t| t.kind() == "identifier")?;
         let after = tokens.get(i + 2)?;
-        let path = token_path_attribute(self.src, tokens.get(..i).unwrap_or_default());
-        let name_text = self.text(*name).into_owned();
+        let paths = token_path_attributes(self.src, tokens.get(..i).unwrap_or_default());
         match after.kind() {
-            ";" => {
-                self.push(
-                    name_text,
-                    ImportKind::Mod,
-                    name.byte_range(),
-                    scope,
-                    path,
-                    None,
-                );
-            }
+            ";" => self.mod_sites(*name, scope, paths),
             "token_tree" => {
                 let inner = self.enter(
                     scope,
                     InlineModule {
-                        name: name_text,
-                        path,
+                        name: self.text(*name).into_owned(),
+                        path: paths.into_iter().next(),
                     },
                 );
                 stack.push((*after, Some(inner)));
@@ -641,10 +687,10 @@ fn segments<'t>(src: &[u8], node: Node<'t>, inner: &mut Vec<Node<'t>>) -> Option
     Some(out)
 }
 
-/// The `#[path = "…"]` of an item, or else a `#[cfg_attr(…, path = "…")]`: the attribute
-/// items written just before it, past comments.
-fn path_attribute(src: &[u8], item: Node<'_>) -> Option<String> {
-    let mut conditional = None;
+/// The `#[path = "…"]` of an item, or else the paths of all its
+/// `#[cfg_attr(…, path = "…")]`: the attribute items written just before it, past comments.
+fn path_attributes(src: &[u8], item: Node<'_>) -> Vec<String> {
+    let mut conditional = Vec::new();
     let mut sibling = item.prev_sibling();
     while let Some(node) = sibling {
         match node.kind() {
@@ -653,17 +699,20 @@ fn path_attribute(src: &[u8], item: Node<'_>) -> Option<String> {
                     let name = attribute.named_child(0).map(|n| node_text(src, n));
                     match name.as_deref() {
                         Some("path") => {
-                            if let Some(value) = attribute.child_by_field_name("value") {
-                                return string_value(src, value);
+                            if let Some(path) = attribute
+                                .child_by_field_name("value")
+                                .and_then(|v| string_value(src, v))
+                            {
+                                return vec![path];
                             }
                         }
-                        Some("cfg_attr") if conditional.is_none() => {
+                        Some("cfg_attr") => {
                             let mut cursor = attribute.walk();
                             let args: Vec<Node<'_>> = attribute
                                 .child_by_field_name("arguments")
                                 .map(|a| a.children(&mut cursor).collect())
                                 .unwrap_or_default();
-                            conditional = path_assignment(src, &args);
+                            conditional.extend(path_assignment(src, &args));
                         }
                         _ => {}
                     }
@@ -674,6 +723,8 @@ fn path_attribute(src: &[u8], item: Node<'_>) -> Option<String> {
         }
         sibling = node.prev_sibling();
     }
+    conditional.reverse();
+    conditional.dedup();
     conditional
 }
 
@@ -692,9 +743,9 @@ fn path_assignment(src: &[u8], tokens: &[Node<'_>]) -> Option<String> {
     })
 }
 
-/// The `#[path = "…"]` or `#[cfg_attr(…, path = "…")]` in the tokens just before a `mod`
-/// inside a macro: `#` `[…]` pairs, past `pub` and `pub(…)`.
-fn token_path_attribute(src: &[u8], before: &[Node<'_>]) -> Option<String> {
+/// The `#[path = "…"]`, or else every `#[cfg_attr(…, path = "…")]`, in the tokens just
+/// before a `mod` inside a macro: `#` `[…]` pairs, past `pub` and `pub(…)`.
+fn token_path_attributes(src: &[u8], before: &[Node<'_>]) -> Vec<String> {
     let mut k = before.len();
     // Skip a visibility: `pub` or `pub (crate)`.
     if k >= 2
@@ -705,7 +756,7 @@ fn token_path_attribute(src: &[u8], before: &[Node<'_>]) -> Option<String> {
     } else if k >= 1 && before.get(k - 1).is_some_and(|t| t.kind() == "pub") {
         k -= 1;
     }
-    let mut conditional = None;
+    let mut conditional = Vec::new();
     while k >= 2 {
         let (Some(hash), Some(tree)) = (before.get(k - 2), before.get(k - 1)) else {
             break;
@@ -717,18 +768,24 @@ fn token_path_attribute(src: &[u8], before: &[Node<'_>]) -> Option<String> {
         let inner: Vec<Node<'_>> = tree.children(&mut cursor).collect();
         let name = inner.get(1).map(|n| node_text(src, *n));
         match name.as_deref() {
-            Some("path") => return path_assignment(src, &inner),
-            Some("cfg_attr") if conditional.is_none() => {
+            Some("path") => {
+                if let Some(path) = path_assignment(src, &inner) {
+                    return vec![path];
+                }
+            }
+            Some("cfg_attr") => {
                 if let Some(args) = inner.get(2) {
                     let mut cursor = args.walk();
                     let args: Vec<Node<'_>> = args.children(&mut cursor).collect();
-                    conditional = path_assignment(src, &args);
+                    conditional.extend(path_assignment(src, &args));
                 }
             }
             _ => {}
         }
         k -= 2;
     }
+    conditional.reverse();
+    conditional.dedup();
     conditional
 }
 

@@ -289,3 +289,36 @@ fn cargo_toml_is_read_without_a_grammar() {
             .is_none()
     );
 }
+
+#[test]
+fn each_cfg_attr_path_is_an_alternative_site() {
+    let src = "#[cfg_attr(unix, path = \"sys/unix.rs\")]\n#[cfg_attr(windows, path = \"sys/win.rs\")]\n\
+               mod sys;\n#[cfg_attr(unix, path = \"a.rs\")]\n#[path = \"b.rs\"]\nmod plain_wins;\n\
+               m! {\n    #[cfg_attr(x, path = \"p.rs\")]\n    #[cfg_attr(y, path = \"q.rs\")]\n    mod inside;\n}\n";
+    let got: Vec<String> = sites(src)
+        .iter()
+        .map(|s| format!("{} {:?} {}", s.spec, s.path, s.written))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "sys Some(\"sys/unix.rs\") sys",
+            "sys Some(\"sys/win.rs\") sys",
+            "plain_wins Some(\"b.rs\") plain_wins",
+            "inside Some(\"p.rs\") inside",
+            "inside Some(\"q.rs\") inside",
+        ]
+    );
+}
+
+#[test]
+fn include_is_a_mod_site_named_by_its_path() {
+    let src = "include!(\"Windows/mod.rs\");\ninclude!(concat!(env!(\"OUT_DIR\"), \"/x.rs\"));\n\
+               fn f() { include_str!(\"data.txt\"); }\n";
+    let found = sites(src);
+    assert_eq!(found.len(), 1, "{:?}", specs(src));
+    assert_eq!(found[0].spec, "Windows/mod.rs");
+    assert_eq!(found[0].kind, "mod");
+    assert_eq!(found[0].path.as_deref(), Some("Windows/mod.rs"));
+    assert_eq!(found[0].written, "\"Windows/mod.rs\"");
+}
