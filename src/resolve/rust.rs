@@ -185,7 +185,7 @@ impl<'a> RustResolver<'a> {
                 if let Some(slot) = self.file_mod_rs.get_mut(file) {
                     slot.get_or_insert(mod_rs);
                 }
-                let fallback = self.root_dir(node);
+                let fallback = self.root_path(node);
                 let imports = self.imports.get(file).map_or(&[][..], Vec::as_slice);
                 for import in imports {
                     let scope = self.inline_module(node, &import.context.scope);
@@ -229,11 +229,11 @@ impl<'a> RustResolver<'a> {
         }
     }
 
-    /// The folder of the crate root of `node`'s crate, where a `mod x;` written in a macro
+    /// The path of the crate root of `node`'s crate, where a `mod x;` written in a macro
     /// body expands when the macro is called from the root (serde's `crate_root!`).
-    fn root_dir(&self, node: NodeId) -> Option<String> {
+    fn root_path(&self, node: NodeId) -> Option<String> {
         let root = self.file_of(self.crate_root(node))?;
-        Some(split(self.files.path(root)).0.to_owned())
+        Some(self.files.path(root).to_owned())
     }
 
     fn add_module(
@@ -317,7 +317,7 @@ impl<'a> RustResolver<'a> {
                 continue;
             }
             let placed = self.placement.get(file).copied().flatten();
-            let fallback = placed.and_then(|node| self.root_dir(node));
+            let fallback = placed.and_then(|node| self.root_path(node));
             let mod_rs = if placed.is_some() {
                 self.file_mod_rs
                     .get(file)
@@ -362,6 +362,21 @@ impl<'a> RustResolver<'a> {
                 self.mods.insert(key, resolution);
             }
         }
+        // `mod x;` with `cfg_attr` paths is one site per alternative: those that name no file
+        // are configurations this package does not ship, when another one names a file.
+        let resolved: std::collections::HashSet<(FileId, usize)> = self
+            .mods
+            .iter()
+            .filter(|(_, r)| matches!(r, Resolution::Internal(_)))
+            .map(|((file, start, _), _)| (*file, *start))
+            .collect();
+        // Order does not matter: each entry changes on its own.
+        self.mods
+            .iter_mut()
+            .filter(|((file, start, _), r)| {
+                matches!(r, Resolution::Unresolved(_)) && resolved.contains(&(*file, *start))
+            })
+            .for_each(|(_, r)| *r = Resolution::NotAnImport);
         self.warnings = warnings.into_iter().collect();
     }
 
@@ -810,9 +825,9 @@ fn is_include(import: &RawImport) -> bool {
 }
 
 /// Where `mod x;` (site `import`) in the file at `path` puts module `x`; `mod_rs` says
-/// whether that file looks for children beside itself. When neither `x.rs` nor `x/mod.rs`
-/// exists there, `fallback` (the crate root's folder) is tried: a `mod x;` written in a
-/// macro body is declared where the macro is called, usually the crate root.
+/// whether that file looks for children beside itself. When no file is found, the
+/// declaration is tried from `fallback` (the crate root): a `mod x;` written in a macro
+/// body is declared where the macro is called, usually the crate root.
 fn declared_file(
     files: &FileTable,
     path: &str,
@@ -821,17 +836,14 @@ fn declared_file(
     fallback: Option<&str>,
 ) -> Declared {
     let declared = declared_here(files, path, mod_rs, import);
-    if let (Declared::Missing(_), Some(root_dir)) = (&declared, fallback)
-        && import.context.path.is_none()
+    if let (Declared::Missing(_), Some(root)) = (&declared, fallback)
         && import.context.scope.is_empty()
-        && split(path).0 != root_dir
+        && !is_include(import)
+        && path != root
+        && let found @ (Declared::Found { .. } | Declared::Ambiguous { .. }) =
+            declared_here(files, root, true, import)
     {
-        let beside_root = join(root_dir, "lib.rs");
-        if let found @ (Declared::Found { .. } | Declared::Ambiguous { .. }) =
-            declared_here(files, &beside_root, true, import)
-        {
-            return found;
-        }
+        return found;
     }
     declared
 }

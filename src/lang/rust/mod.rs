@@ -156,7 +156,7 @@ impl Walker<'_> {
                         Some(body) => {
                             let module = InlineModule {
                                 name: self.text(name).into_owned(),
-                                path: paths.into_iter().next(),
+                                path: paths.first(),
                             };
                             let inner = self.enter(scope, module);
                             stack.push((body, Some(inner)));
@@ -202,21 +202,25 @@ impl Walker<'_> {
         }
     }
 
-    /// `mod x;`: one site, or one per `#[cfg_attr(…, path = "…")]` alternative, since syntax
-    /// cannot tell which configuration builds (mio picks `selector/epoll.rs`,
-    /// `selector/kqueue.rs`, … for one `mod selector;`).
-    fn mod_sites(&mut self, name: Node<'_>, scope: ScopeId, paths: Vec<String>) {
+    /// `mod x;`: one site; with `#[cfg_attr(…, path = "…")]`, one more per alternative path,
+    /// since syntax cannot tell which configuration builds (mio picks `selector/epoll.rs`,
+    /// `selector/kqueue.rs`, … for one `mod selector;`, serde falls back to `de/mod.rs`). The
+    /// resolver drops the alternatives that name no file when another one does.
+    fn mod_sites(&mut self, name: Node<'_>, scope: ScopeId, paths: Attributed) {
         let name_text = self.text(name).into_owned();
-        if paths.is_empty() {
+        let (default, paths) = match paths {
+            Attributed::Plain(path) => (false, vec![path]),
+            Attributed::Conditional(paths) => (true, paths),
+        };
+        if default {
             self.push(
-                name_text,
+                name_text.clone(),
                 ImportKind::Mod,
                 name.byte_range(),
                 scope,
                 None,
                 None,
             );
-            return;
         }
         for path in paths {
             self.push(
@@ -455,7 +459,7 @@ impl Walker<'_> {
                     scope,
                     InlineModule {
                         name: self.text(*name).into_owned(),
-                        path: paths.into_iter().next(),
+                        path: paths.first(),
                     },
                 );
                 stack.push((*after, Some(inner)));
@@ -687,9 +691,27 @@ fn segments<'t>(src: &[u8], node: Node<'t>, inner: &mut Vec<Node<'t>>) -> Option
     Some(out)
 }
 
+/// The `#[path]` attributes of a `mod`.
+enum Attributed {
+    /// `#[path = "…"]`, whatever else is written.
+    Plain(String),
+    /// The paths of its `#[cfg_attr(…, path = "…")]`, in source order (maybe none).
+    Conditional(Vec<String>),
+}
+
+impl Attributed {
+    /// The path an inline module's children are under, when one is written.
+    fn first(self) -> Option<String> {
+        match self {
+            Attributed::Plain(path) => Some(path),
+            Attributed::Conditional(paths) => paths.into_iter().next(),
+        }
+    }
+}
+
 /// The `#[path = "…"]` of an item, or else the paths of all its
 /// `#[cfg_attr(…, path = "…")]`: the attribute items written just before it, past comments.
-fn path_attributes(src: &[u8], item: Node<'_>) -> Vec<String> {
+fn path_attributes(src: &[u8], item: Node<'_>) -> Attributed {
     let mut conditional = Vec::new();
     let mut sibling = item.prev_sibling();
     while let Some(node) = sibling {
@@ -703,7 +725,7 @@ fn path_attributes(src: &[u8], item: Node<'_>) -> Vec<String> {
                                 .child_by_field_name("value")
                                 .and_then(|v| string_value(src, v))
                             {
-                                return vec![path];
+                                return Attributed::Plain(path);
                             }
                         }
                         Some("cfg_attr") => {
@@ -725,7 +747,7 @@ fn path_attributes(src: &[u8], item: Node<'_>) -> Vec<String> {
     }
     conditional.reverse();
     conditional.dedup();
-    conditional
+    Attributed::Conditional(conditional)
 }
 
 /// `path = "…"` among `tokens`.
@@ -745,7 +767,7 @@ fn path_assignment(src: &[u8], tokens: &[Node<'_>]) -> Option<String> {
 
 /// The `#[path = "…"]`, or else every `#[cfg_attr(…, path = "…")]`, in the tokens just
 /// before a `mod` inside a macro: `#` `[…]` pairs, past `pub` and `pub(…)`.
-fn token_path_attributes(src: &[u8], before: &[Node<'_>]) -> Vec<String> {
+fn token_path_attributes(src: &[u8], before: &[Node<'_>]) -> Attributed {
     let mut k = before.len();
     // Skip a visibility: `pub` or `pub (crate)`.
     if k >= 2
@@ -770,7 +792,7 @@ fn token_path_attributes(src: &[u8], before: &[Node<'_>]) -> Vec<String> {
         match name.as_deref() {
             Some("path") => {
                 if let Some(path) = path_assignment(src, &inner) {
-                    return vec![path];
+                    return Attributed::Plain(path);
                 }
             }
             Some("cfg_attr") => {
@@ -786,7 +808,7 @@ fn token_path_attributes(src: &[u8], before: &[Node<'_>]) -> Vec<String> {
     }
     conditional.reverse();
     conditional.dedup();
-    conditional
+    Attributed::Conditional(conditional)
 }
 
 /// The value of a plain or raw string literal, without escapes processed (paths have none).

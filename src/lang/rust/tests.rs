@@ -125,6 +125,7 @@ fn mod_declarations_carry_path_attributes_and_inline_scopes() {
         [
             "mod a [] None",
             "mod sys [] Some(\"sys/unix.rs\")",
+            "mod plat [] None",
             "mod plat [] Some(\"win.rs\")",
             "mod deep [inline=outer,inner] Some(\"x.rs\")",
             "mod y [inline=outer] None",
@@ -291,7 +292,7 @@ fn cargo_toml_is_read_without_a_grammar() {
 }
 
 #[test]
-fn each_cfg_attr_path_is_an_alternative_site() {
+fn each_cfg_attr_path_is_an_alternative_to_the_default_file() {
     let src = "#[cfg_attr(unix, path = \"sys/unix.rs\")]\n#[cfg_attr(windows, path = \"sys/win.rs\")]\n\
                mod sys;\n#[cfg_attr(unix, path = \"a.rs\")]\n#[path = \"b.rs\"]\nmod plain_wins;\n\
                m! {\n    #[cfg_attr(x, path = \"p.rs\")]\n    #[cfg_attr(y, path = \"q.rs\")]\n    mod inside;\n}\n";
@@ -302,9 +303,11 @@ fn each_cfg_attr_path_is_an_alternative_site() {
     assert_eq!(
         got,
         [
+            "sys None sys",
             "sys Some(\"sys/unix.rs\") sys",
             "sys Some(\"sys/win.rs\") sys",
             "plain_wins Some(\"b.rs\") plain_wins",
+            "inside None inside",
             "inside Some(\"p.rs\") inside",
             "inside Some(\"q.rs\") inside",
         ]
