@@ -72,7 +72,7 @@ print(f"  => {len(mods) - len(unresolved)} of {len(mods) - len(absent)} declarat
 # relative paths
 rel = re.compile(r"^(crate|self|super|\$crate)::")
 paths = [s for s in sites if s["kind"] in ("use", "reexport", "path") and rel.match(s["import"])]
-bad = [s for s in paths if not s["to"] or s["to"].startswith(("unresolved:", "external:"))]
+bad = [s for s in paths if not s["to"] or s["to"].startswith("unresolved:")]
 orphans = set()
 for line in open(warnings_path):
     m = re.match(r"warning: (.*?): orphan:", line)
@@ -109,10 +109,29 @@ for s in paths:
     rest = segs[i + 1:]
     if len(rest) >= 2 and re.match(r"^[a-z_][a-z0-9_]*$", rest[0]):
         early.append((s, rest[0]))
+texts = {}
+def text(path):
+    if path not in texts:
+        texts[path] = open(os.path.join(corpus, path), encoding="utf-8", errors="replace").read()
+    return texts[path]
+kinds = collections.Counter()
+unexplained = []
+for s, seg in early:
+    t = text(s["to"])
+    if re.search(r"\bmod\s+" + re.escape(seg) + r"\b", t):
+        kinds["a module declared in the target file (inline: same file, correct)"] += 1
+    elif re.search(r"\buse\b[^;]*\b" + re.escape(seg) + r"\b[^;]*;", t, re.S) or \
+            re.search(r"extern\s+crate\s+\w+\s+as\s+" + re.escape(seg) + r"\b", t):
+        kinds["a name a `use` brings into the target module (edge to the module written, by design)"] += 1
+    else:
+        kinds["unexplained (a module made by a macro, or a miss)"] += 1
+        unexplained.append((s, seg))
 print(f"\nearly stops (resolved, but ended before a lowercase segment that more follow): "
       f"{len(early)} ({100 * len(early) / max(len(paths), 1):.2f}%)")
-for s, seg in early[:15]:
-    print(f"  {s['from']}:{s['line']} {s['import']} -> {s['to']} (stopped before `{seg}`)")
+for k, n in kinds.most_common():
+    print(f"  {n:6} {k}")
+for s, seg in unexplained[:25]:
+    print(f"  ? {s['from']}:{s['line']} {s['import']} -> {s['to']} (stopped before `{seg}`)")
 warnings = collections.Counter(
     m.group(1) for m in (re.match(r"warning: .*?: (orphan|`mod)", l) for l in open(warnings_path)) if m)
 print(f"\nwarnings: {sum(1 for _ in open(warnings_path))} lines; orphan files {warnings['orphan']}, "

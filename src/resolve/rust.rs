@@ -732,15 +732,42 @@ impl<'a> RustResolver<'a> {
     }
 
     /// Follows `segments` from `node` while they name modules.
+    /// An `extern crate` item is a module too: `crate::alloc::vec` after
+    /// `extern crate alloc;` at the root names the crate `alloc`, not the root file.
     fn walk(&self, node: NodeId, segments: &[&str]) -> Target {
         let mut current = node;
-        for segment in segments {
-            match self.child(current, segment) {
-                Some(child) => current = child,
-                None => break,
+        for (i, segment) in segments.iter().enumerate() {
+            if let Some(child) = self.child(current, segment) {
+                current = child;
+                continue;
             }
+            if let Some(krate) = self.extern_crate_item(current, segment) {
+                let rest = segments.get(i + 1..).unwrap_or_default();
+                let package = self.crate_of(current).map(|c| c.package);
+                return match self.extern_crate_site(Some(current), package, &krate) {
+                    Target::Module(root) if root != current => self.walk(root, rest),
+                    other => other,
+                };
+            }
+            break;
         }
         Target::Module(current)
+    }
+
+    /// The crate an `extern crate` written in file module `node` binds to `name`.
+    fn extern_crate_item(&self, node: NodeId, name: &str) -> Option<String> {
+        let module = self.modules.get(node)?;
+        if module.inline {
+            return None;
+        }
+        let imports = self.imports.get(module.file)?;
+        self.bindings
+            .get(module.file)?
+            .get(name)?
+            .iter()
+            .filter_map(|&i| imports.get(i))
+            .find(|s| s.kind == ImportKind::ExternCrate && s.context.scope.is_empty())
+            .map(|s| s.specifier.clone())
     }
 
     /// A dependency in a manifest: the library of a package of the repository, else an
