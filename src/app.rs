@@ -7,7 +7,6 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use miette::Report;
 use rayon::prelude::*;
 
 use crate::cache::{self, Cache, Entry};
@@ -276,7 +275,9 @@ fn read_and_extract(file: WalkedFile, cache: &Cache) -> (Option<Parsed>, Vec<Fil
             "holds bytes that are not UTF-8; imports were still read".to_owned(),
         ));
     }
-    if let Some(offset) = extracted.first_error {
+    if let Some(offset) = extracted.first_error
+        && frontend.reports_syntax_errors()
+    {
         let pos = index.position(offset);
         warnings.push((
             WarningKind::SyntaxError,
@@ -365,8 +366,13 @@ fn print_config_errors(
     errors: Vec<ConfigError>,
     err: &mut dyn Write,
 ) -> std::io::Result<ExitStatus> {
+    let handler = report::graphical_handler(std::io::IsTerminal::is_terminal(&std::io::stderr()));
     for e in errors {
-        writeln!(err, "{:?}", Report::new(e))?;
+        let mut text = String::new();
+        if handler.render_report(&mut text, &e).is_err() {
+            text = format!("error: {e}\n");
+        }
+        writeln!(err, "{text}")?;
     }
     Ok(ExitStatus::Error)
 }
@@ -417,6 +423,9 @@ fn check(
         .filter(|d| is_selected(&d.path, &filters))
         .collect();
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    // `from a import b, c` is two import sites at one position; when both name the same file,
+    // one finding says it all.
+    diagnostics.dedup_by(|a, b| a.sort_key() == b.sort_key());
     let warnings: Vec<FileWarning> = analysis
         .warnings
         .into_iter()
@@ -428,6 +437,7 @@ fn check(
     let summary = Summary {
         files: analysis.graph.files.len(),
         imports: analysis.graph.edge_count(),
+        unresolved: analysis.graph.unresolved_count(),
         violations: diagnostics.len(),
         warnings: warnings.len(),
     };

@@ -62,10 +62,10 @@ impl ImportGraph {
         }
     }
 
-    /// Adds the edge of one import site ([`Resolution::NotAnImport`] adds nothing).
+    /// Adds the edge of one import site; an [`Resolution::Ignored`] site adds nothing.
     pub fn add(&mut self, site: Site, resolution: Resolution) {
         let to = match resolution {
-            Resolution::NotAnImport => return,
+            Resolution::Ignored => return,
             Resolution::Internal(id) => NodeIndex::new(id),
             Resolution::External(name) => self.other(Module::External(name)),
             Resolution::Unresolved(_) => {
@@ -132,5 +132,12 @@ impl ImportGraph {
 
     pub fn edge_count(&self) -> usize {
         self.graph.edge_count()
+    }
+
+    /// Import sites whose module could not be found.
+    pub fn unresolved_count(&self) -> usize {
+        self.sites()
+            .filter(|(_, m)| matches!(m, Module::Unresolved(_)))
+            .count()
     }
 }

@@ -6,6 +6,9 @@
 //! - `snapshots/human.snap` and `snapshots/json.snap` hold the full output (insta), starting
 //!   with the exit code, so that wording and fix instructions are reviewed too.
 //!
+//! - `expected-graph.tsv`, when present, is also written by hand: `archgate graph --format tsv`
+//!   must print exactly it (resolution fixtures: every edge, external and unresolved target).
+//!
 //! `fixtures/config/<case>/` holds broken configurations: the run must exit 2, and
 //! `expected.txt` lists words the error must contain (one per line).
 
@@ -135,6 +138,28 @@ fn fixture_repositories_report_exactly_their_expected_findings() {
 }
 
 #[test]
+fn fixture_graphs_match_their_hand_written_edge_lists() {
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for case in &cases("*") {
+        let Ok(expected) = std::fs::read_to_string(case.join("expected-graph.tsv")) else {
+            continue;
+        };
+        checked += 1;
+        let (code, tsv, err) = run(case, &["graph", "--format", "tsv"]);
+        assert_eq!(code, 0, "{}: graph exit code; stderr {err}", case.display());
+        if tsv != expected {
+            failures.push(format!(
+                "{}:\n--- expected-graph.tsv\n{expected}--- archgate graph\n{tsv}",
+                case.display()
+            ));
+        }
+    }
+    assert!(checked > 0);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
 fn broken_configurations_exit_2_and_name_the_problem() {
     let cases = cases("config");
     assert!(!cases.is_empty());
@@ -142,9 +167,17 @@ fn broken_configurations_exit_2_and_name_the_problem() {
         let (code, out, err) = run(case, &["check", "--format", "agent", "--no-cache"]);
         assert_eq!(code, 2, "{}: exit code; stdout {out}", case.display());
         assert!(out.is_empty(), "{}: nothing on stdout", case.display());
+        // The renderer wraps long lines: compare with the line breaks and gutters removed.
+        let flat = |text: &str| {
+            text.split_whitespace()
+                .filter(|t| *t != "│")
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let flat_err = flat(&err);
         for word in expected_lines(case) {
             assert!(
-                err.contains(&word),
+                flat_err.contains(&flat(&word)),
                 "{}: `{word}` missing from:\n{err}",
                 case.display()
             );

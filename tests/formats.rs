@@ -297,7 +297,7 @@ fn configuration_errors_are_sarif_notifications_of_a_failed_run() {
     assert_eq!(notification["descriptor"]["id"], "config::invalid");
     let text = notification["message"]["text"].as_str().unwrap();
     assert!(text.starts_with("unknown key `colour`"), "{text}");
-    assert!(text.contains("\nhelp: Use one of the keys"), "{text}");
+    assert!(text.contains("\nhelp: Remove `colour`"), "{text}");
     let location = &notification["locations"][0]["physicalLocation"];
     assert_eq!(location["artifactLocation"]["uri"], "layers.toml");
     assert_eq!(location["region"]["startLine"], 5);

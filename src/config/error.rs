@@ -21,7 +21,11 @@ pub enum ConfigError {
     #[error("cannot read `{path}`: {reason}")]
     #[diagnostic(
         code(config::unreadable),
-        help("Check that the file exists and is readable.")
+        help(
+            "Pass `--config` the path of an existing, readable layers.toml (relative to the \
+             current folder), or leave `--config` out to use the nearest layers.toml in this \
+             folder or above."
+        )
     )]
     Unreadable { path: String, reason: String },
 

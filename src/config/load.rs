@@ -1,5 +1,6 @@
 //! Finding and parsing `layers.toml`. TOML and serde errors become span-carrying diagnostics.
 
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use miette::{NamedSource, SourceSpan};
@@ -46,64 +47,290 @@ pub fn load(path: &Path) -> Result<Config, Vec<ConfigError>> {
 fn toml_error(name: &str, text: &str, error: &toml::de::Error) -> ConfigError {
     let message = error.message().trim().to_owned();
     let span = error.span().unwrap_or(0..0);
-    let (message, label, help) =
-        explain_toml_message(&message, text.get(span.clone()).unwrap_or(""));
+    let explained = explain_toml_message(&message, text, span.clone());
     ConfigError::Invalid {
-        message,
+        message: explained.message,
         src: NamedSource::new(name, text.to_owned()),
-        span: SourceSpan::from(span),
-        label,
-        help,
-        other: None,
-        other_label: String::new(),
+        span: SourceSpan::from(explained.span.unwrap_or(span)),
+        label: explained.label,
+        help: explained.help,
+        other: explained.other.map(SourceSpan::from),
+        other_label: explained.other_label,
     }
 }
 
-/// Rewrites serde's messages into archgate's voice: what is wrong, then what to write.
-fn explain_toml_message(message: &str, snippet: &str) -> (String, String, String) {
+/// A TOML or serde error in archgate's voice.
+#[derive(Debug, Default)]
+struct Explained {
+    message: String,
+    label: String,
+    help: String,
+    /// A better primary span than the parser's, when one is known.
+    span: Option<Range<usize>>,
+    other: Option<Range<usize>>,
+    other_label: String,
+}
+
+/// An example value for each key of `layers.toml`, for help texts.
+fn example(key: &str) -> &'static str {
+    match key {
+        "name" => "name = \"domain\"",
+        "paths" => "paths = [\"src/domain/**\"]",
+        "description" => "description = \"business rules\"",
+        "from" => "from = \"domain\"",
+        "to" => "to = \"infra\"",
+        "reason" => "reason = \"the domain stays free of storage details\"",
+        "fix" => "fix = \"Call the repository interface in src/domain/ports.py instead.\"",
+        "exclude" => "exclude = [\"**/generated/**\"]",
+        "roots" => "roots = [\"src\"]",
+        _ => "",
+    }
+}
+
+/// Rewrites the parser's and serde's messages into archgate's voice: what is wrong, where,
+/// then what to write instead.
+fn explain_toml_message(message: &str, text: &str, span: Range<usize>) -> Explained {
+    let snippet = text.get(span.clone()).unwrap_or("");
+    let table = table_at(text, span.start);
+    let key = key_at(text, span.start);
     if let Some(rest) = message.strip_prefix("unknown field `") {
-        let (key, expected) = rest.split_once('`').unwrap_or((rest, ""));
-        let choices: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-        let list = choices
-            .iter()
-            .map(|c| format!("`{c}`"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let guess = closest(key, choices.iter().copied())
-            .map(|g| format!(" (did you mean `{g}`?)"))
-            .unwrap_or_default();
-        return (
-            format!("unknown key `{key}` in layers.toml"),
-            "unknown key".to_owned(),
-            format!("Use one of the keys {list} here{guess}."),
-        );
+        return unknown_key(rest, table);
     }
     if let Some(rest) = message.strip_prefix("missing field `") {
         let key = rest.split('`').next().unwrap_or(rest);
-        let example = match key {
-            "name" => "name = \"domain\"",
-            "paths" => "paths = [\"src/domain/**\"]",
-            "from" => "from = \"domain\"",
-            "to" => "to = \"infra\"",
-            _ => "",
+        // The span is the table itself: its header names it.
+        let table = header_at(text, span.start)
+            .or(table)
+            .unwrap_or_else(|| "this entry".to_owned());
+        return Explained {
+            message: format!("{table} has no `{key}`"),
+            label: format!("this entry needs `{key}`"),
+            help: format!("Add `{key}` to this entry, e.g. `{}`.", example(key)),
+            ..Explained::default()
         };
-        return (
-            format!("missing key `{key}`"),
-            format!("this entry has no `{key}`"),
-            format!("Add `{key}` to this entry, e.g. `{example}`."),
-        );
+    }
+    if let Some(rest) = message.strip_prefix("invalid type: ") {
+        return wrong_type(rest, key.unwrap_or("this key"), snippet);
+    }
+    if message.starts_with("string values must be quoted") {
+        let key = key.unwrap_or("key");
+        let line_end = text
+            .get(span.start..)
+            .and_then(|t| t.find(['\n', '#']))
+            .map_or(text.len(), |i| span.start + i);
+        let value = text.get(span.start..line_end).unwrap_or("").trim();
+        return Explained {
+            message: format!("the value of `{key}` is not quoted"),
+            label: "not quoted".to_owned(),
+            help: format!("Put the value in double quotes: `{key} = \"{value}\"`."),
+            ..Explained::default()
+        };
+    }
+    if message.starts_with("duplicate key") {
+        let key = snippet.trim();
+        let table = table.unwrap_or_else(|| "the top level".to_owned());
+        return Explained {
+            message: format!("duplicate key `{key}` in {table}"),
+            label: "written a second time here".to_owned(),
+            help: format!(
+                "Keep one `{key}` in this entry; to declare another entry, start a new {table} \
+                 header above the second `{key}`."
+            ),
+            ..Explained::default()
+        };
+    }
+    if let Some(open) = unclosed_list(text, span.start) {
+        let line = text.get(..open).map_or(0, |t| t.matches('\n').count()) + 1;
+        return Explained {
+            message: format!("the list opened on line {line} is not closed"),
+            label: "the list is still open here".to_owned(),
+            help: format!(
+                "Close the list opened on line {line} with `]`, and separate its elements with \
+                 commas (e.g. `paths = [\"src/web/**\", \"src/ui/**\"]`)."
+            ),
+            span: Some(open..open + 1),
+            other: Some(span),
+            other_label: "the parser expected `,` or `]` before this".to_owned(),
+        };
     }
     let label = if snippet.is_empty() {
         "here"
     } else {
         "this value"
     };
-    (
-        format!("layers.toml is not valid: {message}"),
-        label.to_owned(),
-        "Fix the TOML at the marked place; see the `layers.toml` reference in the README."
+    Explained {
+        message: format!("layers.toml is not valid TOML: {message}"),
+        label: label.to_owned(),
+        help: "Fix the TOML syntax at the marked place: strings in double quotes, lists in \
+               `[...]` with commas, one `key = value` per line, tables as `[[layers]]`, \
+               `[[forbid]]`, `[[allow]]`, `[python]`."
             .to_owned(),
-    )
+        ..Explained::default()
+    }
+}
+
+/// The header of the table that holds `offset` (`[[layers]]`), or `None` at the top level
+/// (also when `offset` is inside a header line itself).
+fn table_at(text: &str, offset: usize) -> Option<String> {
+    if header_at(text, offset).is_some() {
+        return None;
+    }
+    text.get(..offset)?
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('[') && !l.starts_with("[\"") && !l.starts_with("['"))
+        .map(|l| {
+            let end = l.rfind(']').map_or(l.len(), |i| i + 1);
+            l.get(..end).unwrap_or(l).to_owned()
+        })
+}
+
+/// `unknown field `pahts`, expected one of …` → the closest key and the table's keys.
+fn unknown_key(rest: &str, table: Option<String>) -> Explained {
+    let (key, expected) = rest.split_once('`').unwrap_or((rest, ""));
+    let choices: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    let guess = closest(key, choices.iter().copied());
+    if table.is_none() {
+        // A top-level key, or the name of a table header such as `[[layer]]`.
+        let list = choices
+            .iter()
+            .map(|c| match *c {
+                "layers" | "forbid" | "allow" => format!("`[[{c}]]`"),
+                "python" => "`[python]`".to_owned(),
+                _ => format!("`{c}`"),
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let guess = guess
+            .map(|g| match g {
+                "layers" | "forbid" | "allow" => format!(" (did you mean `[[{g}]]`?)"),
+                "python" => " (did you mean `[python]`?)".to_owned(),
+                _ => format!(" (did you mean `{g}`?)"),
+            })
+            .unwrap_or_default();
+        return Explained {
+            message: format!("unknown key `{key}` at the top level of layers.toml"),
+            label: "unknown key".to_owned(),
+            help: format!("Use one of {list}{guess}."),
+            ..Explained::default()
+        };
+    }
+    let table = table.unwrap_or_default();
+    let list = choices
+        .iter()
+        .map(|c| format!("`{c}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let help = match guess {
+        Some(g) => format!(
+            "Write `{g}` instead of `{key}` (e.g. `{}`); the keys of {table} are {list}.",
+            example(g)
+        ),
+        None => format!("Remove `{key}`: the keys of {table} are {list}."),
+    };
+    Explained {
+        message: format!("unknown key `{key}` in {table}"),
+        label: "unknown key".to_owned(),
+        help,
+        ..Explained::default()
+    }
+}
+
+/// `invalid type: string "x", expected a sequence` → the value rewritten in the right shape.
+fn wrong_type(rest: &str, key: &str, snippet: &str) -> Explained {
+    let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+    let value = snippet.trim();
+    let (what, fix) = if expected.contains("sequence") {
+        ("a list", format!("{key} = [{value}]"))
+    } else if expected.contains("string") {
+        let bare = value.trim_matches(['"', '\'']);
+        ("a string", format!("{key} = \"{bare}\""))
+    } else {
+        (expected, example(key).to_owned())
+    };
+    let help = if fix.is_empty() {
+        "Write the value the `layers.toml` reference in the README gives for this key.".to_owned()
+    } else {
+        format!("Write `{fix}`.")
+    };
+    Explained {
+        message: format!("`{key}` must be {what}, not {found}"),
+        label: format!("expected {what}"),
+        help,
+        ..Explained::default()
+    }
+}
+
+/// The table header on the line that holds `offset`, if that line is one.
+fn header_at(text: &str, offset: usize) -> Option<String> {
+    let line_start = text.get(..offset)?.rfind('\n').map_or(0, |i| i + 1);
+    let line = text.get(line_start..)?.lines().next()?.trim();
+    if !line.starts_with('[') {
+        return None;
+    }
+    let end = line.rfind(']').map_or(line.len(), |i| i + 1);
+    Some(line.get(..end).unwrap_or(line).to_owned())
+}
+
+/// The key whose value holds `offset`: the `key` of the nearest `key = ` at or before it.
+fn key_at(text: &str, offset: usize) -> Option<&str> {
+    text.get(..offset)?.lines().rev().find_map(|line| {
+        let (key, _) = line.split_once('=')?;
+        let key = key.trim();
+        let is_key = !key.is_empty()
+            && key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        is_key.then_some(key)
+    })
+}
+
+/// The byte offset of the innermost value list (`[` that does not open a table header) still
+/// open at `offset`, skipping strings and comments.
+fn unclosed_list(text: &str, offset: usize) -> Option<usize> {
+    let before = text.get(..offset)?;
+    let mut open: Vec<usize> = Vec::new();
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    let mut in_comment = false;
+    let mut line_start = true;
+    for (i, c) in before.char_indices() {
+        if in_comment {
+            if c == '\n' {
+                in_comment = false;
+                line_start = true;
+            }
+            continue;
+        }
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' && q == '"' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '"' | '\'' => quote = Some(c),
+            '#' => in_comment = true,
+            // A `[` first on a line opens a table header unless a list is open: skip the line.
+            '[' if line_start && open.is_empty() => in_comment = true,
+            '[' => open.push(i),
+            ']' => {
+                open.pop();
+            }
+            _ => {}
+        }
+        if c == '\n' {
+            line_start = true;
+        } else if !c.is_whitespace() {
+            line_start = false;
+        }
+    }
+    open.last().copied()
 }
 
 /// The candidate closest to `word`, when it is close enough to be a likely typo.
@@ -116,4 +343,32 @@ pub(crate) fn closest<'a>(
         .filter(|(score, _)| *score > 0.7)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unclosed_list_skips_headers_strings_and_comments() {
+        let text = "[[layers]]\nname = \"a[\" # [\npaths = [\"x]\", [\n";
+        let open = unclosed_list(text, text.len()).unwrap();
+        assert_eq!(&text[open..], "[\n");
+        let closed = "[[layers]]\npaths = [\"a\",\n  \"b\"]\n[[layers]]\n";
+        assert_eq!(unclosed_list(closed, closed.len()), None);
+    }
+
+    #[test]
+    fn tables_and_keys_are_found_from_an_offset() {
+        let text = "exclude = []\n[[forbid]]\nfrom = \"a\"\nresaon = \"b\"\n";
+        let at = text.find("resaon").unwrap();
+        assert_eq!(table_at(text, at).as_deref(), Some("[[forbid]]"));
+        assert_eq!(table_at(text, 0), None);
+        let value = text.find("\"a\"").unwrap();
+        assert_eq!(key_at(text, value), Some("from"));
+        assert_eq!(
+            header_at(text, text.find("forbid").unwrap()).as_deref(),
+            Some("[[forbid]]")
+        );
+    }
 }

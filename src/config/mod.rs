@@ -26,7 +26,8 @@ pub struct Config {
     pub path: String,
     /// The config file's text, for excerpts and spans.
     pub text: String,
-    pub exclude: GlobSet,
+    /// `exclude`: files matched here are not checked (`!` globs take files back).
+    pub exclude: PathMatcher,
     /// Folders whose whole content `exclude` matches (`P/**`, or a pattern without wildcards),
     /// so the walk can skip them without listing them.
     pub exclude_dirs: GlobSet,
@@ -58,6 +59,15 @@ pub struct PathMatcher {
 }
 
 impl PathMatcher {
+    /// A matcher that matches nothing.
+    pub fn empty() -> Self {
+        Self {
+            include: GlobSet::empty(),
+            exclude: GlobSet::empty(),
+            patterns: Vec::new(),
+        }
+    }
+
     pub fn is_match(&self, path: &str) -> bool {
         self.include.is_match(path) && !self.exclude.is_match(path)
     }
@@ -148,6 +158,10 @@ fn compile_glob(pattern: &str) -> Result<Glob, globset::Error> {
 /// The folders whose whole content one of `patterns` matches: `P/**` gives `P`, and a
 /// pattern without wildcards gives itself.
 fn folder_globs(patterns: &[String]) -> GlobSet {
+    // A `!` glob may take back any file below an excluded folder: then no folder is skipped.
+    if patterns.iter().any(|p| p.starts_with('!')) {
+        return GlobSet::empty();
+    }
     let mut set = GlobSetBuilder::new();
     for pattern in patterns {
         let pattern = pattern.trim_start_matches("./").trim_end_matches('/');
@@ -226,6 +240,11 @@ mod tests {
         assert!(dirs.is_match("a/b/generated"));
         assert!(!dirs.is_match("docs"));
         assert!(!dirs.is_match("src"));
+        let owned: Vec<String> = ["tests/**", "!tests/keep/**"].map(String::from).to_vec();
+        assert!(
+            folder_globs(&owned).is_empty(),
+            "a `!` glob can take files back"
+        );
     }
 
     #[test]

@@ -11,7 +11,9 @@ use toml::Spanned;
 use super::error::ConfigError;
 use super::load::closest;
 use super::schema::{RawConfig, RawEdgeRule};
-use super::{Config, EdgeRule, Endpoint, Layer, PythonConfig, folder_globs, path_matcher};
+use super::{
+    Config, EdgeRule, Endpoint, Layer, PathMatcher, PythonConfig, folder_globs, path_matcher,
+};
 use crate::source::LineIndex;
 
 struct Errors<'a> {
@@ -61,7 +63,7 @@ pub(super) fn validate(
 
     let exclude_patterns: Vec<String> = raw.exclude.iter().map(|p| p.get_ref().clone()).collect();
     let exclude = match path_matcher(&exclude_patterns) {
-        Ok(m) => m.include,
+        Ok(m) => m,
         Err((i, e)) => {
             let span = raw.exclude.get(i).map_or(0..0, Spanned::span);
             errors.push(
@@ -70,7 +72,7 @@ pub(super) fn validate(
                 "invalid glob",
                 glob_help(),
             );
-            globset::GlobSet::empty()
+            PathMatcher::empty()
         }
     };
 
@@ -180,9 +182,7 @@ pub(super) fn validate(
                         "`[python] roots` names `{rel}`, which is not a folder next to layers.toml"
                     ),
                     "no such folder",
-                    "Write the folder that holds your top-level packages, relative to layers.toml \
-                     (e.g. `roots = [\"src\"]`)."
-                        .to_owned(),
+                    root_help(&root, rel),
                 );
             }
             python
@@ -262,6 +262,44 @@ fn edge_rules(
     out
 }
 
+/// What to write instead of a `[python] roots` entry that is not a folder: the closest
+/// existing folder (up to three levels deep) when there is a likely one.
+fn root_help(root: &std::path::Path, rel: &str) -> String {
+    let mut folders = Vec::new();
+    let mut pending = vec![(root.to_path_buf(), String::new(), 0)];
+    while let Some((dir, prefix, depth)) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+            if !is_dir || name.starts_with('.') || name == "node_modules" || name == "target" {
+                continue;
+            }
+            let path = if prefix.is_empty() {
+                name
+            } else {
+                format!("{prefix}/{name}")
+            };
+            if depth < 2 {
+                pending.push((entry.path(), path.clone(), depth + 1));
+            }
+            folders.push(path);
+        }
+    }
+    folders.sort();
+    match closest(rel, folders.iter().map(String::as_str)) {
+        Some(guess) => format!(
+            "Write `\"{guess}\"` (did you mean `{guess}`?): a root is the folder that holds your \
+             top-level packages, relative to layers.toml."
+        ),
+        None => "Write the folder that holds your top-level packages, relative to layers.toml \
+                 (e.g. `roots = [\"src\"]`), or remove this entry."
+            .to_owned(),
+    }
+}
+
 fn reason_help(table: &str) -> String {
     if table == "allow" {
         "Add `reason = \"…\"` saying why this exception is acceptable and when it will go, \
@@ -299,22 +337,26 @@ fn endpoint(
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if is_word {
         let names: Vec<String> = layers.iter().map(|l| format!("`{}`", l.name)).collect();
-        let guess = closest(text, layers.iter().map(|l| l.name.as_str()))
-            .map(|g| format!(" (did you mean `{g}`?)"))
-            .unwrap_or_default();
-        let help = if names.is_empty() {
-            format!(
-                "Declare a `[[layers]]` entry named `{text}`, or write a path glob such as `\"src/{text}/**\"`."
-            )
-        } else {
-            format!(
-                "Use a declared layer: {}{guess}, or a path glob such as `\"src/{text}/**\"`.",
+        let guess = closest(text, layers.iter().map(|l| l.name.as_str()));
+        let help = match guess {
+            _ if names.is_empty() => format!(
+                "Declare a `[[layers]]` entry named `{text}` first, or write a path glob such as \
+                 `{key} = \"src/{text}/**\"`."
+            ),
+            Some(g) => format!(
+                "Write `{key} = \"{g}\"` (did you mean `{g}`?). The declared layers are {}; a \
+                 path glob such as `\"src/{text}/**\"` also works.",
                 names.join(", ")
-            )
+            ),
+            None => format!(
+                "Write one of the declared layers ({}) or a path glob such as \
+                 `{key} = \"src/{text}/**\"`.",
+                names.join(", ")
+            ),
         };
         errors.push(
             value.span(),
-            format!("unknown layer `{text}` in {table}.{key}"),
+            format!("unknown layer `{text}` in `{key}` of [[{table}]]"),
             "no layer has this name",
             help,
         );
@@ -325,7 +367,7 @@ fn endpoint(
         Err((_, e)) => {
             errors.push(
                 value.span(),
-                format!("invalid glob in {table}.{key}: {}", e.kind()),
+                format!("invalid glob in `{key}` of [[{table}]]: {}", e.kind()),
                 "invalid glob",
                 glob_help(),
             );

@@ -7,6 +7,7 @@
 
 pub mod python;
 pub mod rust;
+pub mod typescript;
 
 use std::cell::RefCell;
 use std::ops::Range;
@@ -19,6 +20,7 @@ use crate::source::BOM;
 pub enum Lang {
     Python,
     Rust,
+    TypeScript,
 }
 
 /// How an import site names its module. Printed in `graph` output as [`ImportKind::as_str`].
@@ -125,6 +127,13 @@ pub trait Frontend: Sync {
     /// The grammar for `path`. Not called for files that
     /// [`Frontend::imports_without_grammar`] reads.
     fn grammar(&self, path: &Path) -> tree_sitter::Language;
+    /// Whether an error node in this grammar's tree means the file has a syntax error worth a
+    /// `syntax-error` warning. `false` for grammars known to reject valid code (the
+    /// TypeScript grammar on variance annotations): their error nodes say nothing about the
+    /// file, and a warning on valid code would be noise. Imports are read either way.
+    fn reports_syntax_errors(&self) -> bool {
+        true
+    }
     /// Every import site in `tree`, in source order. `src` is what was parsed. Must not panic
     /// on any tree, including trees full of errors: it takes what the tree gives.
     fn imports(&self, src: &[u8], tree: &tree_sitter::Tree) -> Vec<RawImport>;
@@ -146,7 +155,11 @@ pub trait Frontend: Sync {
 }
 
 /// Every front-end, one line each.
-pub static FRONTENDS: &[&dyn Frontend] = &[&python::PyFrontend, &rust::RustFrontend];
+pub static FRONTENDS: &[&dyn Frontend] = &[
+    &python::PyFrontend,
+    &rust::RustFrontend,
+    &typescript::TsFrontend,
+];
 
 /// The front-end that claims the file at `path` (a file name, or a path with `/`): by exact
 /// name first, then by extension.

@@ -14,15 +14,21 @@ use super::{Report, summary_line};
 use crate::diagnostic::WithSource;
 use crate::source::display_text;
 
-pub(super) fn write(report: &Report<'_>, out: &mut dyn Write, color: bool) -> io::Result<()> {
+/// miette's renderer as archgate uses it everywhere: a fixed width, so that the text is the
+/// same in every terminal, and colour only when asked.
+pub fn graphical_handler(color: bool) -> GraphicalReportHandler {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let handler = GraphicalReportHandler::new_themed(theme)
+    GraphicalReportHandler::new_themed(theme)
         .with_width(100)
-        .with_links(false);
+        .with_links(false)
+}
+
+pub(super) fn write(report: &Report<'_>, out: &mut dyn Write, color: bool) -> io::Result<()> {
+    let handler = graphical_handler(color);
     for d in report.diagnostics {
         // The excerpt is read again here, for the few files with findings, rather than kept
         // in memory for every file of the run.

@@ -7,6 +7,8 @@ mod agent;
 mod github;
 pub mod graph;
 mod human;
+
+pub use human::graphical_handler;
 mod json;
 mod sarif;
 
@@ -44,6 +46,8 @@ pub struct Summary {
     pub violations: usize,
     /// Files that could not be fully checked.
     pub warnings: usize,
+    /// Import sites whose module could not be found (`unresolved:` in `archgate graph`).
+    pub unresolved: usize,
 }
 
 /// Everything a renderer needs. `diagnostics` are sorted.
@@ -145,6 +149,14 @@ fn summary_line(report: &Report<'_>) -> String {
         )
     } else {
         String::new()
+    };
+    let skipped = if s.unresolved > 0 {
+        format!(
+            "{skipped}; {} not found (see `archgate graph`)",
+            plural(s.unresolved, "import")
+        )
+    } else {
+        skipped
     };
     if s.violations == 0 {
         format!(

@@ -7,6 +7,7 @@
 mod cargo;
 mod python;
 mod rust;
+mod typescript;
 
 use std::collections::HashMap;
 
@@ -26,10 +27,11 @@ pub enum Resolution {
     External(String),
     /// Nothing could be found; the reason says why. Data, not an error.
     Unresolved(String),
-    /// On a closer look the site names no module, so it draws no edge: a candidate the
-    /// front-end could not rule out by syntax alone (Rust `io::Error`, whose `io` is not a
-    /// crate of the repository).
-    NotAnImport,
+    /// Not a module of any language archgate reads (`./styles.css`, `./data.json`, an image),
+    /// or, on a closer look, no module at all (a Rust path in code such as `io::Error`, whose
+    /// `io` is no crate of the repository: a candidate syntax alone cannot rule out):
+    /// neither an edge nor an unresolved import. The graph leaves it out.
+    Ignored,
 }
 
 /// Resolves the imports of one language. Shared by all worker threads.
@@ -99,5 +101,6 @@ pub fn resolver_for<'a>(lang: Lang, cx: &ResolveContext<'a>) -> Box<dyn Resolver
     match lang {
         Lang::Python => Box::new(python::PyResolver::new(cx)),
         Lang::Rust => Box::new(rust::RustResolver::new(cx)),
+        Lang::TypeScript => Box::new(typescript::TsResolver::new(cx)),
     }
 }

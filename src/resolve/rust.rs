@@ -69,7 +69,7 @@ enum Target {
     Module(NodeId),
     External(String),
     Unresolved(String),
-    NotAnImport,
+    Ignored,
 }
 
 pub(crate) struct RustResolver<'a> {
@@ -376,7 +376,7 @@ impl<'a> RustResolver<'a> {
             .filter(|((file, start, _), r)| {
                 matches!(r, Resolution::Unresolved(_)) && resolved.contains(&(*file, *start))
             })
-            .for_each(|(_, r)| *r = Resolution::NotAnImport);
+            .for_each(|(_, r)| *r = Resolution::Ignored);
         self.warnings = warnings.into_iter().collect();
     }
 
@@ -542,11 +542,11 @@ impl<'a> RustResolver<'a> {
         let shadowed = module.is_some_and(|m| self.child(m, name).is_some())
             || self.binding(from, import, name).is_some();
         if shadowed {
-            return Target::NotAnImport;
+            return Target::Ignored;
         }
         match self.extern_prelude(module, package, name) {
             Some(Target::Module(m)) => self.walk(m, rest),
-            _ => Target::NotAnImport,
+            _ => Target::Ignored,
         }
     }
 
@@ -796,7 +796,7 @@ impl<'a> RustResolver<'a> {
             },
             Target::External(name) => Resolution::External(name),
             Target::Unresolved(reason) => Resolution::Unresolved(reason),
-            Target::NotAnImport => Resolution::NotAnImport,
+            Target::Ignored => Resolution::Ignored,
         }
     }
 }

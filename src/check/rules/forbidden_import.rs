@@ -40,6 +40,14 @@ impl Rule for ForbiddenImport {
     }
 }
 
+/// A `[[forbid]]` end as it reads in prose: a layer by name, or the files its glob matches.
+fn endpoint_text(endpoint: &Endpoint, text: &str) -> String {
+    match endpoint {
+        Endpoint::Layer(_) => format!("layer `{text}`"),
+        Endpoint::Glob(_) => format!("files matching `{text}`"),
+    }
+}
+
 fn forbidden_import(cx: &CheckContext<'_>, edge: &InternalEdge<'_>, rule: &EdgeRule) -> Diagnostic {
     let site = edge.site;
     let path = cx.path(edge.from);
@@ -57,9 +65,11 @@ fn forbidden_import(cx: &CheckContext<'_>, edge: &InternalEdge<'_>, rule: &EdgeR
         help.push(' ');
     }
     help.push_str(&format!(
-        "Remove the import of `{}` at `{path}:{}`: files matching `{}` must not import files \
-         matching `{}`.",
-        site.specifier, site.region.start.line, rule.from_text, rule.to_text,
+        "Remove the import of `{}` at `{path}:{}`: {} must not import {}.",
+        site.specifier,
+        site.region.start.line,
+        endpoint_text(&rule.from, &rule.from_text),
+        endpoint_text(&rule.to, &rule.to_text),
     ));
     if rule.fix.is_none() {
         // Where the code could come from instead: the layers this file may import, minus the
@@ -73,12 +83,12 @@ fn forbidden_import(cx: &CheckContext<'_>, edge: &InternalEdge<'_>, rule: &EdgeR
         match alternatives {
             Some(list) if !list.is_empty() => help.push_str(&format!(
                 " Reach what it needs through a layer this file may import ({list}), or move that \
-                 code out of `{}`.",
-                rule.to_text
+                 code out of {}.",
+                endpoint_text(&rule.to, &rule.to_text)
             )),
             _ => help.push_str(&format!(
-                " Move the code it needs out of `{}`.",
-                rule.to_text
+                " Move the code it needs out of {}.",
+                endpoint_text(&rule.to, &rule.to_text)
             )),
         }
     }
@@ -91,7 +101,10 @@ fn forbidden_import(cx: &CheckContext<'_>, edge: &InternalEdge<'_>, rule: &EdgeR
             rule.from_text,
             rule.to_text,
         ))
-        .label(format!("`{target}` matches `{}`", rule.to_text))
+        .label(match rule.to {
+            Endpoint::Layer(_) => format!("`{target}` is in layer `{}`", rule.to_text),
+            Endpoint::Glob(_) => format!("`{target}` matches `{}`", rule.to_text),
+        })
         .help(help)
         .note(Some(rule.reason.clone()))
         .related(cx.target_location(edge.to))

@@ -75,7 +75,8 @@ impl Frontend for PyFrontend {
                     dynamic_call(src, node, &mut out);
                     push_children(node, type_only, &mut cursor, &mut stack);
                 }
-                "if_statement" => {
+                // `elif TYPE_CHECKING:` marks its own branch just like `if`.
+                "if_statement" | "elif_clause" => {
                     let checking = node
                         .child_by_field_name("condition")
                         .is_some_and(|c| is_type_checking(src, c));
@@ -219,31 +220,92 @@ fn from_statement(
 
 /// `importlib.import_module("a.b")`, `import_module("a.b")`, `__import__("a.b")` with a plain
 /// string literal as first argument.
+///
+/// A relative name (`".views"`) is relative to the `package` argument, not to the calling
+/// file (<https://docs.python.org/3/library/importlib.html#importlib.import_module>): it is
+/// kept only when that argument is `__package__` (the file's own package, so the specifier
+/// stays file-relative) or a string literal (the name is made absolute here). Otherwise the
+/// target is unknown and the call is not a site. `__import__` takes no relative names.
 fn dynamic_call(src: &[u8], node: tree_sitter::Node<'_>, out: &mut Vec<RawImport>) {
     let Some(function) = node.child_by_field_name("function") else {
         return;
     };
-    let name = node_text(src, function);
-    if !matches!(
-        compact(&name).as_str(),
-        "importlib.import_module" | "import_module" | "__import__"
-    ) {
-        return;
-    }
-    let Some(first) = node
-        .child_by_field_name("arguments")
-        .and_then(|a| a.named_child(0))
-    else {
+    let name = compact(&node_text(src, function));
+    let is_dunder = match name.as_str() {
+        "importlib.import_module" | "import_module" => false,
+        "__import__" => true,
+        _ => return,
+    };
+    let Some(arguments) = node.child_by_field_name("arguments") else {
         return;
     };
-    if let Some(specifier) = string_literal(src, first) {
-        out.push(RawImport {
-            specifier,
-            kind: ImportKind::Dynamic,
-            span: first.byte_range(),
-            context: SiteContext::default(),
-        });
+    let Some(first) = arguments.named_child(0) else {
+        return;
+    };
+    let Some(mut specifier) = string_literal(src, first) else {
+        return;
+    };
+    if specifier.starts_with('.') {
+        if is_dunder {
+            return;
+        }
+        match package_argument(src, arguments) {
+            Some(Package::Own) => {}
+            Some(Package::Named(package)) => match absolute_name(&specifier, &package) {
+                Some(absolute) => specifier = absolute,
+                None => return,
+            },
+            None => return,
+        }
     }
+    out.push(RawImport {
+        specifier,
+        kind: ImportKind::Dynamic,
+        span: first.byte_range(),
+        context: SiteContext::default(),
+    });
+}
+
+/// The `package` argument of `import_module(name, package)`.
+enum Package {
+    /// `__package__`: the calling file's own package.
+    Own,
+    /// A string literal.
+    Named(String),
+}
+
+/// The second positional argument or the `package=` keyword, when it is known statically.
+fn package_argument(src: &[u8], arguments: tree_sitter::Node<'_>) -> Option<Package> {
+    let mut cursor = arguments.walk();
+    let value = arguments
+        .named_children(&mut cursor)
+        .enumerate()
+        .find_map(|(i, arg)| match arg.kind() {
+            "keyword_argument" => {
+                let key = arg.child_by_field_name("name")?;
+                (node_text(src, key) == "package").then(|| arg.child_by_field_name("value"))?
+            }
+            _ if i == 1 => Some(arg),
+            _ => None,
+        })?;
+    if value.kind() == "identifier" && node_text(src, value) == "__package__" {
+        return Some(Package::Own);
+    }
+    string_literal(src, value).map(Package::Named)
+}
+
+/// `importlib.util.resolve_name`: `..models` in package `shop.api` is `shop.models`.
+fn absolute_name(relative: &str, package: &str) -> Option<String> {
+    let dots = relative.len() - relative.trim_start_matches('.').len();
+    let rest = relative.get(dots..)?;
+    let parts: Vec<&str> = package.split('.').collect();
+    let keep = parts.len().checked_sub(dots - 1).filter(|&k| k > 0)?;
+    let mut name = parts.get(..keep)?.join(".");
+    if !rest.is_empty() {
+        name.push('.');
+        name.push_str(rest);
+    }
+    Some(name)
 }
 
 /// The value of a string literal without prefixes, interpolation or escapes, else `None`.
@@ -352,6 +414,17 @@ mod tests {
     }
 
     #[test]
+    fn elif_type_checking_is_type_only() {
+        let src = "if x:\n    import a\nelif TYPE_CHECKING:\n    import b\nelse:\n    import c\n\
+                   if y:\n    pass\nelif typing.TYPE_CHECKING:\n    import d\n";
+        let kinds: Vec<_> = imports(src)
+            .into_iter()
+            .map(|(s, k, _)| format!("{s}:{k}"))
+            .collect();
+        assert_eq!(kinds, ["a:import", "b:type", "c:import", "d:type"]);
+    }
+
+    #[test]
     fn dynamic_imports_with_literals_only() {
         let src = "import importlib\nm = importlib.import_module(\"pkg.mod\")\n\
                    n = __import__('other')\no = importlib.import_module(name)\np = import_module(f\"x{y}\")\n";
@@ -362,6 +435,26 @@ mod tests {
         );
         assert_eq!(found[2], ("other".into(), "dynamic", "'other'".into()));
         assert_eq!(found.len(), 3);
+    }
+
+    #[test]
+    fn relative_dynamic_imports_need_a_known_package() {
+        // Found on Django: `import_module(".management", app_config.name)` names a module of
+        // another package, not of the calling file's.
+        let src = "import_module('.management', app_config.name)\n\
+                   import_module('.x')\n\
+                   importlib.import_module('.views', __package__)\n\
+                   importlib.import_module('..models', package='shop.api')\n\
+                   import_module('.a', 'shop')\n\
+                   __import__('.b')\n";
+        let found: Vec<_> = imports(src)
+            .into_iter()
+            .map(|(s, _, site)| format!("{s} {site}"))
+            .collect();
+        assert_eq!(
+            found,
+            [".views '.views'", "shop.models '..models'", "shop.a '.a'"]
+        );
     }
 
     #[test]

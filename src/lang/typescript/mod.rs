@@ -1,0 +1,561 @@
+//! The TypeScript and JavaScript front-end (`.ts .tsx .mts .cts .js .jsx .mjs .cjs`, and
+//! declaration files `.d.ts .d.mts .d.cts`): every form of SPEC §3.
+//!
+//! - Statements: `import … from "s"`, `import "s"`, `import type … from "s"` (type-only),
+//!   `export … from "s"`, `export * from "s"`, `export * as ns from "s"`,
+//!   `export type … from "s"` (type-only), `import x = require("s")`. `import { type X, Y }`
+//!   is not type-only: `Y` is a value.
+//! - `/// <reference path="…" />` directives at the top of a file (the TypeScript compiler
+//!   counts the file they name; type-only).
+//! - Expressions: `require("s")`, `import("s")`, `` import(`s`) `` without substitutions, and
+//!   the type `import("s").T` (type-only; the grammar parses it as a call to `import`).
+//!
+//! Grammar by extension: the TypeScript grammar for `.ts .mts .cts` (it cannot parse JSX), the
+//! TSX grammar for everything else (it cannot parse `<T>expr` casts, which `.tsx` and
+//! JavaScript files cannot contain either).
+//!
+//! Import statements live at statement level (the top of the file, and the bodies of
+//! `declare module "x" { … }` and namespaces), so the walk visits only statement-level nodes
+//! and error nodes. Calls are expressions: only when the file's bytes mention `require` or
+//! `import(` does the walk visit every node. The walk uses an explicit stack: hostile trees
+//! are deep.
+//!
+//! tree-sitter-typescript 0.23.2 rejects some valid TypeScript (variance annotations
+//! `<in out T>`, some generic call signatures), so its error nodes say little about the file:
+//! [`Frontend::reports_syntax_errors`] is `false` here, and imports are read from whatever
+//! the tree holds.
+
+use std::path::Path;
+
+use super::{Frontend, ImportKind, Lang, RawImport, SiteContext, node_text};
+
+pub struct TsFrontend;
+
+impl Frontend for TsFrontend {
+    fn lang(&self) -> Lang {
+        Lang::TypeScript
+    }
+
+    fn extensions(&self) -> &'static [&'static str] {
+        &["ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs"]
+    }
+
+    fn grammar(&self, path: &Path) -> tree_sitter::Language {
+        // `a.d.ts` ends in `.ts` too: declaration files take the TypeScript grammar.
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("ts" | "mts" | "cts") => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
+            _ => tree_sitter_typescript::LANGUAGE_TSX.into(),
+        }
+    }
+
+    fn reports_syntax_errors(&self) -> bool {
+        false
+    }
+
+    fn imports(&self, src: &[u8], tree: &tree_sitter::Tree) -> Vec<RawImport> {
+        let visit_expressions = mentions_import_call(src);
+        let mut out = Vec::new();
+        reference_directives(src, tree.root_node(), &mut out);
+        let mut cursor = tree.walk();
+        let mut stack = vec![tree.root_node()];
+        while let Some(node) = stack.pop() {
+            match node.kind() {
+                "import_statement" => import_statement(src, node, &mut out),
+                "export_statement" => {
+                    export_statement(src, node, &mut out);
+                    // `export declare module`, `export namespace`, and expressions holding
+                    // `require` calls.
+                    push_children(node, &mut cursor, &mut stack);
+                }
+                "call_expression" => {
+                    import_call(src, node, &mut out);
+                    push_children(node, &mut cursor, &mut stack);
+                }
+                kind if visit_expressions || is_statement_container(kind) || node.is_error() => {
+                    push_children(node, &mut cursor, &mut stack);
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+}
+
+/// `/// <reference path="./x.ts" />` directives: the comments before the first statement.
+/// The path is a file relative to this one, so a bare `x.d.ts` gets a leading `./`; the site
+/// is type-only, as the directive adds declarations and no run-time dependency.
+fn reference_directives(src: &[u8], root: tree_sitter::Node<'_>, out: &mut Vec<RawImport>) {
+    if memchr::memmem::find(src, b"<reference").is_none() {
+        return;
+    }
+    let mut cursor = root.walk();
+    for comment in root
+        .children(&mut cursor)
+        .take_while(|c| c.kind() == "comment")
+    {
+        let text = node_text(src, comment);
+        let Some(directive) = text.strip_prefix("///") else {
+            continue;
+        };
+        let Some(at) = directive.find("path=") else {
+            continue;
+        };
+        if !directive.trim_start().starts_with("<reference") {
+            continue;
+        }
+        let value = directive.get(at + "path=".len()..).unwrap_or_default();
+        let Some(quote) = value.chars().next().filter(|q| matches!(q, '"' | '\'')) else {
+            continue;
+        };
+        let Some(end) = value.get(1..).and_then(|v| v.find(quote)) else {
+            continue;
+        };
+        let path = value.get(1..=end).unwrap_or_default();
+        if path.is_empty() {
+            continue;
+        }
+        // Span of the quoted value: the comment start, `///`, then the offset in `directive`.
+        let start = comment.start_byte() + 3 + at + "path=".len();
+        let specifier = if path.starts_with('.') || path.starts_with('/') {
+            path.to_owned()
+        } else {
+            format!("./{path}")
+        };
+        out.push(RawImport {
+            specifier,
+            kind: ImportKind::Type,
+            span: start..start + end + 2,
+            context: SiteContext::default(),
+        });
+    }
+}
+
+/// Pushes the children so that they pop in source order.
+fn push_children<'t>(
+    node: tree_sitter::Node<'t>,
+    cursor: &mut tree_sitter::TreeCursor<'t>,
+    stack: &mut Vec<tree_sitter::Node<'t>>,
+) {
+    let start = stack.len();
+    stack.extend(node.children(cursor));
+    if let Some(pushed) = stack.get_mut(start..) {
+        pushed.reverse();
+    }
+}
+
+/// Nodes whose children may be import statements.
+fn is_statement_container(kind: &str) -> bool {
+    matches!(
+        kind,
+        "program"
+            | "statement_block"
+            | "ambient_declaration"
+            | "module"
+            | "internal_module"
+            | "expression_statement"
+    )
+}
+
+/// Whether `src` may hold a `require(…)` or `import(…)` call, so that expressions are worth
+/// visiting. Cheap and permissive: comments and strings also match, but words such as
+/// "required" do not (whitespace before the parenthesis is allowed, as in the grammar).
+fn mentions_import_call(src: &[u8]) -> bool {
+    let is_call = |word: &[u8]| {
+        memchr::memmem::find_iter(src, word).any(|at| {
+            src.get(at + word.len()..)
+                .and_then(|rest| rest.iter().find(|b| !b.is_ascii_whitespace()))
+                == Some(&b'(')
+        })
+    };
+    is_call(b"require") || is_call(b"import")
+}
+
+/// Whether `node` has a `type` keyword child (`import type`, `export type`). The grammar
+/// does not know `export type * from` (TypeScript 5.0) and wraps its `type` in an error node.
+fn has_type_keyword(src: &[u8], node: tree_sitter::Node<'_>) -> bool {
+    let mut cursor = node.walk();
+    node.children(&mut cursor).any(|c| {
+        (!c.is_named() && c.kind() == "type") || (c.is_error() && node_text(src, c) == "type")
+    })
+}
+
+/// `import … from "s"`, `import "s"`, `import type …`, `import x = require("s")`.
+fn import_statement(src: &[u8], node: tree_sitter::Node<'_>, out: &mut Vec<RawImport>) {
+    let type_only = has_type_keyword(src, node);
+    if let Some(source) = node.child_by_field_name("source") {
+        let kind = if type_only {
+            ImportKind::Type
+        } else {
+            ImportKind::Import
+        };
+        push_string(src, source, kind, out);
+        return;
+    }
+    let mut cursor = node.walk();
+    let require = node
+        .named_children(&mut cursor)
+        .find(|c| c.kind() == "import_require_clause");
+    if let Some(source) = require.and_then(|r| r.child_by_field_name("source")) {
+        let kind = if type_only {
+            ImportKind::Type
+        } else {
+            ImportKind::Require
+        };
+        push_string(src, source, kind, out);
+    }
+}
+
+/// `export … from "s"`, `export * from "s"`, `export * as ns from "s"`, `export type … from`.
+fn export_statement(src: &[u8], node: tree_sitter::Node<'_>, out: &mut Vec<RawImport>) {
+    let Some(source) = node.child_by_field_name("source") else {
+        return;
+    };
+    let kind = if has_type_keyword(src, node) {
+        ImportKind::Type
+    } else {
+        ImportKind::Reexport
+    };
+    push_string(src, source, kind, out);
+}
+
+/// `require("s")`, `import("s")`, `` import(`s`) ``, and the type `import("s").T`.
+fn import_call(src: &[u8], node: tree_sitter::Node<'_>, out: &mut Vec<RawImport>) {
+    let Some(function) = node.child_by_field_name("function") else {
+        return;
+    };
+    let kind = match function.kind() {
+        "import" => {
+            if is_in_type(node) {
+                ImportKind::Type
+            } else {
+                ImportKind::Dynamic
+            }
+        }
+        "identifier" if node_text(src, function) == "require" => ImportKind::Require,
+        _ => return,
+    };
+    let Some(first) = node
+        .child_by_field_name("arguments")
+        .filter(|a| a.kind() == "arguments")
+        .and_then(|a| a.named_child(0))
+    else {
+        return;
+    };
+    push_string(src, first, kind, out);
+}
+
+/// Whether `node` sits in a type annotation or alias: `type T = import("./x").T`,
+/// `let v: import("./x").T`.
+fn is_in_type(node: tree_sitter::Node<'_>) -> bool {
+    let mut current = node.parent();
+    while let Some(n) = current {
+        match n.kind() {
+            "type_alias_declaration"
+            | "type_annotation"
+            | "type_arguments"
+            | "type_query"
+            | "generic_type"
+            | "nested_type_identifier"
+            | "lookup_type"
+            | "union_type"
+            | "intersection_type"
+            | "object_type"
+            | "property_signature"
+            | "extends_clause"
+            | "implements_clause"
+            | "index_type_query" => return true,
+            // A statement or expression boundary: the call is a value.
+            "expression_statement"
+            | "variable_declarator"
+            | "arguments"
+            | "return_statement"
+            | "statement_block"
+            | "program"
+            | "await_expression"
+            | "arrow_function" => {
+                return false;
+            }
+            _ => current = n.parent(),
+        }
+    }
+    false
+}
+
+/// Adds the site of string literal `node`, if it is a plain string or a template string
+/// without substitutions.
+fn push_string(
+    src: &[u8],
+    node: tree_sitter::Node<'_>,
+    kind: ImportKind,
+    out: &mut Vec<RawImport>,
+) {
+    if let Some(specifier) = string_value(src, node) {
+        out.push(RawImport {
+            specifier,
+            kind,
+            span: node.byte_range(),
+            context: SiteContext::default(),
+        });
+    }
+}
+
+/// The value of a `string` or substitution-free `template_string`, escapes decoded; `None`
+/// for anything else or an empty string.
+fn string_value(src: &[u8], node: tree_sitter::Node<'_>) -> Option<String> {
+    if !matches!(node.kind(), "string" | "template_string") {
+        return None;
+    }
+    let mut value = String::new();
+    let mut cursor = node.walk();
+    for child in node.named_children(&mut cursor) {
+        match child.kind() {
+            "string_fragment" => value.push_str(&node_text(src, child)),
+            "escape_sequence" => value.push_str(&unescape(&node_text(src, child))),
+            // `template_substitution`: not a literal name.
+            _ => return None,
+        }
+    }
+    (!value.is_empty()).then_some(value)
+}
+
+/// One JavaScript escape sequence (`\n`, `\'`, `\u0041`, `\u{1F600}`, `\x41`).
+fn unescape(seq: &str) -> String {
+    let body = seq.strip_prefix('\\').unwrap_or(seq);
+    let code = |hex: &str| u32::from_str_radix(hex, 16).ok().and_then(char::from_u32);
+    let decoded = match body.chars().next() {
+        Some('n') => Some('\n'),
+        Some('t') => Some('\t'),
+        Some('r') => Some('\r'),
+        Some('0') if body.len() == 1 => Some('\0'),
+        Some('u') => code(body.trim_start_matches('u').trim_matches(['{', '}'])),
+        Some('x') => body.get(1..).and_then(code),
+        // Line continuations vanish.
+        Some('\n' | '\r') => return String::new(),
+        Some(c) => Some(c),
+        None => None,
+    };
+    decoded.map_or_else(String::new, String::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn imports_in(file: &str, src: &str) -> Vec<(String, &'static str, String)> {
+        let mut parser = tree_sitter::Parser::new();
+        parser
+            .set_language(&TsFrontend.grammar(Path::new(file)))
+            .unwrap();
+        let tree = parser.parse(src, None).unwrap();
+        TsFrontend
+            .imports(src.as_bytes(), &tree)
+            .into_iter()
+            .map(|i| (i.specifier, i.kind.as_str(), src[i.span].to_owned()))
+            .collect()
+    }
+
+    fn kinds_in(file: &str, src: &str) -> Vec<String> {
+        imports_in(file, src)
+            .into_iter()
+            .map(|(s, k, _)| format!("{s}:{k}"))
+            .collect()
+    }
+
+    fn kinds(src: &str) -> Vec<String> {
+        kinds_in("x.ts", src)
+    }
+
+    #[test]
+    fn every_static_form() {
+        let src = r#"import a from "./a";
+import { b, c as d } from './b';
+import * as e from "./e";
+import "./side-effect";
+import type { T } from "./types";
+import { type X, Y } from "./mixed";
+import f, { g } from "./f";
+export { h } from "./h";
+export * from "./star";
+export * as ns from "./ns";
+export type { U } from "./utypes";
+export type * from "./alltypes";
+import q = require("./q");
+import type r = require("./r");
+export const local = 1;
+export { local as renamed };
+"#;
+        assert_eq!(
+            kinds(src),
+            [
+                "./a:import",
+                "./b:import",
+                "./e:import",
+                "./side-effect:import",
+                "./types:type",
+                "./mixed:import",
+                "./f:import",
+                "./h:reexport",
+                "./star:reexport",
+                "./ns:reexport",
+                "./utypes:type",
+                "./alltypes:type",
+                "./q:require",
+                "./r:type",
+            ]
+        );
+    }
+
+    #[test]
+    fn site_spans_are_the_strings() {
+        let found = imports_in(
+            "x.ts",
+            "import { a } from \"./a\";\nconst b = require('./b');\n",
+        );
+        assert_eq!(found[0].2, "\"./a\"");
+        assert_eq!(found[1].2, "'./b'");
+    }
+
+    #[test]
+    fn calls_with_literal_names() {
+        let src = r#"const a = require("./a");
+async function f() {
+  const b = await import("./b");
+  const c = await import(`./c`);
+  const d = await import(`./d/${name}`);
+  const e = await import(name);
+  const g = require(name);
+  return import ("./spaced");
+}
+if (x) { module.exports = require("./in-if"); }
+type T = import("./t").T;
+let v: import("./v").V;
+const obj = { load: () => import("./lazy") };
+"#;
+        assert_eq!(
+            kinds(src),
+            [
+                "./a:require",
+                "./b:dynamic",
+                "./c:dynamic",
+                "./spaced:dynamic",
+                "./in-if:require",
+                "./t:type",
+                "./v:type",
+                "./lazy:dynamic",
+            ]
+        );
+    }
+
+    #[test]
+    fn require_in_javascript() {
+        let src = "'use strict';\nconst { x } = require('./x.js');\nmodule.exports = { y: require('../y') };\n";
+        assert_eq!(kinds_in("x.cjs", src), ["./x.js:require", "../y:require"]);
+    }
+
+    #[test]
+    fn comments_and_strings_are_not_imports() {
+        let src = r#"// import a from "./a";
+/* import b from "./b"; require("./c") */
+const s = 'import d from "./d"';
+const t = `import e from "./e"; ${ "require('./f')" }`;
+const u = "import('./g')";
+/** @example import h from "./h" */
+export const v = 1;
+"#;
+        assert!(kinds(src).is_empty(), "{:?}", kinds(src));
+    }
+
+    #[test]
+    fn the_call_pre_check_wants_a_parenthesis() {
+        assert!(mentions_import_call(b"const a = require (\"x\")"));
+        assert!(mentions_import_call(b"await import(\n'x')"));
+        assert!(!mentions_import_call(
+            b"/** required: the requires list */ import a from 'b';"
+        ));
+    }
+
+    #[test]
+    fn other_calls_and_members_are_not_imports() {
+        let src = "foo.require('./a');\nobj.import('./b');\nrequireX('./c');\nrequire`./d`;\n";
+        assert!(
+            kinds_in("x.js", src).is_empty(),
+            "{:?}",
+            kinds_in("x.js", src)
+        );
+    }
+
+    #[test]
+    fn jsx_files_parse_with_the_tsx_grammar() {
+        let src = "import React from 'react';\nimport { Button } from './Button';\n\
+                   export const App = () => <div><Button label=\"import x from './no'\" /></div>;\n";
+        assert_eq!(
+            kinds_in("App.tsx", src),
+            ["react:import", "./Button:import"]
+        );
+        assert_eq!(
+            kinds_in("App.jsx", src),
+            ["react:import", "./Button:import"]
+        );
+    }
+
+    #[test]
+    fn angle_bracket_casts_parse_in_ts_files() {
+        let src = "import { a } from './a';\nconst x = <number>a;\nimport { b } from './b';\n";
+        assert_eq!(kinds_in("x.ts", src), ["./a:import", "./b:import"]);
+    }
+
+    #[test]
+    fn declaration_files_and_ambient_modules() {
+        let src = "declare module 'pkg' {\n  import { X } from './x';\n  export * from './y';\n}\n\
+                   declare namespace N { }\n";
+        assert_eq!(kinds_in("types.d.ts", src), ["./x:import", "./y:reexport"]);
+    }
+
+    #[test]
+    fn grammar_errors_keep_the_imports() {
+        // Variance annotations are valid TypeScript the grammar rejects.
+        let src = "import { a } from './a';\ninterface X<in out T> { f(): T }\n\
+                   import type { B } from './b';\nexport const y = import('./c');\n";
+        assert_eq!(kinds(src), ["./a:import", "./b:type", "./c:dynamic"]);
+    }
+
+    #[test]
+    fn reference_path_directives_at_the_top() {
+        let src = "/// <reference path=\"./ops/index.ts\" />\n/// <reference path='globals.d.ts'/>\n\
+                   /// <reference types=\"node\" />\n// <reference path=\"./no.ts\" />\n\
+                   import { a } from './a';\n/// <reference path=\"./late.ts\" />\n";
+        let found = imports_in("x.ts", src);
+        let kinds: Vec<_> = found.iter().map(|(s, k, _)| format!("{s}:{k}")).collect();
+        assert_eq!(
+            kinds,
+            ["./ops/index.ts:type", "./globals.d.ts:type", "./a:import"]
+        );
+        assert_eq!(found[0].2, "\"./ops/index.ts\"");
+        assert_eq!(found[1].2, "'globals.d.ts'");
+    }
+
+    #[test]
+    fn escapes_in_specifiers_are_decoded() {
+        assert_eq!(kinds("import a from './\\x61';\n"), ["./a:import"]);
+    }
+
+    #[test]
+    fn grammar_follows_the_extension() {
+        for (file, ts) in [
+            ("a.ts", true),
+            ("a.d.ts", true),
+            ("a.d.mts", true),
+            ("a.cts", true),
+            ("a.tsx", false),
+            ("a.js", false),
+            ("a.mjs", false),
+            ("a.jsx", false),
+        ] {
+            let is_tsx = TsFrontend
+                .grammar(Path::new(file))
+                .id_for_node_kind("jsx_element", true)
+                != 0;
+            assert_eq!(is_tsx, !ts, "{file}");
+        }
+    }
+}

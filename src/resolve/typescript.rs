@@ -1,0 +1,609 @@
+//! TypeScript and JavaScript module resolution, as the TypeScript compiler resolves modules,
+//! with `oxc_resolver` configured to behave like it (FACTS.md: it returned the same file as
+//! `ts.resolveModuleName` for every import of four real corpora):
+//!
+//! - Each file's nearest `tsconfig.json` that owns it (`extends`, `baseUrl`, `paths`,
+//!   `references`), found by `resolve_file`. Discovery happens once per folder: every file of
+//!   a folder resolves through the same representative file, whose tsconfig oxc memoises.
+//! - TypeScript's extension table: `./a.js` finds `a.ts`, `a.tsx`, `a.d.ts`, then `a.js`;
+//!   `.jsx`→`.tsx`, `.mjs`→`.mts`, `.cjs`→`.cts`; extensionless specifiers and folder `index`
+//!   files; `package.json` `exports` with the conditions `types, import, require, node,
+//!   default`, and the main fields `types, module, main`.
+//! - Packages of the repository (every `package.json` with a `name` above a source file:
+//!   npm, yarn and pnpm workspaces alike) resolve to their source files, never to their build
+//!   output: a target under `dist/`, `lib/`, `build/`, … maps back to the source file it was
+//!   built from, and when the build output does not exist (a fresh checkout) the package's
+//!   `exports`/`main` are read here and mapped the same way. A package importing its own
+//!   name does the same.
+//! - `node_modules` is never walked: a target inside it, or outside the root, is external,
+//!   named by its package (`@scope/name` whole). A bare specifier nothing resolves is
+//!   external too (SPEC §3), unless a tsconfig `paths` alias claims it.
+//! - A target that is not source code (`.css`, `.json`, images) is [`Resolution::Ignored`].
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use oxc_resolver::{ResolveError, ResolveOptions, TsconfigDiscovery};
+
+use super::{FileId, FileTable, Resolution, ResolveContext, Resolver};
+use crate::lang::{Lang, RawImport};
+
+/// Extensions of source files archgate reads, in the order TypeScript tries them when a
+/// build output is mapped back to its source.
+const SOURCE_EXTENSIONS: &[&str] = &["ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs"];
+
+/// Extensions of build outputs and declaration files, stripped to find the source.
+const OUTPUT_EXTENSIONS: &[&str] = &[
+    ".d.ts", ".d.mts", ".d.cts", ".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".mts", ".cts",
+];
+
+/// Folder names build tools write to. A package target under one of them (nested up to two
+/// deep: `dist/esm/`, `build/dts/`) is build output.
+const OUTPUT_DIRS: &[&str] = &[
+    "dist",
+    "build",
+    "lib",
+    "out",
+    "esm",
+    "cjs",
+    "mjs",
+    "types",
+    "dts",
+    "_esm",
+    "_cjs",
+    "_types",
+    "declarations",
+];
+
+/// Conditions of `package.json` `exports`, as TypeScript matches them for a type checker.
+const CONDITIONS: &[&str] = &["types", "import", "require", "node", "default"];
+
+/// A package of the repository.
+struct Package {
+    /// Folder of its `package.json`, repo-relative (`""` for the root).
+    dir: String,
+    name: String,
+    manifest: serde_json::Value,
+}
+
+pub(crate) struct TsResolver<'a> {
+    files: &'a FileTable,
+    /// The root as configured, and as the filesystem names it (oxc returns real paths).
+    root: PathBuf,
+    real_root: PathBuf,
+    oxc: oxc_resolver::Resolver,
+    /// For each file, the file whose tsconfig its folder uses (see the module doc).
+    representative: Vec<FileId>,
+    /// Packages of the repository, deepest folder first.
+    packages: Vec<Package>,
+}
+
+impl<'a> TsResolver<'a> {
+    pub(crate) fn new(cx: &ResolveContext<'a>) -> Self {
+        let files = cx.files;
+        let root = cx.config.root.clone();
+        let real_root = std::fs::canonicalize(&root).unwrap_or_else(|_| root.clone());
+        let ext = |e: &[&str]| e.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let options = ResolveOptions {
+            tsconfig: Some(TsconfigDiscovery::Auto),
+            extensions: ext(&[
+                ".ts", ".tsx", ".d.ts", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs",
+            ]),
+            extension_alias: vec![
+                (".js".into(), ext(&[".ts", ".tsx", ".d.ts", ".js"])),
+                (".jsx".into(), ext(&[".tsx", ".d.ts", ".jsx"])),
+                (".mjs".into(), ext(&[".mts", ".d.mts", ".mjs"])),
+                (".cjs".into(), ext(&[".cts", ".d.cts", ".cjs"])),
+            ],
+            condition_names: ext(CONDITIONS),
+            main_fields: ext(&["types", "module", "main"]),
+            builtin_modules: true,
+            ..ResolveOptions::default()
+        };
+
+        // One representative file per folder: the first TypeScript-family file in path order
+        // (a `.js` file is not owned by a tsconfig without `allowJs`), else the first file.
+        let mut by_dir: HashMap<&str, FileId> = HashMap::new();
+        for (id, (path, lang)) in files.paths.iter().zip(&files.langs).enumerate() {
+            if *lang != Lang::TypeScript {
+                continue;
+            }
+            let dir = parent(path);
+            let is_ts = |p: &str| {
+                let e = extension(p);
+                matches!(e, "ts" | "tsx" | "mts" | "cts")
+            };
+            by_dir
+                .entry(dir)
+                .and_modify(|rep| {
+                    if !is_ts(files.path(*rep)) && is_ts(path) {
+                        *rep = id;
+                    }
+                })
+                .or_insert(id);
+        }
+        let representative = files
+            .paths
+            .iter()
+            .enumerate()
+            .map(|(id, path)| by_dir.get(parent(path)).copied().unwrap_or(id))
+            .collect();
+
+        let packages = find_packages(&root, by_dir.keys().copied());
+        Self {
+            files,
+            root,
+            real_root,
+            oxc: oxc_resolver::Resolver::new(options),
+            representative,
+            packages,
+        }
+    }
+
+    /// `path` relative to the root with `/` separators, if it is under the root.
+    fn relative(&self, path: &Path) -> Option<String> {
+        let rel = path
+            .strip_prefix(&self.real_root)
+            .or_else(|_| path.strip_prefix(&self.root))
+            .ok()?;
+        Some(crate::source::display_path(rel))
+    }
+
+    /// What an absolute target path oxc found means. `package` is set when the specifier
+    /// named a package (bare): then build output maps back to its source.
+    fn classify(&self, path: &Path, spec: &str, package: bool) -> Resolution {
+        let Some(rel) = self.relative(path) else {
+            return Resolution::External(package_name(spec).to_owned());
+        };
+        if let Some(name) = node_modules_package(&rel) {
+            return Resolution::External(name);
+        }
+        if package
+            && is_output_file(&rel)
+            && let Some(id) = self.source_of_output(&rel)
+        {
+            return Resolution::Internal(id);
+        }
+        if let Some(id) = self.files.id(&rel) {
+            return Resolution::Internal(id);
+        }
+        if !SOURCE_EXTENSIONS.contains(&extension(&rel)) {
+            return Resolution::Ignored;
+        }
+        if let Some(id) = self.source_of_output(&rel) {
+            return Resolution::Internal(id);
+        }
+        Resolution::Unresolved(format!(
+            "`{spec}` resolves to `{rel}`, which is excluded from the run"
+        ))
+    }
+
+    /// The source file a build output `rel` (`pkg/dist/esm/a.js`, `pkg/dist/a.d.ts`) was
+    /// built from (`pkg/src/a.ts`, `pkg/a.ts`), if it exists.
+    fn source_of_output(&self, rel: &str) -> Option<FileId> {
+        let package = self.package_of(rel);
+        let dir = package.map_or("", |p| p.dir.as_str());
+        let inner = strip_dir(rel, dir)?;
+        let mut rest = inner;
+        let mut stripped = 0;
+        while stripped < 2 {
+            let Some((first, tail)) = rest.split_once('/') else {
+                break;
+            };
+            if !OUTPUT_DIRS.contains(&first) {
+                break;
+            }
+            rest = tail;
+            stripped += 1;
+        }
+        if stripped == 0 {
+            return None;
+        }
+        let stem = strip_output_extension(rest);
+        ["src/", ""]
+            .iter()
+            .find_map(|src| self.source_file(&join(dir, &format!("{src}{stem}"))))
+    }
+
+    /// The source file `stem` names: `stem.ts`, …, or `stem/index.ts`, ….
+    fn source_file(&self, stem: &str) -> Option<FileId> {
+        SOURCE_EXTENSIONS
+            .iter()
+            .find_map(|e| self.files.id(&format!("{stem}.{e}")))
+            .or_else(|| {
+                SOURCE_EXTENSIONS
+                    .iter()
+                    .find_map(|e| self.files.id(&join(stem, &format!("index.{e}"))))
+            })
+    }
+
+    /// The package whose folder holds `rel`.
+    fn package_of(&self, rel: &str) -> Option<&Package> {
+        self.packages
+            .iter()
+            .find(|p| strip_dir(rel, &p.dir).is_some())
+    }
+
+    /// A repository package's own `exports`/`main`, read here when oxc found nothing (its
+    /// build output is absent) or found a copy in `node_modules`.
+    fn resolve_in_package(&self, spec: &str) -> Option<FileId> {
+        let name = package_name(spec);
+        let package = self.packages.iter().find(|p| p.name == name)?;
+        let subpath = spec.get(name.len()..).unwrap_or_default();
+        let key = format!(".{subpath}");
+        let targets: Vec<String> = match package.manifest.get("exports") {
+            Some(exports) => export_targets(exports, &key),
+            None if subpath.is_empty() => ["types", "module", "main"]
+                .iter()
+                .filter_map(|f| package.manifest.get(*f)?.as_str().map(str::to_owned))
+                .chain(["./index".to_owned(), "./src/index".to_owned()])
+                .collect(),
+            None => vec![key],
+        };
+        targets.iter().find_map(|target| {
+            let rel = join(&package.dir, target.trim_start_matches("./"));
+            let rel = rel.trim_end_matches('/');
+            self.source_of_output(rel)
+                .or_else(|| self.files.id(rel))
+                .or_else(|| self.source_file(strip_output_extension(rel)))
+                .or_else(|| self.source_file(rel))
+        })
+    }
+
+    /// Whether the tsconfig of `from`'s folder has a `paths` alias (other than a bare `*`)
+    /// that matches `spec`: then a failure is unresolved, not external.
+    fn has_paths_alias(&self, from: &Path, spec: &str) -> bool {
+        let Ok(Some(tsconfig)) = self.oxc.find_tsconfig(from) else {
+            return false;
+        };
+        let Some(paths) = &tsconfig.compiler_options.paths else {
+            return false;
+        };
+        paths.keys().any(|key| match key.split_once('*') {
+            Some(("", "")) => false,
+            Some((prefix, suffix)) => {
+                spec.len() >= prefix.len() + suffix.len()
+                    && spec.starts_with(prefix)
+                    && spec.ends_with(suffix)
+            }
+            None => key == spec,
+        })
+    }
+}
+
+impl Resolver for TsResolver<'_> {
+    fn resolve(&self, from: FileId, import: &RawImport) -> Resolution {
+        let spec = import.specifier.as_str();
+        let rep = self.representative.get(from).copied().unwrap_or(from);
+        let file = self.root.join(self.files.path(rep));
+        let bare = is_bare(spec);
+        if spec.contains("://") {
+            return Resolution::External(spec.to_owned());
+        }
+        match self.oxc.resolve_file(&file, spec) {
+            Ok(found) => {
+                let resolution = self.classify(found.path(), spec, bare);
+                if bare
+                    && matches!(resolution, Resolution::External(_))
+                    && let Some(id) = self.resolve_in_package(spec)
+                {
+                    // A copy of a repository package in node_modules: use its source.
+                    return Resolution::Internal(id);
+                }
+                resolution
+            }
+            Err(ResolveError::Builtin { .. }) => {
+                Resolution::External(package_name(spec).to_owned())
+            }
+            Err(ResolveError::Ignored(_)) => Resolution::Ignored,
+            Err(error) => {
+                if is_asset(spec) {
+                    return Resolution::Ignored;
+                }
+                if bare {
+                    if let Some(id) = self.resolve_in_package(spec) {
+                        return Resolution::Internal(id);
+                    }
+                    // A package of the repository is not external even when the subpath
+                    // names nothing it exports (`@trpc/server/vendor/x` inside @trpc/server).
+                    let is_ours = self.packages.iter().any(|p| p.name == package_name(spec));
+                    if !is_ours && !self.has_paths_alias(&file, spec) {
+                        return Resolution::External(package_name(spec).to_owned());
+                    }
+                }
+                Resolution::Unresolved(error.to_string())
+            }
+        }
+    }
+}
+
+/// Every `package.json` with a `name` in `dirs` or their ancestors under `root`, deepest first.
+fn find_packages<'d>(root: &Path, dirs: impl Iterator<Item = &'d str>) -> Vec<Package> {
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut packages = Vec::new();
+    let mut dirs: Vec<&str> = dirs.collect();
+    dirs.sort_unstable();
+    for dir in dirs {
+        let mut current = Some(dir);
+        while let Some(d) = current {
+            if !seen.insert(d.to_owned()) {
+                break;
+            }
+            let manifest = std::fs::read(root.join(d).join("package.json"))
+                .ok()
+                .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok());
+            if let Some(manifest) = manifest
+                && let Some(name) = manifest.get("name").and_then(|n| n.as_str())
+            {
+                packages.push(Package {
+                    dir: d.to_owned(),
+                    name: name.to_owned(),
+                    manifest,
+                });
+            }
+            current = (!d.is_empty()).then(|| parent(d));
+        }
+    }
+    // Deepest first, so that `package_of` finds the nearest; then by folder, deterministic.
+    packages.sort_by(|a, b| {
+        let depth = |p: &Package| p.dir.matches('/').count() + usize::from(!p.dir.is_empty());
+        depth(b).cmp(&depth(a)).then_with(|| a.dir.cmp(&b.dir))
+    });
+    packages
+}
+
+/// The targets `exports` gives for subpath `key` (`.`, `./sub`), every condition TypeScript
+/// may pick, in the manifest's order; `*` patterns substituted.
+fn export_targets(exports: &serde_json::Value, key: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let is_subpath_map = exports
+        .as_object()
+        .is_some_and(|map| map.keys().any(|k| k.starts_with('.')));
+    if !is_subpath_map {
+        if key == "." {
+            leaves(exports, None, &mut out);
+        }
+        return out;
+    }
+    let Some(map) = exports.as_object() else {
+        return out;
+    };
+    if let Some(value) = map.get(key) {
+        leaves(value, None, &mut out);
+        return out;
+    }
+    // The pattern with the longest prefix wins (Node's PATTERN_KEY_COMPARE).
+    let mut best: Option<(&str, &str, &serde_json::Value)> = None;
+    for (pattern, value) in map {
+        let Some((prefix, suffix)) = pattern.split_once('*') else {
+            continue;
+        };
+        if key.len() >= prefix.len() + suffix.len()
+            && key.starts_with(prefix)
+            && key.ends_with(suffix)
+            && best.is_none_or(|(p, _, _)| prefix.len() > p.len())
+        {
+            best = Some((prefix, suffix, value));
+        }
+    }
+    if let Some((prefix, suffix, value)) = best {
+        let star = key
+            .get(prefix.len()..key.len() - suffix.len())
+            .unwrap_or_default();
+        leaves(value, Some(star), &mut out);
+    }
+    out
+}
+
+/// The string targets under an `exports` value, through arrays and known conditions.
+fn leaves(value: &serde_json::Value, star: Option<&str>, out: &mut Vec<String>) {
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        match v {
+            serde_json::Value::String(s) => out.push(match star {
+                Some(star) => s.replace('*', star),
+                None => s.clone(),
+            }),
+            serde_json::Value::Array(items) => stack.extend(items.iter().rev()),
+            serde_json::Value::Object(map) => stack.extend(
+                map.iter()
+                    .filter(|(k, _)| CONDITIONS.contains(&k.as_str()))
+                    .map(|(_, v)| v)
+                    .rev(),
+            ),
+            _ => {}
+        }
+    }
+}
+
+/// A specifier that names a package rather than a path (`react`, `@scope/pkg/sub`,
+/// `node:fs`), or a tsconfig `paths`/`baseUrl` name.
+fn is_bare(spec: &str) -> bool {
+    !(spec.starts_with('.') || spec.starts_with('/') || spec.starts_with('#'))
+}
+
+/// The package a bare specifier names: `@scope/name` whole, else the first segment.
+fn package_name(spec: &str) -> &str {
+    let end = if spec.starts_with('@') {
+        spec.match_indices('/')
+            .nth(1)
+            .map_or(spec.len(), |(i, _)| i)
+    } else {
+        spec.find('/').unwrap_or(spec.len())
+    };
+    spec.get(..end).unwrap_or(spec)
+}
+
+/// The package of a path inside `node_modules` (after the last `node_modules/`).
+fn node_modules_package(rel: &str) -> Option<String> {
+    let at = rel.rfind("node_modules/")?;
+    if at != 0 && rel.get(at - 1..at) != Some("/") {
+        return None;
+    }
+    let rest = rel.get(at + "node_modules/".len()..)?;
+    Some(package_name(rest).to_owned())
+}
+
+/// Whether `spec` names a non-source file by its extension (`./a.css`, `./logo.svg?url`).
+fn is_asset(spec: &str) -> bool {
+    let path = spec.split(['?', '#']).next().unwrap_or(spec);
+    let name = path.rsplit('/').next().unwrap_or(path);
+    match name.rsplit_once('.') {
+        Some((_, ext)) => matches!(
+            ext.to_ascii_lowercase().as_str(),
+            "css"
+                | "scss"
+                | "sass"
+                | "less"
+                | "styl"
+                | "pcss"
+                | "json"
+                | "json5"
+                | "svg"
+                | "png"
+                | "jpg"
+                | "jpeg"
+                | "gif"
+                | "webp"
+                | "avif"
+                | "ico"
+                | "bmp"
+                | "woff"
+                | "woff2"
+                | "ttf"
+                | "otf"
+                | "eot"
+                | "mp3"
+                | "mp4"
+                | "webm"
+                | "wav"
+                | "ogg"
+                | "html"
+                | "md"
+                | "mdx"
+                | "txt"
+                | "yaml"
+                | "yml"
+                | "toml"
+                | "wasm"
+                | "graphql"
+                | "gql"
+                | "vue"
+                | "svelte"
+                | "astro"
+        ),
+        None => false,
+    }
+}
+
+/// `a/b/c.ts` → `a/b`; `c.ts` → `""`.
+fn parent(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
+/// The extension after the last dot of the file name, or `""`.
+fn extension(path: &str) -> &str {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.rsplit_once('.').map_or("", |(_, e)| e)
+}
+
+/// `rel` without the folder `dir` (`""` is the root), if it is inside it.
+fn strip_dir<'r>(rel: &'r str, dir: &str) -> Option<&'r str> {
+    if dir.is_empty() {
+        return Some(rel);
+    }
+    rel.strip_prefix(dir)?.strip_prefix('/')
+}
+
+/// `dir/rest`, or `rest` at the root; `.` and `..` segments folded.
+fn join(dir: &str, rest: &str) -> String {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in rest.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
+}
+
+/// Whether `rel` looks like build output: a declaration file or JavaScript.
+fn is_output_file(rel: &str) -> bool {
+    [".d.ts", ".d.mts", ".d.cts", ".js", ".mjs", ".cjs", ".jsx"]
+        .iter()
+        .any(|e| rel.ends_with(e))
+}
+
+/// `a.d.ts`, `a.js`, `a.ts` → `a`; anything else unchanged.
+fn strip_output_extension(path: &str) -> &str {
+    OUTPUT_EXTENSIONS
+        .iter()
+        .find_map(|e| path.strip_suffix(e))
+        .unwrap_or(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn package_names_keep_scopes_whole() {
+        assert_eq!(package_name("react"), "react");
+        assert_eq!(package_name("react-dom/client"), "react-dom");
+        assert_eq!(package_name("@scope/pkg"), "@scope/pkg");
+        assert_eq!(package_name("@scope/pkg/sub/path"), "@scope/pkg");
+        assert_eq!(package_name("node:fs/promises"), "node:fs");
+        assert_eq!(
+            node_modules_package("node_modules/@a/b/dist/x.js").as_deref(),
+            Some("@a/b")
+        );
+        assert_eq!(
+            node_modules_package("pkgs/x/node_modules/lodash/fp.js").as_deref(),
+            Some("lodash")
+        );
+        assert_eq!(node_modules_package("src/my_node_modules/x.ts"), None);
+    }
+
+    #[test]
+    fn exports_targets_follow_subpaths_patterns_and_conditions() {
+        let exports: serde_json::Value = serde_json::from_str(
+            r#"{ ".": { "types": "./dist/index.d.ts", "import": "./dist/index.js" },
+                 "./utils": "./dist/utils.js",
+                 "./*": { "default": "./dist/*.js" },
+                 "./internal/*": null }"#,
+        )
+        .unwrap();
+        assert_eq!(
+            export_targets(&exports, "."),
+            ["./dist/index.d.ts", "./dist/index.js"]
+        );
+        assert_eq!(export_targets(&exports, "./utils"), ["./dist/utils.js"]);
+        assert_eq!(export_targets(&exports, "./a/b"), ["./dist/a/b.js"]);
+        assert!(export_targets(&exports, "./internal/x").is_empty());
+        let sugar: serde_json::Value = serde_json::from_str(r#""./src/index.ts""#).unwrap();
+        assert_eq!(export_targets(&sugar, "."), ["./src/index.ts"]);
+    }
+
+    #[test]
+    fn assets_by_extension() {
+        assert!(is_asset("./a.css"));
+        assert!(is_asset("./logo.SVG?url"));
+        assert!(is_asset("../data.json"));
+        assert!(!is_asset("./a"));
+        assert!(!is_asset("./a.service"));
+        assert!(!is_asset("./a.js"));
+    }
+
+    #[test]
+    fn paths_join_and_strip() {
+        assert_eq!(join("pkgs/a", "./dist/../src/x"), "pkgs/a/src/x");
+        assert_eq!(join("", "./x"), "x");
+        assert_eq!(strip_output_extension("a/b.d.ts"), "a/b");
+        assert_eq!(strip_output_extension("a/b.mjs"), "a/b");
+        assert_eq!(strip_dir("pkgs/a/x.ts", "pkgs/a"), Some("x.ts"));
+        assert_eq!(strip_dir("pkgs/ab/x.ts", "pkgs/a"), None);
+    }
+}
