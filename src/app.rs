@@ -177,6 +177,10 @@ fn analyze_in_pool(
                 .collect()
         })
         .collect();
+    for (_, resolver) in &resolvers {
+        warnings.extend(resolver.warnings());
+    }
+    warnings.sort();
     drop(resolvers);
 
     let mut graph = ImportGraph::new(files, layers);

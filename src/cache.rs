@@ -179,6 +179,7 @@ mod tests {
                 specifier: "a.b".into(),
                 kind: ImportKind::Import,
                 span: 7..10,
+                context: crate::lang::SiteContext::default(),
             }],
             regions: vec![Region::default()],
             warnings: vec![(WarningKind::SyntaxError, "syntax error".into())],

@@ -157,6 +157,9 @@ pub enum WarningKind {
     SyntaxError,
     /// Two files would be the same module; the second one is ignored for resolution.
     AmbiguousModule,
+    /// A source file that no entry point reaches (a Rust `.rs` file that no `mod` declares
+    /// from a crate root): its imports are read, but paths relative to its module cannot be.
+    OrphanFile,
 }
 
 impl WarningKind {
@@ -169,6 +172,7 @@ impl WarningKind {
             WarningKind::NotUtf8 => "not-utf8",
             WarningKind::SyntaxError => "syntax-error",
             WarningKind::AmbiguousModule => "ambiguous-module",
+            WarningKind::OrphanFile => "orphan-file",
         }
     }
 }

@@ -6,6 +6,7 @@
 //! share lives here.
 
 pub mod python;
+pub mod rust;
 pub mod typescript;
 
 use std::cell::RefCell;
@@ -18,6 +19,7 @@ use crate::source::BOM;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Lang {
     Python,
+    Rust,
     TypeScript,
 }
 
@@ -35,13 +37,14 @@ pub enum ImportKind {
     Dynamic,
     /// A `CommonJS` `require("x")` or `import x = require("x")`.
     Require,
-    /// A re-export: `export … from "x"`, `export * from "x"`.
+    /// A re-export: `export … from "x"`, `export * from "x"`, Rust `pub use`.
     Reexport,
-    /// A Rust `use` tree leaf or a path in code.
+    /// A Rust `use` tree leaf (`pub use` is a [`ImportKind::Reexport`]).
     Use,
-    /// A Rust `mod x;` declaration.
+    /// A Rust `mod x;` declaration, with or without `#[path = "…"]`.
     Mod,
-    /// A Rust `#[path = "…"]` module.
+    /// A Rust path in code (expression, type, pattern, attribute, macro) that names a module:
+    /// `crate::a::f()` with no `use`.
     Path,
     /// A Rust `extern crate x;`.
     ExternCrate,
@@ -79,14 +82,50 @@ pub struct RawImport {
     pub kind: ImportKind,
     /// Byte span of the site (the module name or string) in the file.
     pub span: Range<usize>,
+    /// What the resolver needs besides the specifier; empty for most sites.
+    pub context: SiteContext,
+}
+
+/// Facts about an import site that its specifier as written cannot carry. Empty (the
+/// default) in languages where a file is one module and names carry no attributes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SiteContext {
+    /// The modules declared inline around the site, outermost first (Rust `mod a { … }`):
+    /// `super::` and `self::` are relative to the innermost one.
+    pub scope: Vec<InlineModule>,
+    /// The file the source names for a declared module (Rust `#[path = "…"]` or one
+    /// `#[cfg_attr(…, path = "…")]` on `mod x;`), as written. A Rust `mod` site whose
+    /// specifier equals its path is an `include!("…")`: the file is part of the module.
+    pub path: Option<String>,
+    /// The name the site binds instead of the imported one (`use a::b as c`,
+    /// `extern crate a as b`); `_` binds nothing.
+    pub alias: Option<String>,
+}
+
+/// A module declared inline in a file (Rust `mod a { … }`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct InlineModule {
+    pub name: String,
+    /// Its `#[path = "…"]`, which names the folder of the files its `mod x;` declare.
+    pub path: Option<String>,
 }
 
 /// Turns one file's syntax tree into the imports written in it.
+///
+/// A front-end claims files by extension, and may also claim whole file names: the
+/// manifests of its language (`Cargo.toml`), whose dependencies are import sites too. Such
+/// files have no tree-sitter grammar; [`Frontend::imports_without_grammar`] reads them.
 pub trait Frontend: Sync {
     fn lang(&self) -> Lang;
     /// File extensions this front-end claims, without the dot.
     fn extensions(&self) -> &'static [&'static str];
-    /// The grammar for `path`.
+    /// Exact file names this front-end claims besides its extensions (`Cargo.toml`). Never
+    /// `layers.toml`.
+    fn file_names(&self) -> &'static [&'static str] {
+        &[]
+    }
+    /// The grammar for `path`. Not called for files that
+    /// [`Frontend::imports_without_grammar`] reads.
     fn grammar(&self, path: &Path) -> tree_sitter::Language;
     /// Whether an error node in this grammar's tree means the file has a syntax error worth a
     /// `syntax-error` warning. `false` for grammars known to reject valid code (the
@@ -105,13 +144,33 @@ pub trait Frontend: Sync {
     fn import_prefix_len(&self, src: &[u8]) -> usize {
         src.len()
     }
+
+    /// The import sites of a file read without tree-sitter (a manifest claimed through
+    /// [`Frontend::file_names`]), straight from its bytes; `None` (the default) means "parse
+    /// it with [`Frontend::grammar`]". Like [`Frontend::imports`], it must not panic on any
+    /// input and never touches the filesystem.
+    fn imports_without_grammar(&self, _path: &Path, _src: &[u8]) -> Option<Extracted> {
+        None
+    }
 }
 
 /// Every front-end, one line each.
-pub static FRONTENDS: &[&dyn Frontend] = &[&python::PyFrontend, &typescript::TsFrontend];
+pub static FRONTENDS: &[&dyn Frontend] = &[
+    &python::PyFrontend,
+    &rust::RustFrontend,
+    &typescript::TsFrontend,
+];
 
-/// The front-end that claims `file_name`, by extension.
-pub fn frontend_for(file_name: &str) -> Option<&'static dyn Frontend> {
+/// The front-end that claims the file at `path` (a file name, or a path with `/`): by exact
+/// name first, then by extension.
+pub fn frontend_for(path: &str) -> Option<&'static dyn Frontend> {
+    let file_name = path.rsplit('/').next().unwrap_or(path);
+    if let Some(f) = FRONTENDS
+        .iter()
+        .find(|f| f.file_names().contains(&file_name))
+    {
+        return Some(*f);
+    }
     let (_, ext) = file_name.rsplit_once('.')?;
     FRONTENDS
         .iter()
@@ -137,6 +196,13 @@ thread_local! {
 pub fn extract(frontend: &dyn Frontend, path: &Path, bytes: &[u8]) -> Result<Extracted, String> {
     let offset = if bytes.starts_with(BOM) { BOM.len() } else { 0 };
     let src = bytes.get(offset..).unwrap_or_default();
+    if let Some(mut extracted) = frontend.imports_without_grammar(path, src) {
+        for import in &mut extracted.imports {
+            import.span = import.span.start + offset..import.span.end + offset;
+        }
+        extracted.first_error = extracted.first_error.map(|e| e + offset);
+        return Ok(extracted);
+    }
     let whole = src;
     let parse = |src: &[u8]| {
         PARSER.with(|cell| {
@@ -214,6 +280,21 @@ mod tests {
                     .unwrap();
             }
         }
+    }
+
+    #[test]
+    fn file_names_are_claimed_whole_and_layers_toml_never() {
+        assert_eq!(
+            frontend_for("Cargo.toml").map(Frontend::lang),
+            Some(Lang::Rust)
+        );
+        assert!(frontend_for("layers.toml").is_none());
+        assert!(frontend_for("pyproject.toml").is_none());
+        assert!(frontend_for("Cargo.toml.orig").is_none());
+        assert!(frontend_for("crates/a/Cargo.toml").is_some());
+        assert!(frontend_for("crates/a/layers.toml").is_none());
+        assert!(frontend_for("crates/Cargo.toml/x.py").is_some_and(|f| f.lang() == Lang::Python));
+        assert_eq!(frontend_for("a.rs").map(Frontend::lang), Some(Lang::Rust));
     }
 
     #[test]

@@ -4,12 +4,15 @@
 //!
 //! Layer `resolve`: imports `lang`, `input` and `core`.
 
+mod cargo;
 mod python;
+mod rust;
 mod typescript;
 
 use std::collections::HashMap;
 
 use crate::config::Config;
+use crate::diagnostic::FileWarning;
 use crate::lang::{Lang, RawImport};
 
 /// Index of a file in the run's [`FileTable`]; also its node index in the graph.
@@ -24,7 +27,9 @@ pub enum Resolution {
     External(String),
     /// Nothing could be found; the reason says why. Data, not an error.
     Unresolved(String),
-    /// Not a module of any language archgate reads (`./styles.css`, `./data.json`, an image):
+    /// Not a module of any language archgate reads (`./styles.css`, `./data.json`, an image),
+    /// or, on a closer look, no module at all (a Rust path in code such as `io::Error`, whose
+    /// `io` is no crate of the repository: a candidate syntax alone cannot rule out):
     /// neither an edge nor an unresolved import. The graph leaves it out.
     Ignored,
 }
@@ -33,6 +38,12 @@ pub enum Resolution {
 pub trait Resolver: Sync {
     /// The module `import`, written in file `from`, names.
     fn resolve(&self, from: FileId, import: &RawImport) -> Resolution;
+
+    /// What the resolver found wrong with files while building its model (a file no crate
+    /// root reaches, two files for one module). Called once, after every `resolve`.
+    fn warnings(&self) -> Vec<FileWarning> {
+        Vec::new()
+    }
 }
 
 /// Every file of the run, by repo-relative path, in sorted order.
@@ -89,6 +100,7 @@ pub struct ResolveContext<'a> {
 pub fn resolver_for<'a>(lang: Lang, cx: &ResolveContext<'a>) -> Box<dyn Resolver + 'a> {
     match lang {
         Lang::Python => Box::new(python::PyResolver::new(cx)),
+        Lang::Rust => Box::new(rust::RustResolver::new(cx)),
         Lang::TypeScript => Box::new(typescript::TsResolver::new(cx)),
     }
 }

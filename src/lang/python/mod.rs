@@ -11,7 +11,7 @@
 
 use std::path::Path;
 
-use super::{Frontend, ImportKind, Lang, RawImport, node_text};
+use super::{Frontend, ImportKind, Lang, RawImport, SiteContext, node_text};
 
 pub struct PyFrontend;
 
@@ -163,6 +163,7 @@ fn import_statement(
                 specifier: compact(&node_text(src, dotted)),
                 kind,
                 span: dotted.byte_range(),
+                context: SiteContext::default(),
             });
         }
     }
@@ -202,6 +203,7 @@ fn from_statement(
             specifier,
             kind,
             span: span.clone(),
+            context: SiteContext::default(),
         });
         any = true;
     }
@@ -211,6 +213,7 @@ fn from_statement(
             specifier: base,
             kind,
             span,
+            context: SiteContext::default(),
         });
     }
 }
@@ -259,6 +262,7 @@ fn dynamic_call(src: &[u8], node: tree_sitter::Node<'_>, out: &mut Vec<RawImport
         specifier,
         kind: ImportKind::Dynamic,
         span: first.byte_range(),
+        context: SiteContext::default(),
     });
 }
 

@@ -27,7 +27,7 @@
 
 use std::path::Path;
 
-use super::{Frontend, ImportKind, Lang, RawImport, node_text};
+use super::{Frontend, ImportKind, Lang, RawImport, SiteContext, node_text};
 
 pub struct TsFrontend;
 
@@ -125,6 +125,7 @@ fn reference_directives(src: &[u8], root: tree_sitter::Node<'_>, out: &mut Vec<R
             specifier,
             kind: ImportKind::Type,
             span: start..start + end + 2,
+            context: SiteContext::default(),
         });
     }
 }
@@ -293,6 +294,7 @@ fn push_string(
             specifier,
             kind,
             span: node.byte_range(),
+            context: SiteContext::default(),
         });
     }
 }

@@ -1,0 +1,934 @@
+//! Rust resolution from syntax alone: the module tree of every crate root, built from the
+//! `mod` declarations of all files, then each path walked through it.
+//!
+//! Module tree (the Reference, "Modules" and "The `path` attribute"):
+//! - the roots are the targets of every package (`cargo.rs`), libraries first, so that a
+//!   file reached from both `lib.rs` and `main.rs` is placed in the library;
+//! - `mod x;` in a mod-rs file (a crate root, a `mod.rs`, or a file reached through
+//!   `#[path]`) in folder `D` is `D/x.rs` or `D/x/mod.rs`; in another file `D/a.rs` it is
+//!   `D/a/x.rs` or `D/a/x/mod.rs`. Both present is rustc's E0761: a warning, `x.rs` used;
+//! - inline `mod m { … }` adds the folder `m` (or its own `#[path]`) for the `mod x;` inside;
+//!   `#[path = "p"]` is relative to the file's folder outside inline modules and to that
+//!   inline folder inside them (fixture `rust/path-attribute`);
+//! - a `.rs` file no root reaches is an orphan: a warning, never attributed to a crate.
+//!
+//! Paths: `crate::`/`$crate::` start at the crate root, `self::` at the site's module (the
+//! innermost inline module around it), each `super::` one module up. A bare first segment
+//! is, in order, a child module, a name a `use` of the same module binds, a child of a module
+//! glob-imported there, then the extern prelude (the package's dependencies as its code
+//! names them, its own library for other targets, `extern crate` aliases, the sysroot).
+//! In 2015-edition crates `use` paths and `::a` start at the crate root instead. Segments are
+//! walked while they name modules; the edge goes to the file of the deepest module reached,
+//! the rest being items (a `pub use` re-export is followed no further: the edge goes to the
+//! module written).
+//!
+//! Layer `resolve`.
+
+use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::path::PathBuf;
+
+use super::cargo::{self, Package, has_rs_extension, join, normalize, split};
+use super::{FileId, FileTable, Resolution, ResolveContext, Resolver};
+use crate::diagnostic::{FileWarning, WarningKind};
+use crate::lang::rust::SYSROOT;
+use crate::lang::{ImportKind, InlineModule, Lang, RawImport};
+
+type NodeId = usize;
+
+/// A `mod` site: its file, byte offset and `#[path]` (one site per `cfg_attr` alternative).
+type ModKey = (FileId, usize, Option<String>);
+
+/// How many `use` bindings a path may go through (`use a::b; use b::c; …`) before it is
+/// taken for a cycle.
+const MAX_BINDING_DEPTH: usize = 8;
+
+/// One module of a crate's tree.
+#[derive(Debug)]
+struct Module {
+    name: String,
+    parent: Option<NodeId>,
+    /// The file that holds it (its own file, or the file an inline module is written in).
+    file: FileId,
+    /// The index of its crate root in `RustResolver::crates`.
+    krate: usize,
+    /// Declared inline (`mod m { … }`) rather than in a file of its own.
+    inline: bool,
+    children: Vec<NodeId>,
+}
+
+/// One crate: a target of a package.
+#[derive(Debug)]
+struct Crate {
+    package: usize,
+    root: NodeId,
+    is_lib: bool,
+}
+
+/// Where a path leads before it becomes a [`Resolution`].
+enum Target {
+    Module(NodeId),
+    External(String),
+    Unresolved(String),
+    Ignored,
+}
+
+pub(crate) struct RustResolver<'a> {
+    files: &'a FileTable,
+    imports: &'a [Vec<RawImport>],
+    packages: Vec<Package>,
+    package_by_dir: HashMap<String, usize>,
+    package_by_manifest: HashMap<FileId, usize>,
+    /// The library crate of each package, by package index.
+    libs: Vec<Option<usize>>,
+    crates: Vec<Crate>,
+    modules: Vec<Module>,
+    /// The first module each file holds (crate roots and libraries first), by file.
+    placement: Vec<Option<NodeId>>,
+    /// Whether `mod x;` in each file looks beside it (mod-rs rules), as first placed.
+    file_mod_rs: Vec<Option<bool>>,
+    /// The file each `mod x;` names, by (declaring file, byte offset of the site, `#[path]`).
+    mods: HashMap<ModKey, Resolution>,
+    /// By file: the `use`/`extern crate` sites binding each name (indices into its imports),
+    /// so that finding a binding does not scan a file of 50,000 sites once per site.
+    bindings: Vec<HashMap<String, Vec<usize>>>,
+    /// By file: its glob `use` sites (indices into its imports).
+    globs: Vec<Vec<usize>>,
+    warnings: Vec<FileWarning>,
+}
+
+impl<'a> RustResolver<'a> {
+    pub(crate) fn new(cx: &ResolveContext<'a>) -> Self {
+        let files = cx.files;
+        let packages = cargo::packages(&cx.config.root, files);
+        let package_by_dir = packages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.dir.clone(), i))
+            .collect();
+        let package_by_manifest = packages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.manifest, i))
+            .collect();
+        let mut resolver = Self {
+            files,
+            imports: cx.imports,
+            libs: vec![None; packages.len()],
+            packages,
+            package_by_dir,
+            package_by_manifest,
+            crates: Vec::new(),
+            modules: Vec::new(),
+            placement: vec![None; files.len()],
+            file_mod_rs: vec![None; files.len()],
+            mods: HashMap::new(),
+            bindings: Vec::new(),
+            globs: Vec::new(),
+            warnings: Vec::new(),
+        };
+        resolver.index_bindings();
+        resolver.build_trees();
+        resolver.resolve_mods(&cx.config.root);
+        resolver
+    }
+
+    /// Indexes the names each file's `use` and `extern crate` sites bind, and its globs.
+    fn index_bindings(&mut self) {
+        for imports in self.imports {
+            let mut names: HashMap<String, Vec<usize>> = HashMap::new();
+            let mut globs = Vec::new();
+            for (i, site) in imports.iter().enumerate() {
+                if !matches!(
+                    site.kind,
+                    ImportKind::Use | ImportKind::Reexport | ImportKind::ExternCrate
+                ) {
+                    continue;
+                }
+                if site.kind != ImportKind::ExternCrate && site.specifier.ends_with("::*") {
+                    globs.push(i);
+                } else if let Some(name) = bound_name(site) {
+                    names.entry(name.to_owned()).or_default().push(i);
+                }
+            }
+            self.bindings.push(names);
+            self.globs.push(globs);
+        }
+    }
+
+    /// Places every file reachable from a crate root, one breadth-first walk per crate.
+    fn build_trees(&mut self) {
+        // A file may sit at several places (`#[path]` to one file from two modules), but a
+        // hostile repository must not make the tree explode.
+        let limit = self.files.len() * 4 + 10_000;
+        let mut roots = Vec::new();
+        for (package, p) in self.packages.iter().enumerate() {
+            for root in &p.roots {
+                roots.push((package, root.file, root.is_lib));
+            }
+        }
+        // Libraries of every package first.
+        roots.sort_by_key(|&(_, _, is_lib)| !is_lib);
+        for (package, file, is_lib) in roots {
+            let krate = self.crates.len();
+            let root = self.add_module("crate".to_owned(), None, file, krate, false);
+            self.crates.push(Crate {
+                package,
+                root,
+                is_lib,
+            });
+            if is_lib && let Some(slot) = self.libs.get_mut(package) {
+                slot.get_or_insert(krate);
+            }
+            // (module, file holding its items, whether that file is mod-rs)
+            let mut queue = VecDeque::from([(root, file, true)]);
+            while let Some((node, file, mod_rs)) = queue.pop_front() {
+                if let Some(slot) = self.file_mod_rs.get_mut(file) {
+                    slot.get_or_insert(mod_rs);
+                }
+                let fallback = self.root_path(node);
+                let imports = self.imports.get(file).map_or(&[][..], Vec::as_slice);
+                for import in imports {
+                    let scope = self.inline_module(node, &import.context.scope);
+                    if import.kind != ImportKind::Mod || self.modules.len() >= limit {
+                        continue;
+                    }
+                    let path = self.files.path(file);
+                    let (child, child_mod_rs) = match declared_file(
+                        self.files,
+                        path,
+                        mod_rs,
+                        import,
+                        fallback.as_deref(),
+                    ) {
+                        Declared::Found { file, mod_rs } => (file, mod_rs),
+                        Declared::Ambiguous { file, .. } => (file, false),
+                        Declared::Missing(_) => continue,
+                    };
+                    // A file that declares itself or an ancestor would never end.
+                    let is_cycle = child == file
+                        || self
+                            .ancestors(scope)
+                            .any(|a| self.file_of(a) == Some(child));
+                    if is_include(import) {
+                        // The included file's items are this module's.
+                        if let Some(slot) = self.placement.get_mut(child) {
+                            slot.get_or_insert(scope);
+                        }
+                        if !is_cycle {
+                            queue.push_back((scope, child, true));
+                        }
+                        continue;
+                    }
+                    let name = import.specifier.trim_start_matches("r#").to_owned();
+                    let id = self.add_module(name, Some(scope), child, krate, false);
+                    if !is_cycle {
+                        queue.push_back((id, child, child_mod_rs));
+                    }
+                }
+            }
+        }
+    }
+
+    /// The path of the crate root of `node`'s crate, where a `mod x;` written in a macro
+    /// body expands when the macro is called from the root (serde's `crate_root!`).
+    fn root_path(&self, node: NodeId) -> Option<String> {
+        let root = self.file_of(self.crate_root(node))?;
+        Some(self.files.path(root).to_owned())
+    }
+
+    fn add_module(
+        &mut self,
+        name: String,
+        parent: Option<NodeId>,
+        file: FileId,
+        krate: usize,
+        inline: bool,
+    ) -> NodeId {
+        let id = self.modules.len();
+        self.modules.push(Module {
+            name,
+            parent,
+            file,
+            krate,
+            inline,
+            children: Vec::new(),
+        });
+        if let Some(p) = parent.and_then(|p| self.modules.get_mut(p)) {
+            p.children.push(id);
+        }
+        if !inline && let Some(slot) = self.placement.get_mut(file) {
+            slot.get_or_insert(id);
+        }
+        id
+    }
+
+    /// The inline module `scope` inside the file module `node`, created on first sight.
+    fn inline_module(&mut self, node: NodeId, scope: &[InlineModule]) -> NodeId {
+        let mut current = node;
+        for inline in scope {
+            let Some(module) = self.modules.get(current) else {
+                return current;
+            };
+            let (file, krate) = (module.file, module.krate);
+            current = match self.inline_child(current, &inline.name) {
+                Some(child) => child,
+                None => self.add_module(inline.name.clone(), Some(current), file, krate, true),
+            };
+        }
+        current
+    }
+
+    /// The inline module `name` declared directly in `node`'s file.
+    fn inline_child(&self, node: NodeId, name: &str) -> Option<NodeId> {
+        let module = self.modules.get(node)?;
+        module.children.iter().copied().find(|&c| {
+            self.modules
+                .get(c)
+                .is_some_and(|m| m.inline && m.name == name && m.file == module.file)
+        })
+    }
+
+    /// The child module `name` of `node` (file or inline), the first declared.
+    fn child(&self, node: NodeId, name: &str) -> Option<NodeId> {
+        let name = name.trim_start_matches("r#");
+        let module = self.modules.get(node)?;
+        module
+            .children
+            .iter()
+            .copied()
+            .find(|&c| self.modules.get(c).is_some_and(|m| m.name == name))
+    }
+
+    fn ancestors(&self, node: NodeId) -> impl Iterator<Item = NodeId> + '_ {
+        std::iter::successors(Some(node), |&n| self.modules.get(n)?.parent)
+    }
+
+    fn file_of(&self, node: NodeId) -> Option<FileId> {
+        self.modules.get(node).map(|m| m.file)
+    }
+
+    /// Resolves every `mod x;` of every file (orphans too, by their file name) and warns
+    /// about orphans and E0761 conflicts.
+    fn resolve_mods(&mut self, root: &std::path::Path) {
+        let mut warnings = BTreeSet::new();
+        for (file, imports) in self.imports.iter().enumerate() {
+            let path = self.files.path(file);
+            if self.files.langs.get(file) != Some(&Lang::Rust) || !has_rs_extension(path) {
+                continue;
+            }
+            let placed = self.placement.get(file).copied().flatten();
+            let fallback = placed.and_then(|node| self.root_path(node));
+            let mod_rs = if placed.is_some() {
+                self.file_mod_rs
+                    .get(file)
+                    .copied()
+                    .flatten()
+                    .unwrap_or(true)
+            } else {
+                warnings.insert(self.orphan_warning(file));
+                matches!(split(path).1, "mod.rs" | "lib.rs" | "main.rs")
+            };
+            for import in imports.iter().filter(|i| i.kind == ImportKind::Mod) {
+                let declared = declared_file(self.files, path, mod_rs, import, fallback.as_deref());
+                let resolution = match declared {
+                    Declared::Found { file: child, .. } => Resolution::Internal(child),
+                    Declared::Ambiguous {
+                        file: child,
+                        first,
+                        second,
+                    } => {
+                        warnings.insert(FileWarning {
+                            path: path.to_owned(),
+                            kind: WarningKind::AmbiguousModule,
+                            message: format!(
+                                "`mod {};` names both `{first}` and `{second}` (rustc error \
+                                 E0761); archgate uses `{first}`: delete or rename one of them",
+                                import.specifier
+                            ),
+                        });
+                        Resolution::Internal(child)
+                    }
+                    Declared::Missing(candidates) => {
+                        let on_disk = candidates
+                            .iter()
+                            .find(|c| root.join(PathBuf::from(c.as_str())).is_file());
+                        Resolution::Unresolved(match on_disk {
+                            Some(c) => format!("`{c}` exists but is excluded from the run"),
+                            None => format!("no file `{}`", candidates.join("` or `")),
+                        })
+                    }
+                };
+                let key = (file, import.span.start, import.context.path.clone());
+                self.mods.insert(key, resolution);
+            }
+        }
+        // `mod x;` with `cfg_attr` paths is one site per alternative: those that name no file
+        // are configurations this package does not ship, when another one names a file.
+        let resolved: std::collections::HashSet<(FileId, usize)> = self
+            .mods
+            .iter()
+            .filter(|(_, r)| matches!(r, Resolution::Internal(_)))
+            .map(|((file, start, _), _)| (*file, *start))
+            .collect();
+        // Order does not matter: each entry changes on its own.
+        self.mods
+            .iter_mut()
+            .filter(|((file, start, _), r)| {
+                matches!(r, Resolution::Unresolved(_)) && resolved.contains(&(*file, *start))
+            })
+            .for_each(|(_, r)| *r = Resolution::Ignored);
+        self.warnings = warnings.into_iter().collect();
+    }
+
+    fn orphan_warning(&self, file: FileId) -> FileWarning {
+        let message = match self.package_of(file) {
+            Some(p) => {
+                let package = self.packages.get(p);
+                let roots: Vec<&str> = package
+                    .map(|p| p.roots.iter().map(|r| self.files.path(r.file)).collect())
+                    .unwrap_or_default();
+                format!(
+                    "orphan: no crate root of package `{}` ({}) reaches this file through \
+                     `mod` declarations, so it is not part of any crate; its `crate::`, \
+                     `self::` and `super::` paths stay unresolved",
+                    package.map_or("", |p| p.name.as_str()),
+                    if roots.is_empty() {
+                        "it has no target".to_owned()
+                    } else {
+                        format!("`{}`", roots.join("`, `"))
+                    }
+                )
+            }
+            None => "orphan: no `Cargo.toml` with `[package]` above this file, so it is not \
+                     part of any crate; its `crate::`, `self::` and `super::` paths stay \
+                     unresolved"
+                .to_owned(),
+        };
+        FileWarning {
+            path: self.files.path(file).to_owned(),
+            kind: WarningKind::OrphanFile,
+            message,
+        }
+    }
+
+    /// The package a file belongs to: its crate's, else the nearest package folder above it.
+    fn package_of(&self, file: FileId) -> Option<usize> {
+        if let Some(node) = self.placement.get(file).copied().flatten() {
+            return self.crate_of(node).map(|c| c.package);
+        }
+        let mut dir = split(self.files.path(file)).0;
+        loop {
+            if let Some(&p) = self.package_by_dir.get(dir) {
+                return Some(p);
+            }
+            if dir.is_empty() {
+                return None;
+            }
+            dir = split(dir).0;
+        }
+    }
+
+    fn crate_of(&self, node: NodeId) -> Option<&Crate> {
+        self.crates.get(self.modules.get(node)?.krate)
+    }
+
+    /// What a `use`, path or `extern crate` site names.
+    fn target(&self, from: FileId, import: &RawImport, depth: usize) -> Target {
+        if depth > MAX_BINDING_DEPTH {
+            return Target::Unresolved("`use` bindings go round in a cycle".to_owned());
+        }
+        let mut segments: Vec<&str> = import.specifier.split("::").collect();
+        if segments.last() == Some(&"*") {
+            segments.pop();
+        }
+        let Some((&first, rest)) = segments.split_first() else {
+            return Target::Unresolved("empty path".to_owned());
+        };
+        let module = self
+            .placement
+            .get(from)
+            .copied()
+            .flatten()
+            .map(|node| self.scope_module(node, &import.context.scope));
+        let package = self.package_of(from);
+        let edition = package
+            .and_then(|p| self.packages.get(p))
+            .map_or(2021, |p| p.edition);
+        let orphan = || {
+            Target::Unresolved(format!(
+                "`{}` is in no crate's module tree",
+                self.files.path(from)
+            ))
+        };
+        if import.kind == ImportKind::ExternCrate {
+            return self.extern_crate_site(module, package, first);
+        }
+        match first {
+            "crate" | "$crate" => match module {
+                Some(m) => self.walk(self.crate_root(m), rest),
+                None => orphan(),
+            },
+            "self" => match module {
+                Some(m) => self.walk(m, rest),
+                None => orphan(),
+            },
+            "super" => {
+                let Some(mut m) = module else {
+                    return orphan();
+                };
+                let mut rest = segments.as_slice();
+                while let Some((&"super", tail)) = rest.split_first() {
+                    match self.modules.get(m).and_then(|x| x.parent) {
+                        Some(parent) => m = parent,
+                        None => {
+                            return Target::Unresolved(
+                                "`super` climbs above the crate root".to_owned(),
+                            );
+                        }
+                    }
+                    rest = tail;
+                }
+                self.walk(m, rest)
+            }
+            "" => {
+                let Some((&name, rest)) = rest.split_first() else {
+                    return Target::Unresolved("empty path".to_owned());
+                };
+                if edition == 2015 {
+                    return self.crate_relative(module, package, name, rest);
+                }
+                match self.extern_prelude(module, package, name) {
+                    Some(Target::Module(m)) => self.walk(m, rest),
+                    Some(other) => other,
+                    None => Target::External(name.to_owned()),
+                }
+            }
+            name if import.kind == ImportKind::Path => {
+                self.code_path(module, package, name, rest, from, import)
+            }
+            name if edition == 2015 => self.crate_relative(module, package, name, rest),
+            name => self.bare_use(module, package, name, rest, from, import, depth),
+        }
+    }
+
+    /// `extern crate name;`: `self`, or a crate of the extern prelude.
+    fn extern_crate_site(
+        &self,
+        module: Option<NodeId>,
+        package: Option<usize>,
+        name: &str,
+    ) -> Target {
+        if name == "self" {
+            return match module {
+                Some(m) => Target::Module(self.crate_root(m)),
+                None => Target::Unresolved("`extern crate self` in no crate".to_owned()),
+            };
+        }
+        self.extern_prelude(module, package, name)
+            .unwrap_or_else(|| Target::External(name.to_owned()))
+    }
+
+    /// A path in code starting with a bare name: a site only when the name is a crate of the
+    /// repository that no local module or `use` shadows.
+    fn code_path(
+        &self,
+        module: Option<NodeId>,
+        package: Option<usize>,
+        name: &str,
+        rest: &[&str],
+        from: FileId,
+        import: &RawImport,
+    ) -> Target {
+        let shadowed = module.is_some_and(|m| self.child(m, name).is_some())
+            || self.binding(from, import, name).is_some();
+        if shadowed {
+            return Target::Ignored;
+        }
+        match self.extern_prelude(module, package, name) {
+            Some(Target::Module(m)) => self.walk(m, rest),
+            _ => Target::Ignored,
+        }
+    }
+
+    /// A 2018+ `use` path starting with a bare name.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one resolution step needs all of its context"
+    )]
+    fn bare_use(
+        &self,
+        module: Option<NodeId>,
+        package: Option<usize>,
+        name: &str,
+        rest: &[&str],
+        from: FileId,
+        import: &RawImport,
+        depth: usize,
+    ) -> Target {
+        if let Some(m) = module
+            && let Some(child) = self.child(m, name)
+        {
+            return self.walk(child, rest);
+        }
+        if let Some(bound) = self.binding(from, import, name) {
+            return match self.target(from, bound, depth + 1) {
+                Target::Module(m) => self.walk(m, rest),
+                other => other,
+            };
+        }
+        // Globs are followed from the site itself only: a glob's own path never goes through
+        // other globs, which keeps a module of many globs from exploding.
+        if module.is_some() && depth == 0 {
+            for glob in self.globs(from, import) {
+                if let Target::Module(g) = self.target(from, glob, depth + 1)
+                    && let Some(child) = self.child(g, name)
+                {
+                    return self.walk(child, rest);
+                }
+            }
+        }
+        match (self.extern_prelude(module, package, name), module) {
+            (Some(Target::Module(root)), _) => self.walk(root, rest),
+            (Some(other), _) => other,
+            // Not a crate the manifest names: an item of this module (an enum, a module
+            // declared inline or by a macro).
+            (None, Some(m)) if package.is_some() => Target::Module(m),
+            (None, _) => Target::External(name.to_owned()),
+        }
+    }
+
+    /// A 2015-edition `use` path or `::a` path: relative to the crate root, where
+    /// `extern crate` puts the crates.
+    fn crate_relative(
+        &self,
+        module: Option<NodeId>,
+        package: Option<usize>,
+        name: &str,
+        rest: &[&str],
+    ) -> Target {
+        let Some(m) = module else {
+            return Target::Unresolved("no crate root".to_owned());
+        };
+        let root = self.crate_root(m);
+        if let Some(child) = self.child(root, name) {
+            return self.walk(child, rest);
+        }
+        match self.extern_prelude(Some(root), package, name) {
+            Some(Target::Module(r)) => self.walk(r, rest),
+            Some(other) => other,
+            // An item of the crate root.
+            None => Target::Module(root),
+        }
+    }
+
+    /// The crate a name of the extern prelude stands for: `extern crate` aliases at the
+    /// crate root, the sysroot, the package's dependencies, its own library. `None` when the
+    /// name is none of these.
+    fn extern_prelude(
+        &self,
+        module: Option<NodeId>,
+        package: Option<usize>,
+        name: &str,
+    ) -> Option<Target> {
+        if let Some(root) = module.map(|m| self.crate_root(m))
+            && let Some(root_file) = self.file_of(root)
+        {
+            let imports = self.imports.get(root_file).map_or(&[][..], Vec::as_slice);
+            for site in imports {
+                if site.kind != ImportKind::ExternCrate || !site.context.scope.is_empty() {
+                    continue;
+                }
+                let bound = site.context.alias.as_deref().unwrap_or(&site.specifier);
+                if bound != name {
+                    continue;
+                }
+                if site.specifier == "self" {
+                    return Some(Target::Module(root));
+                }
+                if site.specifier != name {
+                    return self.extern_prelude(None, package, &site.specifier);
+                }
+            }
+        }
+        if SYSROOT.contains(&name) {
+            return Some(Target::External(name.to_owned()));
+        }
+        let package = self.packages.get(package?)?;
+        if let Some(dep) = package.deps.get(name) {
+            let Some(dir) = &dep.dir else {
+                return Some(Target::External(name.to_owned()));
+            };
+            return Some(match self.package_by_dir.get(dir) {
+                Some(&p) => self.library(p, name),
+                None => Target::External(name.to_owned()),
+            });
+        }
+        if package.lib_name == name {
+            let krate = module.and_then(|m| self.crate_of(m));
+            if krate.is_none_or(|c| !c.is_lib) {
+                let p = self.package_by_dir.get(&package.dir).copied()?;
+                return Some(self.library(p, name));
+            }
+        }
+        None
+    }
+
+    /// The root module of package `p`'s library.
+    fn library(&self, p: usize, name: &str) -> Target {
+        match self
+            .libs
+            .get(p)
+            .copied()
+            .flatten()
+            .and_then(|c| self.crates.get(c))
+        {
+            Some(krate) => Target::Module(krate.root),
+            None => Target::Unresolved(format!("package of `{name}` has no library target")),
+        }
+    }
+
+    /// The `use` or `extern crate` in the same module as `site` that binds `name`.
+    fn binding<'i>(&'i self, from: FileId, site: &RawImport, name: &str) -> Option<&'i RawImport> {
+        let imports = self.imports.get(from)?;
+        self.bindings
+            .get(from)?
+            .get(name)?
+            .iter()
+            .filter_map(|&i| imports.get(i))
+            .find(|other| other.span != site.span && other.context.scope == site.context.scope)
+    }
+
+    /// The glob imports (`use a::*`) in the same module as `site`.
+    fn globs<'i>(
+        &'i self,
+        from: FileId,
+        site: &'i RawImport,
+    ) -> impl Iterator<Item = &'i RawImport> + 'i {
+        let imports = self.imports.get(from).map_or(&[][..], Vec::as_slice);
+        self.globs
+            .get(from)
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .filter_map(|&i| imports.get(i))
+            .filter(move |other| {
+                other.span != site.span && other.context.scope == site.context.scope
+            })
+    }
+
+    /// The inline module a site sits in, inside its file's module.
+    fn scope_module(&self, node: NodeId, scope: &[InlineModule]) -> NodeId {
+        let mut current = node;
+        for inline in scope {
+            match self.inline_child(current, &inline.name) {
+                Some(child) => current = child,
+                None => break,
+            }
+        }
+        current
+    }
+
+    fn crate_root(&self, node: NodeId) -> NodeId {
+        self.ancestors(node).last().unwrap_or(node)
+    }
+
+    /// Follows `segments` from `node` while they name modules.
+    /// An `extern crate` item is a module too: `crate::alloc::vec` after
+    /// `extern crate alloc;` at the root names the crate `alloc`, not the root file.
+    fn walk(&self, node: NodeId, segments: &[&str]) -> Target {
+        let mut current = node;
+        for (i, segment) in segments.iter().enumerate() {
+            if let Some(child) = self.child(current, segment) {
+                current = child;
+                continue;
+            }
+            if let Some(krate) = self.extern_crate_item(current, segment) {
+                let rest = segments.get(i + 1..).unwrap_or_default();
+                let package = self.crate_of(current).map(|c| c.package);
+                return match self.extern_crate_site(Some(current), package, &krate) {
+                    Target::Module(root) if root != current => self.walk(root, rest),
+                    other => other,
+                };
+            }
+            break;
+        }
+        Target::Module(current)
+    }
+
+    /// The crate an `extern crate` written in file module `node` binds to `name`.
+    fn extern_crate_item(&self, node: NodeId, name: &str) -> Option<String> {
+        let module = self.modules.get(node)?;
+        if module.inline {
+            return None;
+        }
+        let imports = self.imports.get(module.file)?;
+        self.bindings
+            .get(module.file)?
+            .get(name)?
+            .iter()
+            .filter_map(|&i| imports.get(i))
+            .find(|s| s.kind == ImportKind::ExternCrate && s.context.scope.is_empty())
+            .map(|s| s.specifier.clone())
+    }
+
+    /// A dependency in a manifest: the library of a package of the repository, else an
+    /// external crate by the name code uses.
+    fn manifest_dependency(&self, from: FileId, key: &str) -> Resolution {
+        let name = key.replace('-', "_");
+        let dep = self
+            .package_by_manifest
+            .get(&from)
+            .and_then(|&p| self.packages.get(p))
+            .and_then(|p| p.deps.get(&name));
+        let Some(dir) = dep.and_then(|d| d.dir.as_ref()) else {
+            return Resolution::External(name);
+        };
+        match self.package_by_dir.get(dir) {
+            Some(&p) => self.resolution(self.library(p, &name)),
+            None => Resolution::External(name),
+        }
+    }
+
+    fn resolution(&self, target: Target) -> Resolution {
+        match target {
+            Target::Module(m) => match self.file_of(m) {
+                Some(file) => Resolution::Internal(file),
+                None => Resolution::Unresolved("no such module".to_owned()),
+            },
+            Target::External(name) => Resolution::External(name),
+            Target::Unresolved(reason) => Resolution::Unresolved(reason),
+            Target::Ignored => Resolution::Ignored,
+        }
+    }
+}
+
+impl Resolver for RustResolver<'_> {
+    fn resolve(&self, from: FileId, import: &RawImport) -> Resolution {
+        match import.kind {
+            ImportKind::Mod => self
+                .mods
+                .get(&(from, import.span.start, import.context.path.clone()))
+                .cloned()
+                .unwrap_or_else(|| Resolution::Unresolved("not a Rust source file".to_owned())),
+            ImportKind::Manifest => self.manifest_dependency(from, &import.specifier),
+            _ => self.resolution(self.target(from, import, 0)),
+        }
+    }
+
+    fn warnings(&self) -> Vec<FileWarning> {
+        self.warnings.clone()
+    }
+}
+
+/// The name a `use` or `extern crate` binds: its alias, else its last segment.
+fn bound_name(site: &RawImport) -> Option<&str> {
+    match site.context.alias.as_deref() {
+        Some("_") => None,
+        Some(alias) => Some(alias),
+        None => site
+            .specifier
+            .rsplit("::")
+            .next()
+            .filter(|last| !last.is_empty() && *last != "*"),
+    }
+}
+
+/// The file a `mod x;` declaration names.
+enum Declared {
+    Found {
+        file: FileId,
+        mod_rs: bool,
+    },
+    Ambiguous {
+        file: FileId,
+        first: String,
+        second: String,
+    },
+    Missing(Vec<String>),
+}
+
+/// Whether a `mod` site is an `include!("…")` (its specifier is its path).
+fn is_include(import: &RawImport) -> bool {
+    import.context.path.as_deref() == Some(import.specifier.as_str())
+}
+
+/// Where `mod x;` (site `import`) in the file at `path` puts module `x`; `mod_rs` says
+/// whether that file looks for children beside itself. When no file is found, the
+/// declaration is tried from `fallback` (the crate root): a `mod x;` written in a macro
+/// body is declared where the macro is called, usually the crate root.
+fn declared_file(
+    files: &FileTable,
+    path: &str,
+    mod_rs: bool,
+    import: &RawImport,
+    fallback: Option<&str>,
+) -> Declared {
+    let declared = declared_here(files, path, mod_rs, import);
+    if let (Declared::Missing(_), Some(root)) = (&declared, fallback)
+        && import.context.scope.is_empty()
+        && !is_include(import)
+        && path != root
+        && let found @ (Declared::Found { .. } | Declared::Ambiguous { .. }) =
+            declared_here(files, root, true, import)
+    {
+        return found;
+    }
+    declared
+}
+
+fn declared_here(files: &FileTable, path: &str, mod_rs: bool, import: &RawImport) -> Declared {
+    let (dir, file_name) = split(path);
+    if is_include(import) {
+        // `include!` paths are relative to the including file's folder.
+        let target = normalize(&join(dir, &import.specifier));
+        return match target.as_deref().and_then(|t| files.id(t)) {
+            Some(file) => Declared::Found { file, mod_rs: true },
+            None => Declared::Missing(target.into_iter().collect()),
+        };
+    }
+    let scope = &import.context.scope;
+    // The folder of the children: the file's own, or the one named after a non-mod-rs file,
+    // then one level per inline module.
+    let mut folder = if mod_rs {
+        dir.to_owned()
+    } else {
+        join(dir, file_name.trim_end_matches(".rs"))
+    };
+    for inline in scope {
+        folder = join(&folder, inline.path.as_deref().unwrap_or(&inline.name));
+    }
+    if let Some(written) = &import.context.path {
+        let base = if scope.is_empty() {
+            dir
+        } else {
+            folder.as_str()
+        };
+        let Some(target) = normalize(&join(base, written)) else {
+            return Declared::Missing(vec![written.clone()]);
+        };
+        return match files.id(&target) {
+            // A file reached through `#[path]` is a mod-rs file whatever its name.
+            Some(file) => Declared::Found { file, mod_rs: true },
+            None => Declared::Missing(vec![target]),
+        };
+    }
+    let name = import.specifier.trim_start_matches("r#");
+    let (Some(single), Some(nested)) = (
+        normalize(&join(&folder, &format!("{name}.rs"))),
+        normalize(&join(&folder, &format!("{name}/mod.rs"))),
+    ) else {
+        return Declared::Missing(vec![format!("{name}.rs")]);
+    };
+    match (files.id(&single), files.id(&nested)) {
+        (Some(file), None) => Declared::Found {
+            file,
+            mod_rs: false,
+        },
+        (None, Some(file)) => Declared::Found { file, mod_rs: true },
+        (Some(file), Some(_)) => Declared::Ambiguous {
+            file,
+            first: single,
+            second: nested,
+        },
+        (None, None) => Declared::Missing(vec![single, nested]),
+    }
+}
