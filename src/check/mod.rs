@@ -158,6 +158,22 @@ pub(crate) fn describe_layers<'a>(layers: impl Iterator<Item = &'a Layer>) -> St
     described.join(", ")
 }
 
+/// The first words of a fix: remove the import at its site, or, for a dependency declared in
+/// a manifest, the dependency (the code that uses the crate goes with it).
+pub(crate) fn removal(site: &crate::graph::Site, path: &str) -> String {
+    let line = site.region.start.line;
+    match site.kind {
+        crate::lang::ImportKind::Manifest => format!(
+            "Remove the dependency on `{}` at `{path}:{line}`, and the code that uses that crate",
+            site.specifier
+        ),
+        _ => format!(
+            "Remove the import of `{}` at `{path}:{line}`",
+            site.specifier
+        ),
+    }
+}
+
 /// The file name of a repo-relative path.
 pub(crate) fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)

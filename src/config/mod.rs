@@ -80,6 +80,13 @@ impl PathMatcher {
             .split('/')
             .take_while(|seg| !seg.contains(['*', '?', '[', '{']))
             .collect();
+        // A pattern without wildcards that names a file (`src/back.rs`): a layer of single
+        // files has no folder to move code into.
+        if literal.len() == first.split('/').count()
+            && literal.last().is_some_and(|seg| seg.contains('.'))
+        {
+            return None;
+        }
         if literal.is_empty() {
             return None;
         }
@@ -255,5 +262,7 @@ mod tests {
         );
         assert_eq!(matcher(&["src/ui"]).folder().as_deref(), Some("src/ui/"));
         assert_eq!(matcher(&["**/api/**"]).folder(), None);
+        assert_eq!(matcher(&["src/back.rs"]).folder(), None);
+        assert_eq!(matcher(&["main.py"]).folder(), None);
     }
 }

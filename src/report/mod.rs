@@ -144,8 +144,8 @@ fn summary_line(report: &Report<'_>) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let skipped = if s.warnings > 0 {
         format!(
-            "; {} could not be fully read (see warnings)",
-            plural(s.warnings, "file")
+            "; {} about files (on standard error)",
+            plural(s.warnings, "warning")
         )
     } else {
         String::new()

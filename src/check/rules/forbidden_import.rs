@@ -1,6 +1,6 @@
 //! `forbidden-import` (AG002): an import matching a `[[forbid]]` entry.
 
-use crate::check::{CheckContext, Rule, RuleMeta, describe_layers};
+use crate::check::{CheckContext, Rule, RuleMeta, describe_layers, removal};
 use crate::config::{EdgeRule, Endpoint};
 use crate::diagnostic::{Diagnostic, ImportFacts, RuleId, Severity};
 use crate::graph::InternalEdge;
@@ -65,9 +65,8 @@ fn forbidden_import(cx: &CheckContext<'_>, edge: &InternalEdge<'_>, rule: &EdgeR
         help.push(' ');
     }
     help.push_str(&format!(
-        "Remove the import of `{}` at `{path}:{}`: {} must not import {}.",
-        site.specifier,
-        site.region.start.line,
+        "{}: {} must not import {}.",
+        removal(site, path),
         endpoint_text(&rule.from, &rule.from_text),
         endpoint_text(&rule.to, &rule.to_text),
     ));

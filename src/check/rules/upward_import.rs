@@ -1,6 +1,6 @@
 //! `upward-import` (AG001): a file imports a file of a layer listed above its own.
 
-use crate::check::{CheckContext, Rule, RuleMeta, describe_layers, file_name};
+use crate::check::{CheckContext, Rule, RuleMeta, describe_layers, file_name, removal};
 use crate::config::Layer;
 use crate::diagnostic::{Diagnostic, ImportFacts, RuleId, Severity};
 use crate::graph::InternalEdge;
@@ -58,19 +58,21 @@ fn upward_import(
     let site = edge.site;
     let path = cx.path(edge.from);
     let target = cx.path(edge.to);
-    let line = site.region.start.line;
     let allowed = describe_layers(cx.layers_at_or_below(from));
     let mut help = format!(
-        "Remove the import of `{}` at `{path}:{line}`: move what it uses from `{}` into layer \
-         `{}` or a layer below it ({allowed}), or have layer `{}` pass it in (a parameter or \
-         callback) so that `{}` no longer imports it.",
-        site.specifier,
+        "{}: move what it uses from `{}` into layer `{}` or a layer below it ({allowed}), or \
+         have layer `{}` pass it in (a parameter or callback) so that `{}` no longer imports it.",
+        removal(site, path),
         file_name(target),
         from.name,
         to.name,
         file_name(path),
     );
-    if let (true, Some(folder)) = (is_misplaced(cx, edge, to), to.paths.folder()) {
+    if let Some(folder) = to
+        .paths
+        .folder()
+        .filter(|f| !path.starts_with(f.as_str()) && is_misplaced(cx, edge, to))
+    {
         help.push_str(&format!(
             " If `{}` itself belongs to layer `{}`, move it into `{folder}` instead: nothing \
              below `{}` imports it and all it imports is allowed there.",
