@@ -45,8 +45,9 @@ def corpus_specs(args):
     cfgs = f"{corpora}/ts-peers-configs"
     depcruise = f"{node} {tools}/dependency-cruiser/bin/dependency-cruiser.mjs src --output-type err --no-progress"
     specs = []
-    for name, pkg, touch in (("django", "django", "django/db/models/fields/__init__.py"),
-                             ("sympy", "sympy", "sympy/core/basic.py")):
+    # The file changed in "warm, 1 file changed": a typical module of the corpus, not its largest.
+    for name, pkg, touch in (("django", "django", "django/db/models/fields/files.py"),
+                             ("sympy", "sympy", "sympy/core/containers.py")):
         d = (glob.glob(f"{corpora}/Django-*") if name == "django" else glob.glob(f"{corpora}/sympy-*"))
         if not d:
             continue
@@ -60,7 +61,7 @@ def corpus_specs(args):
                 "ruff analyze graph": f"{venv}/bin/ruff analyze graph --isolated {pkg}",
             },
             fastest_peer="ruff analyze graph"))
-    for name, touch in (("effect-4.1.0", "src/Effect.ts"), ("rxjs-7.8.1", "src/internal/Observable.ts")):
+    for name, touch in (("effect-4.1.0", "src/sql/SqlClient.ts"), ("rxjs-7.8.1", "src/internal/Observable.ts")):
         d = f"{corpora}/{name}"
         if not os.path.isdir(d):
             continue
@@ -76,10 +77,12 @@ def corpus_specs(args):
             fastest_peer="dependency-cruiser cached"))
     d = f"{corpora}/rust-vendor"
     if os.path.isdir(d):
-        specs.append(dict(name="rust-vendor", dir=d, touch=None, setup="",
+        specs.append(dict(name="rust-vendor", dir=d, touch="tokio-1.54.1/src/sync/mutex.rs", setup="",
                           layers=open(f"{HERE}/configs/rust-vendor.layers.toml").read(),
                           peers={}, fastest_peer=None))
     for s in specs:
+        if s["touch"] and not os.path.isfile(os.path.join(s["dir"], s["touch"])):
+            s["touch"] = None
         s["archgate"] = {
             "archgate cold": f"{ag} check --format agent --no-cache",
             "archgate cold --jobs 1": f"{ag} check --format agent --no-cache --jobs 1",
@@ -108,6 +111,11 @@ def run_corpus(spec, rounds):
                     with open(touch, "ab") as f:  # new content: one cache miss
                         f.write(b"\n")
                 samples[name].append(timed(cmd, d))
+                if name == "archgate warm, 1 file changed":
+                    # Back to the original, so the peers' caches stay valid, and archgate's
+                    # cache holds it again for the next warm run (untimed).
+                    open(touch, "wb").write(backup)
+                    sh(cmd, d)
     finally:
         if touch:
             open(touch, "wb").write(backup)
