@@ -97,36 +97,7 @@ fn analyze_in_pool(
     jobs: usize,
     cache: &Cache,
 ) -> Result<Analysis, Vec<ConfigError>> {
-    let walked = walk::walk(&config, jobs, &|name| lang::frontend_for(name).is_some());
-    let mut warnings = walked.warnings;
-
-    // Largest files first, so one big file does not leave a thread alone at the end.
-    let mut order: Vec<usize> = (0..walked.files.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(walked.files.get(i).map_or(0, |f| f.size)));
-    let mut results: Vec<(usize, Option<Parsed>, Vec<FileWarning>)> = order
-        .into_par_iter()
-        // One file per task: rayon splits an indexed iterator into a few long chunks, and the
-        // largest files, which come first, would all land in one of them.
-        .with_max_len(1)
-        .filter_map(|i| {
-            let file = walked.files.get(i)?.clone();
-            let (parsed, warnings) = read_and_extract(file, cache);
-            Some((i, parsed, warnings))
-        })
-        .collect();
-    results.sort_by_key(|(i, _, _)| *i);
-    let mut parsed = Vec::with_capacity(results.len());
-    for (_, p, w) in results {
-        parsed.extend(p);
-        warnings.extend(w);
-    }
-    for p in &parsed {
-        warnings.extend(p.entry.warnings.iter().map(|(kind, message)| FileWarning {
-            path: p.file.path.clone(),
-            kind: *kind,
-            message: message.clone(),
-        }));
-    }
+    let (parsed, mut warnings) = extract_all(&config, jobs, cache);
     warnings.sort();
     save_cache(cache, &parsed, &mut warnings);
 
@@ -194,6 +165,55 @@ fn analyze_in_pool(
     })
 }
 
+/// Walks the root and extracts the imports of every source file, from the cache where it
+/// knows the content, else by parsing. Files come back sorted by path.
+fn extract_all(config: &Config, jobs: usize, cache: &Cache) -> (Vec<Parsed>, Vec<FileWarning>) {
+    let walked = walk::walk(
+        config,
+        jobs,
+        &|name| lang::frontend_for(name).is_some(),
+        &|file| probe(file, cache),
+    );
+    let mut warnings = walked.warnings;
+
+    // Parse what the cache did not know, largest files first, so that one big file does not
+    // leave a thread alone at the end.
+    let mut results: Vec<(usize, Option<Parsed>, Vec<FileWarning>)> = Vec::new();
+    let mut order: Vec<(usize, WalkedFile)> = Vec::new();
+    for (i, (file, probed)) in walked.files.into_iter().enumerate() {
+        match probed {
+            Probe::Known(parsed, warnings) => results.push((i, parsed, warnings)),
+            Probe::Parse => order.push((i, file)),
+        }
+    }
+    order.sort_by_key(|(_, file)| std::cmp::Reverse(file.size));
+    results.par_extend(
+        order
+            .into_par_iter()
+            // One file per task: rayon splits an indexed iterator into a few long chunks, and
+            // the largest files, which come first, would all land in one of them.
+            .with_max_len(1)
+            .map(|(i, file)| {
+                let (parsed, warnings) = read_and_extract(file);
+                (i, parsed, warnings)
+            }),
+    );
+    results.sort_by_key(|(i, _, _)| *i);
+    let mut parsed = Vec::with_capacity(results.len());
+    for (_, p, w) in results {
+        parsed.extend(p);
+        warnings.extend(w);
+    }
+    for p in &parsed {
+        warnings.extend(p.entry.warnings.iter().map(|(kind, message)| FileWarning {
+            path: p.file.path.clone(),
+            kind: *kind,
+            message: message.clone(),
+        }));
+    }
+    (parsed, warnings)
+}
+
 /// Writes this run's entries when they differ from what the cache held. A cache that cannot
 /// be written costs only speed: it becomes a warning.
 fn save_cache(cache: &Cache, parsed: &[Parsed], warnings: &mut Vec<FileWarning>) {
@@ -214,61 +234,86 @@ fn save_cache(cache: &Cache, parsed: &[Parsed], warnings: &mut Vec<FileWarning>)
     }
 }
 
-/// Reads one file and extracts its imports, or takes them from the cache when the file's
-/// content is known. Trouble becomes warnings, never an abort.
-fn read_and_extract(file: WalkedFile, cache: &Cache) -> (Option<Parsed>, Vec<FileWarning>) {
+/// A file's bytes, or the warning that says why it is not read as source.
+fn read_source(file: &WalkedFile) -> Result<Vec<u8>, FileWarning> {
     let warn = |kind, message: String| FileWarning {
         path: file.path.clone(),
         kind,
         message,
-    };
-    let Some(frontend) = lang::frontend_for(&file.path) else {
-        return (None, Vec::new());
     };
     if file.size > MAX_FILE_SIZE {
         let message = format!(
             "skipped: {} bytes is over the {MAX_FILE_SIZE}-byte limit",
             file.size
         );
-        return (None, vec![warn(WarningKind::TooLarge, message)]);
+        return Err(warn(WarningKind::TooLarge, message));
     }
-    let bytes = match std::fs::read(&file.abs) {
-        Ok(b) => b,
-        Err(e) => {
-            return (
-                None,
-                vec![warn(
-                    WarningKind::UnreadableFile,
-                    format!("cannot read: {e}"),
-                )],
-            );
-        }
-    };
+    let bytes = std::fs::read(&file.abs)
+        .map_err(|e| warn(WarningKind::UnreadableFile, format!("cannot read: {e}")))?;
     if memchr::memchr(0, bytes.get(..8192).unwrap_or(&bytes)).is_some() {
-        return (
-            None,
-            vec![warn(
-                WarningKind::BinaryFile,
-                "skipped: binary file (NUL bytes)".to_owned(),
-            )],
-        );
+        return Err(warn(
+            WarningKind::BinaryFile,
+            "skipped: binary file (NUL bytes)".to_owned(),
+        ));
     }
+    Ok(bytes)
+}
+
+/// What the walk learns of a file before any parsing.
+enum Probe {
+    /// Done: the cache knew its content, or it cannot be read as source.
+    Known(Option<Parsed>, Vec<FileWarning>),
+    /// It must be parsed.
+    Parse,
+}
+
+/// Looks a file up in the cache by its content. Runs on the walker's threads.
+fn probe(file: &WalkedFile, cache: &Cache) -> Probe {
+    let Some(frontend) = lang::frontend_for(&file.path) else {
+        return Probe::Known(None, Vec::new());
+    };
+    if !cache.is_enabled() {
+        return Probe::Parse;
+    }
+    let bytes = match read_source(file) {
+        Ok(bytes) => bytes,
+        Err(warning) => return Probe::Known(None, vec![warning]),
+    };
     let key = Cache::key(&file.path, &bytes);
-    if let Some(entry) = cache.get(key) {
-        let entry = entry.clone();
-        return (
-            Some(Parsed {
-                file,
+    match cache.get(key) {
+        Some(entry) => {
+            let parsed = Parsed {
+                file: file.clone(),
                 lang: frontend.lang(),
                 key,
-                entry,
-            }),
-            Vec::new(),
-        );
+                entry: entry.clone(),
+            };
+            Probe::Known(Some(parsed), Vec::new())
+        }
+        None => Probe::Parse,
     }
+}
+
+/// Reads one file and extracts its imports. Trouble becomes warnings, never an abort.
+fn read_and_extract(file: WalkedFile) -> (Option<Parsed>, Vec<FileWarning>) {
+    let Some(frontend) = lang::frontend_for(&file.path) else {
+        return (None, Vec::new());
+    };
+    let bytes = match read_source(&file) {
+        Ok(bytes) => bytes,
+        Err(warning) => return (None, vec![warning]),
+    };
+    let key = Cache::key(&file.path, &bytes);
     let extracted = match lang::extract(frontend, &file.abs, &bytes) {
         Ok(e) => e,
-        Err(message) => return (None, vec![warn(WarningKind::UnreadableFile, message)]),
+        Err(message) => {
+            let warning = FileWarning {
+                path: file.path.clone(),
+                kind: WarningKind::UnreadableFile,
+                message,
+            };
+            return (None, vec![warning]);
+        }
     };
     let index = LineIndex::new(&bytes);
     let mut warnings = Vec::new();

@@ -25,18 +25,29 @@ pub struct WalkedFile {
     pub size: u64,
 }
 
-#[derive(Debug, Default)]
-pub struct Walk {
-    /// Sorted by path.
-    pub files: Vec<WalkedFile>,
+#[derive(Debug)]
+pub struct Walk<T> {
+    /// Sorted by path, each with what `visit` made of it.
+    pub files: Vec<(WalkedFile, T)>,
     pub warnings: Vec<FileWarning>,
 }
 
 /// Walks `config.root` in parallel on `threads` threads. `is_source` decides by file name.
 /// Symlinks are never followed and only regular files are returned, so a FIFO named `x.py`
 /// or a symlink loop cannot block or hang the run.
-pub fn walk(config: &Config, threads: usize, is_source: &(dyn Fn(&str) -> bool + Sync)) -> Walk {
-    let out = Mutex::new(Walk::default());
+///
+/// `visit` runs on the walker's threads for every file found, so that work on a file (reading
+/// it, looking it up in a cache) overlaps the walk of the rest.
+pub fn walk<T: Send>(
+    config: &Config,
+    threads: usize,
+    is_source: &(dyn Fn(&str) -> bool + Sync),
+    visit: &(dyn Fn(&WalkedFile) -> T + Sync),
+) -> Walk<T> {
+    let out = Mutex::new(Walk {
+        files: Vec::new(),
+        warnings: Vec::new(),
+    });
     let root = config.root.as_path();
     let walker = WalkBuilder::new(root)
         .hidden(true)
@@ -97,8 +108,9 @@ pub fn walk(config: &Config, threads: usize, is_source: &(dyn Fn(&str) -> bool +
                     abs: entry.path().to_path_buf(),
                     size,
                 };
+                let visited = visit(&file);
                 if let Ok(mut w) = out.lock() {
-                    w.files.push(file);
+                    w.files.push((file, visited));
                 }
             } else {
                 let what = if file_type.is_symlink() {
@@ -121,7 +133,7 @@ pub fn walk(config: &Config, threads: usize, is_source: &(dyn Fn(&str) -> bool +
     let mut walk = out
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    walk.files.sort();
+    walk.files.sort_by(|a, b| a.0.path.cmp(&b.0.path));
     walk.warnings.sort();
     walk
 }

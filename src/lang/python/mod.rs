@@ -36,10 +36,15 @@ impl Frontend for PyFrontend {
     /// outside brackets that no backslash continues. If the prefix still ends inside a string
     /// (an occurrence in prose), its parse has an error and `extract` parses the whole file.
     fn import_prefix_len(&self, src: &[u8]) -> usize {
-        let Some(at) = memchr::memmem::rfind_iter(src, b"import").find(|&at| may_import_at(src, at)) else {
+        let Some(at) =
+            memchr::memmem::rfind_iter(src, b"import").find(|&at| may_import_at(src, at))
+        else {
             return 0;
         };
-        let line_start = src.get(..at).and_then(|b| memchr::memrchr(b'\n', b)).map_or(0, |i| i + 1);
+        let line_start = src
+            .get(..at)
+            .and_then(|b| memchr::memrchr(b'\n', b))
+            .map_or(0, |i| i + 1);
         let mut depth = 0usize;
         let mut prev = b' ';
         for (i, &b) in src.iter().enumerate().skip(line_start) {
@@ -120,10 +125,17 @@ fn may_import_at(src: &[u8], at: usize) -> bool {
     let continued = before
         .get(..line_start.saturating_sub(1))
         .is_some_and(|b| b.strip_suffix(b"\r").unwrap_or(b).ends_with(b"\\"));
-    let statement = line.rsplit(|&b| b == b';' || b == b':').next().unwrap_or(line).trim_ascii_start();
+    let statement = line
+        .rsplit(|&b| b == b';' || b == b':')
+        .next()
+        .unwrap_or(line)
+        .trim_ascii_start();
     continued
         || statement.is_empty()
-        || (statement.starts_with(b"from") && statement.get(4).is_some_and(|&b| b.is_ascii_whitespace() || b == b'.'))
+        || (statement.starts_with(b"from")
+            && statement
+                .get(4)
+                .is_some_and(|&b| b.is_ascii_whitespace() || b == b'.'))
 }
 
 /// Pushes the children so that they pop in source order.
