@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::cache::{self, Cache, Entry};
+use crate::cache::{self, Cache, Entry, Seen};
 use crate::check;
 use crate::cli::{
     CacheArgs, CheckArgs, Cli, ColorChoice, Command, Format, GraphArgs, GraphFormat, ReportTarget,
@@ -182,7 +182,7 @@ fn extract_all(config: &Config, jobs: usize, cache: &Cache) -> (Vec<Parsed>, Vec
     let mut order: Vec<(usize, WalkedFile)> = Vec::new();
     for (i, (file, probed)) in walked.files.into_iter().enumerate() {
         match probed {
-            Probe::Known(parsed, warnings) => results.push((i, parsed, warnings)),
+            Probe::Known(parsed, warnings) => results.push((i, parsed.map(|p| *p), warnings)),
             Probe::Parse => order.push((i, file)),
         }
     }
@@ -222,10 +222,27 @@ fn save_cache(cache: &Cache, parsed: &[Parsed], warnings: &mut Vec<FileWarning>)
     }
     // Files with the same content share an entry (think of empty `__init__.py` files).
     let keys: std::collections::HashSet<u64> = parsed.iter().map(|p| p.key).collect();
-    if keys.len() == cache.len() && keys.iter().all(|&k| cache.get(k).is_some()) {
+    let unchanged = keys.len() == cache.len()
+        && keys.iter().all(|&k| cache.get(k).is_some())
+        && cache.seen_len() == parsed.len()
+        && parsed
+            .iter()
+            .all(|p| cache.known_key(&p.file.path, p.file.size, p.file.modified) == Some(p.key));
+    if unchanged {
         return;
     }
-    if let Err(e) = cache.save(parsed.iter().map(|p| (p.key, &p.entry))) {
+    let seen = parsed.iter().filter_map(|p| {
+        let modified = p.file.modified?;
+        Some((
+            p.file.path.as_str(),
+            Seen {
+                size: p.file.size,
+                modified,
+                key: p.key,
+            },
+        ))
+    });
+    if let Err(e) = cache.save(parsed.iter().map(|p| (p.key, &p.entry)), seen) {
         warnings.push(FileWarning {
             path: cache::DEFAULT_DIR.to_owned(),
             kind: WarningKind::UnreadableFile,
@@ -262,7 +279,7 @@ fn read_source(file: &WalkedFile) -> Result<Vec<u8>, FileWarning> {
 /// What the walk learns of a file before any parsing.
 enum Probe {
     /// Done: the cache knew its content, or it cannot be read as source.
-    Known(Option<Parsed>, Vec<FileWarning>),
+    Known(Option<Box<Parsed>>, Vec<FileWarning>),
     /// It must be parsed.
     Parse,
 }
@@ -274,6 +291,18 @@ fn probe(file: &WalkedFile, cache: &Cache) -> Probe {
     };
     if !cache.is_enabled() {
         return Probe::Parse;
+    }
+    let known = cache
+        .known_key(&file.path, file.size, file.modified)
+        .and_then(|key| Some((key, cache.get(key)?)));
+    if let Some((key, entry)) = known {
+        let parsed = Parsed {
+            file: file.clone(),
+            lang: frontend.lang(),
+            key,
+            entry: entry.clone(),
+        };
+        return Probe::Known(Some(Box::new(parsed)), Vec::new());
     }
     let bytes = match read_source(file) {
         Ok(bytes) => bytes,
@@ -288,7 +317,7 @@ fn probe(file: &WalkedFile, cache: &Cache) -> Probe {
                 key,
                 entry: entry.clone(),
             };
-            Probe::Known(Some(parsed), Vec::new())
+            Probe::Known(Some(Box::new(parsed)), Vec::new())
         }
         None => Probe::Parse,
     }

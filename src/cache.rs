@@ -3,6 +3,12 @@
 //! or reverted file still hits; the whole cache is tied to archgate's version and to every
 //! grammar's version, ABI and node-kind count, so an upgrade never reuses stale results.
 //!
+//! Reading every file to hash it costs more than the walk itself on a warm run, so the cache
+//! also remembers each path's size, modification time and key, as git's index does: a file
+//! whose size and time are unchanged is taken by its remembered key without being read. A
+//! file modified less than [`RACY_NS`] before the cache was written is always read, since a
+//! second change within the filesystem's time granularity would keep both unchanged.
+//!
 //! The cache must never change a result. A file that is missing, truncated, corrupt or written
 //! by another version is ignored and rewritten. Writes go to a temporary file that is then
 //! renamed over the old one, so concurrent runs each see a whole cache.
@@ -31,23 +37,42 @@ pub struct Entry {
     pub warnings: Vec<(WarningKind, String)>,
 }
 
+/// How long before the cache's writing a file's modification must lie for its size and time
+/// to be trusted without reading it.
+pub const RACY_NS: u128 = 2_000_000_000;
+
+/// A file as last seen: its size and modification time, and the key of its content then.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Seen {
+    pub size: u64,
+    pub modified: u128,
+    pub key: u64,
+}
+
 /// What `save` writes: [`Stored`] with borrowed entries.
 #[derive(Serialize)]
 struct StoredRef<'a> {
     stamp: String,
+    written: u128,
     entries: HashMap<u64, &'a Entry>,
+    seen: HashMap<&'a str, Seen>,
 }
 
 #[derive(Serialize, Deserialize)]
 struct Stored {
     stamp: String,
+    /// When the cache was written, in nanoseconds since the Unix epoch.
+    written: u128,
     entries: HashMap<u64, Entry>,
+    seen: HashMap<String, Seen>,
 }
 
 /// The cache of one run: the entries read at the start, looked up by content key.
 pub struct Cache {
     dir: Option<PathBuf>,
     entries: HashMap<u64, Entry>,
+    seen: HashMap<String, Seen>,
+    written: u128,
 }
 
 impl Cache {
@@ -56,20 +81,28 @@ impl Cache {
         Self {
             dir: None,
             entries: HashMap::new(),
+            seen: HashMap::new(),
+            written: 0,
         }
     }
 
     /// Reads the cache in `dir`; anything unreadable or foreign counts as empty.
     pub fn open(dir: PathBuf) -> Self {
-        let entries = std::fs::read(dir.join(FILE_NAME))
+        let stored = std::fs::read(dir.join(FILE_NAME))
             .ok()
             .and_then(|bytes| postcard::from_bytes::<Stored>(&bytes).ok())
-            .filter(|stored| stored.stamp == stamp())
-            .map(|stored| stored.entries)
-            .unwrap_or_default();
-        Self {
-            dir: Some(dir),
-            entries,
+            .filter(|stored| stored.stamp == stamp());
+        match stored {
+            Some(stored) => Self {
+                dir: Some(dir),
+                entries: stored.entries,
+                seen: stored.seen,
+                written: stored.written,
+            },
+            None => Self {
+                dir: Some(dir),
+                ..Self::disabled()
+            },
         }
     }
 
@@ -96,10 +129,30 @@ impl Cache {
         self.entries.get(&key)
     }
 
-    /// Replaces the stored cache with `entries` (the files of this run only, so it never
-    /// grows past the repository). Errors are returned for the caller to report as a warning;
-    /// a cache that cannot be written only costs speed.
-    pub fn save<'a>(&self, entries: impl Iterator<Item = (u64, &'a Entry)>) -> std::io::Result<()> {
+    /// The key of `path`'s content when its size and modification time are those last seen,
+    /// and old enough to be trusted (see [`RACY_NS`]).
+    pub fn known_key(&self, path: &str, size: u64, modified: Option<u128>) -> Option<u64> {
+        let modified = modified?;
+        let seen = self.seen.get(path)?;
+        let trusted = seen.size == size
+            && seen.modified == modified
+            && modified.saturating_add(RACY_NS) < self.written;
+        trusted.then_some(seen.key)
+    }
+
+    /// How many files the stored cache had seen.
+    pub fn seen_len(&self) -> usize {
+        self.seen.len()
+    }
+
+    /// Replaces the stored cache with `entries` and `seen` (the files of this run only, so
+    /// it never grows past the repository). Errors are returned for the caller to report as a
+    /// warning; a cache that cannot be written only costs speed.
+    pub fn save<'a>(
+        &self,
+        entries: impl Iterator<Item = (u64, &'a Entry)>,
+        seen: impl Iterator<Item = (&'a str, Seen)>,
+    ) -> std::io::Result<()> {
         let Some(dir) = &self.dir else { return Ok(()) };
         std::fs::create_dir_all(dir)?;
         let ignore = dir.join(".gitignore");
@@ -109,9 +162,14 @@ impl Cache {
                 "# Written by archgate: the cache is never committed.\n*\n",
             )?;
         }
+        let written = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
         let stored = StoredRef {
             stamp: stamp(),
+            written,
             entries: entries.collect(),
+            seen: seen.collect(),
         };
         let bytes = postcard::to_stdvec(&stored).map_err(std::io::Error::other)?;
         let mut tmp = tempfile_in(dir)?;
@@ -191,7 +249,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::open(dir.path().join("c"));
         let e = entry();
-        cache.save([(42, &e)].into_iter()).unwrap();
+        cache
+            .save([(42, &e)].into_iter(), std::iter::empty())
+            .unwrap();
         let reopened = Cache::open(dir.path().join("c"));
         assert_eq!(reopened.get(42), Some(&e));
         assert!(dir.path().join("c/.gitignore").exists());
@@ -212,11 +272,65 @@ mod tests {
         }
         let foreign = postcard::to_stdvec(&Stored {
             stamp: "archgate 0.0.0".into(),
+            written: 0,
             entries: HashMap::from([(1, entry())]),
+            seen: HashMap::new(),
         })
         .unwrap();
         std::fs::write(c.join(FILE_NAME), foreign).unwrap();
         assert!(Cache::open(c).entries.is_empty());
+    }
+
+    #[test]
+    fn sizes_and_times_are_trusted_only_when_old_enough() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = entry();
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        let old = now - 10 * RACY_NS;
+        let fresh = now - RACY_NS / 2;
+        let seen = [
+            (
+                "old.py",
+                Seen {
+                    size: 8,
+                    modified: old,
+                    key: 42,
+                },
+            ),
+            (
+                "fresh.py",
+                Seen {
+                    size: 8,
+                    modified: fresh,
+                    key: 42,
+                },
+            ),
+        ];
+        Cache::open(dir.path().to_path_buf())
+            .save([(42, &e)].into_iter(), seen.into_iter())
+            .unwrap();
+        let cache = Cache::open(dir.path().to_path_buf());
+        assert_eq!(cache.known_key("old.py", 8, Some(old)), Some(42));
+        assert_eq!(
+            cache.known_key("old.py", 9, Some(old)),
+            None,
+            "size changed"
+        );
+        assert_eq!(
+            cache.known_key("old.py", 8, Some(old + 1)),
+            None,
+            "time changed"
+        );
+        assert_eq!(cache.known_key("old.py", 8, None), None, "no time");
+        assert_eq!(
+            cache.known_key("fresh.py", 8, Some(fresh)),
+            None,
+            "racy: too close to the write"
+        );
+        assert_eq!(cache.known_key("new.py", 8, Some(old)), None);
     }
 
     #[test]

@@ -23,6 +23,8 @@ pub struct WalkedFile {
     pub path: String,
     pub abs: PathBuf,
     pub size: u64,
+    /// Last modification, in nanoseconds since the Unix epoch, where the filesystem says.
+    pub modified: Option<u128>,
 }
 
 #[derive(Debug)]
@@ -102,11 +104,17 @@ pub fn walk<T: Send>(
                 return WalkState::Continue;
             }
             if file_type.is_file() {
-                let size = entry.metadata().map_or(0, |m| m.len());
+                let meta = entry.metadata().ok();
+                let modified = meta
+                    .as_ref()
+                    .and_then(|m| m.modified().ok())
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                    .map(|d| d.as_nanos());
                 let file = WalkedFile {
                     path,
                     abs: entry.path().to_path_buf(),
-                    size,
+                    size: meta.map_or(0, |m| m.len()),
+                    modified,
                 };
                 let visited = visit(&file);
                 if let Ok(mut w) = out.lock() {

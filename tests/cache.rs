@@ -150,3 +150,49 @@ fn cache_dir_moves_the_cache() {
     assert!(elsewhere.path().join("c/imports.bin").exists());
     assert!(!cache_file(dir.path()).exists());
 }
+
+/// Sets every file's modification time to `ago` before now, so that the cache trusts sizes
+/// and times (files modified just before the cache is written are always read).
+fn age_files(root: &Path, ago: std::time::Duration) {
+    let when = std::time::SystemTime::now() - ago;
+    for dir in ["app", "app/api", "app/domain"] {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                std::fs::File::options()
+                    .write(true)
+                    .open(&path)
+                    .unwrap()
+                    .set_modified(when)
+                    .unwrap();
+            }
+        }
+    }
+}
+
+#[test]
+fn a_change_that_keeps_the_size_is_seen_by_its_time() {
+    let dir = repo();
+    let root = dir.path();
+    age_files(root, std::time::Duration::from_hours(1));
+    check(root, &[]);
+    // The same size, another import: only the modification time tells.
+    let orders = root.join("app/domain/orders.py");
+    let before = std::fs::read(&orders).unwrap();
+    let after = b"import os\nfrom app.api import routes\n\n\n".to_vec();
+    assert_eq!(before.len(), after.len());
+    std::fs::write(&orders, &after).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&orders)
+        .unwrap()
+        .set_modified(std::time::SystemTime::now() - std::time::Duration::from_mins(30))
+        .unwrap();
+    let warm = check(root, &[]);
+    assert_eq!(warm, check(root, &["--no-cache"]));
+    assert!(
+        warm.1.contains("\"import\": \"app.api.routes\""),
+        "{}",
+        warm.1
+    );
+}
