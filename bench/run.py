@@ -3,7 +3,8 @@
 commands round by round in one run, and BENCHMARKS.md written from the medians.
 
 Called by bench/run.sh (which builds archgate). Standard library only. For every command and
-round: wall time (perf_counter around the process) and peak RSS (rusage of wait4).
+round: wall time (perf_counter around the process); then one more run of each for its peak
+RSS (`/usr/bin/time -f %M`).
 Commands of one corpus run in turn within each round, so load that comes and goes hits all of
 them alike; ratios are only ever taken between commands of the same corpus and run.
 """
@@ -18,16 +19,22 @@ def sh(cmd, cwd):
 
 
 def timed(cmd, cwd):
-    """Wall seconds and peak RSS (MB) of one run of a command. No shell and no /usr/bin/time
-    in between: the process is started directly and its peak RSS read from wait4's rusage,
-    so that fast commands pay no fixed overhead that would shrink the ratios."""
+    """Wall seconds of one run of a command, started directly: no shell and no /usr/bin/time
+    in the measured span, so fast commands pay no fixed overhead that would shrink ratios."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen(shlex.split(cmd), cwd=cwd, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    _, _, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - t0
-    proc.returncode = 0  # reaped by wait4 already
-    return wall, usage.ru_maxrss / 1024
+    subprocess.run(shlex.split(cmd), cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - t0
+
+
+def peak_rss(cmd, cwd):
+    """Peak RSS (MB) of one run, from /usr/bin/time (wait4's rusage of a child forked from
+    this Python process would count the fork's memory too)."""
+    out = subprocess.run(["/usr/bin/time", "-f", "%M", *shlex.split(cmd)], cwd=cwd,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True).stderr
+    try:
+        return int(out.strip().splitlines()[-1]) / 1024
+    except (ValueError, IndexError):
+        return float("nan")
 
 
 def top_level_excludes(d):
@@ -118,8 +125,9 @@ def run_corpus(spec, rounds):
     finally:
         if touch:
             open(touch, "wb").write(backup)
-    return {name: dict(wall=statistics.median(w for w, _ in s), rss=max(r for _, r in s),
-                       runs=len(s)) for name, s in samples.items()}
+    rss = {name: peak_rss(cmd, d) for name, cmd in commands.items()}
+    return {name: dict(wall=statistics.median(s), rss=rss[name], runs=len(s))
+            for name, s in samples.items()}
 
 
 def files_and_mb(d):
@@ -150,7 +158,7 @@ def write_markdown(results, args):
     lines = ["# Benchmarks", "",
              "Written by `bench/run.sh` from one run: every command of a corpus runs in turn within each",
              f"round ({args.rounds} rounds), so ratios compare commands measured side by side. Median wall time,",
-             "peak resident memory (largest of the rounds). *cold* is `--no-cache` (every file parsed);",
+             "peak resident memory (one more run each). *cold* is `--no-cache` (every file parsed);",
              "*warm* reuses `.archgate_cache/` with nothing changed; *1 file changed* appends a line to one",
              "source file before each run. Peers run with the equivalent contract (`bench/configs/`).", "",
              *[f"- {l}" for l in versions(args)], ""]
