@@ -31,7 +31,7 @@ impl Frontend for PyFrontend {
     /// Every import form holds the word `import`: the keyword of `import x` and
     /// `from x import y`, or the `import_module(` / `__import__(` of a dynamic import. The
     /// prefix ends with the statement of the last occurrence that can be one of those (see
-    /// [`may_import_at`]); `>>> from x import y` in a docstring cannot, so doctests after the
+    /// `may_import_at`); `>>> from x import y` in a docstring cannot, so doctests after the
     /// last real import do not make the prefix longer. The statement ends at the first newline
     /// outside brackets that no backslash continues. If the prefix still ends inside a string
     /// (an occurrence in prose), its parse has an error and `extract` parses the whole file.
