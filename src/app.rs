@@ -176,14 +176,16 @@ fn extract_all(config: &Config, jobs: usize, cache: &Cache) -> (Vec<Parsed>, Vec
     );
     let mut warnings = walked.warnings;
 
-    // Parse what the cache did not know, largest files first, so that one big file does not
-    // leave a thread alone at the end.
+    // Read (and parse, where the cache does not know the content) what the walk could not
+    // take from the cache, largest files first, so that one big file does not leave a thread
+    // alone at the end.
+
     let mut results: Vec<(usize, Option<Parsed>, Vec<FileWarning>)> = Vec::new();
     let mut order: Vec<(usize, WalkedFile)> = Vec::new();
     for (i, (file, probed)) in walked.files.into_iter().enumerate() {
         match probed {
-            Probe::Known(parsed, warnings) => results.push((i, parsed.map(|p| *p), warnings)),
-            Probe::Parse => order.push((i, file)),
+            Probe::Known(parsed) => results.push((i, Some(*parsed), Vec::new())),
+            Probe::Read => order.push((i, file)),
         }
     }
     order.sort_by_key(|(_, file)| std::cmp::Reverse(file.size));
@@ -194,7 +196,7 @@ fn extract_all(config: &Config, jobs: usize, cache: &Cache) -> (Vec<Parsed>, Vec
             // the largest files, which come first, would all land in one of them.
             .with_max_len(1)
             .map(|(i, file)| {
-                let (parsed, warnings) = read_and_extract(file);
+                let (parsed, warnings) = read_and_extract(file, cache);
                 (i, parsed, warnings)
             }),
     );
@@ -276,55 +278,33 @@ fn read_source(file: &WalkedFile) -> Result<Vec<u8>, FileWarning> {
     Ok(bytes)
 }
 
-/// What the walk learns of a file before any parsing.
+/// What the walk learns of a file without reading it.
 enum Probe {
-    /// Done: the cache knew its content, or it cannot be read as source.
-    Known(Option<Box<Parsed>>, Vec<FileWarning>),
-    /// It must be parsed.
-    Parse,
+    /// Its size and modification time are those the cache last saw: its imports are known.
+    Known(Box<Parsed>),
+    /// It must be read (and parsed, unless the cache knows its content).
+    Read,
 }
 
-/// Looks a file up in the cache by its content. Runs on the walker's threads.
+/// Looks a file up in the cache by its size and modification time. Runs on the walker's
+/// threads, so that a warm run is done when the walk is.
 fn probe(file: &WalkedFile, cache: &Cache) -> Probe {
-    let Some(frontend) = lang::frontend_for(&file.path) else {
-        return Probe::Known(None, Vec::new());
-    };
-    if !cache.is_enabled() {
-        return Probe::Parse;
-    }
-    let known = cache
-        .known_key(&file.path, file.size, file.modified)
-        .and_then(|key| Some((key, cache.get(key)?)));
-    if let Some((key, entry)) = known {
-        let parsed = Parsed {
+    let known = lang::frontend_for(&file.path).and_then(|frontend| {
+        let key = cache.known_key(&file.path, file.size, file.modified)?;
+        let entry = cache.get(key)?.clone();
+        Some(Parsed {
             file: file.clone(),
             lang: frontend.lang(),
             key,
-            entry: entry.clone(),
-        };
-        return Probe::Known(Some(Box::new(parsed)), Vec::new());
-    }
-    let bytes = match read_source(file) {
-        Ok(bytes) => bytes,
-        Err(warning) => return Probe::Known(None, vec![warning]),
-    };
-    let key = Cache::key(&file.path, &bytes);
-    match cache.get(key) {
-        Some(entry) => {
-            let parsed = Parsed {
-                file: file.clone(),
-                lang: frontend.lang(),
-                key,
-                entry: entry.clone(),
-            };
-            Probe::Known(Some(Box::new(parsed)), Vec::new())
-        }
-        None => Probe::Parse,
-    }
+            entry,
+        })
+    });
+    known.map_or(Probe::Read, |parsed| Probe::Known(Box::new(parsed)))
 }
 
-/// Reads one file and extracts its imports. Trouble becomes warnings, never an abort.
-fn read_and_extract(file: WalkedFile) -> (Option<Parsed>, Vec<FileWarning>) {
+/// Reads one file and extracts its imports, or takes them from the cache when it knows the
+/// file's content. Trouble becomes warnings, never an abort.
+fn read_and_extract(file: WalkedFile, cache: &Cache) -> (Option<Parsed>, Vec<FileWarning>) {
     let Some(frontend) = lang::frontend_for(&file.path) else {
         return (None, Vec::new());
     };
@@ -333,6 +313,18 @@ fn read_and_extract(file: WalkedFile) -> (Option<Parsed>, Vec<FileWarning>) {
         Err(warning) => return (None, vec![warning]),
     };
     let key = Cache::key(&file.path, &bytes);
+    if let Some(entry) = cache.get(key) {
+        let entry = entry.clone();
+        return (
+            Some(Parsed {
+                file,
+                lang: frontend.lang(),
+                key,
+                entry,
+            }),
+            Vec::new(),
+        );
+    }
     let extracted = match lang::extract(frontend, &file.abs, &bytes) {
         Ok(e) => e,
         Err(message) => {
