@@ -313,32 +313,42 @@ fn read_and_extract(file: WalkedFile, cache: &Cache) -> (Option<Parsed>, Vec<Fil
         Err(warning) => return (None, vec![warning]),
     };
     let key = Cache::key(&file.path, &bytes);
-    if let Some(entry) = cache.get(key) {
-        let entry = entry.clone();
-        return (
-            Some(Parsed {
-                file,
-                lang: frontend.lang(),
-                key,
-                entry,
-            }),
-            Vec::new(),
-        );
-    }
-    let extracted = match lang::extract(frontend, &file.abs, &bytes) {
-        Ok(e) => e,
-        Err(message) => {
-            let warning = FileWarning {
-                path: file.path.clone(),
-                kind: WarningKind::UnreadableFile,
-                message,
-            };
-            return (None, vec![warning]);
-        }
+    let entry = match cache.get(key) {
+        Some(entry) => entry.clone(),
+        None => match extract_entry(frontend, &file, &bytes) {
+            Ok(entry) => entry,
+            Err(message) => {
+                let warning = FileWarning {
+                    path: file.path.clone(),
+                    kind: WarningKind::UnreadableFile,
+                    message,
+                };
+                return (None, vec![warning]);
+            }
+        },
     };
-    let index = LineIndex::new(&bytes);
+    let lang = frontend.lang();
+    (
+        Some(Parsed {
+            file,
+            lang,
+            key,
+            entry,
+        }),
+        Vec::new(),
+    )
+}
+
+/// Parses `bytes` and places each import site; what the cache stores for the content.
+fn extract_entry(
+    frontend: &dyn lang::Frontend,
+    file: &WalkedFile,
+    bytes: &[u8],
+) -> Result<Entry, String> {
+    let extracted = lang::extract(frontend, &file.abs, bytes)?;
+    let index = LineIndex::new(bytes);
     let mut warnings = Vec::new();
-    if std::str::from_utf8(&bytes).is_err() {
+    if std::str::from_utf8(bytes).is_err() {
         warnings.push((
             WarningKind::NotUtf8,
             "holds bytes that are not UTF-8; imports were still read".to_owned(),
@@ -361,20 +371,11 @@ fn read_and_extract(file: WalkedFile, cache: &Cache) -> (Option<Parsed>, Vec<Fil
         .iter()
         .map(|raw| index.region(raw.span.clone()))
         .collect();
-    let entry = Entry {
+    Ok(Entry {
         imports: extracted.imports,
         regions,
         warnings,
-    };
-    (
-        Some(Parsed {
-            file,
-            lang: frontend.lang(),
-            key,
-            entry,
-        }),
-        Vec::new(),
-    )
+    })
 }
 
 /// The layer of every file; a file in two layers is a configuration error.
