@@ -107,7 +107,7 @@ fn analyze_in_pool(
             .map(|p| (p.file.path.clone(), p.lang))
             .collect(),
     );
-    let layers = assign_layers(&config, &files)?;
+    let membership = config.assign(&files.paths)?;
     let (imports, regions): (Vec<Vec<RawImport>>, Vec<Vec<Region>>) = parsed
         .into_iter()
         .map(|p| (p.entry.imports, p.entry.regions))
@@ -154,7 +154,7 @@ fn analyze_in_pool(
     warnings.sort();
     drop(resolvers);
 
-    let mut graph = ImportGraph::new(files, layers);
+    let mut graph = ImportGraph::new(files, membership);
     for (site, resolution) in resolved.into_iter().flatten() {
         graph.add(site, resolution);
     }
@@ -378,51 +378,6 @@ fn extract_entry(
     })
 }
 
-/// The layer of every file; a file in two layers is a configuration error.
-fn assign_layers(
-    config: &Config,
-    files: &FileTable,
-) -> Result<Vec<Option<usize>>, Vec<ConfigError>> {
-    let mut layers = Vec::with_capacity(files.len());
-    let mut errors = Vec::new();
-    let mut pairs_seen = Vec::new();
-    for path in &files.paths {
-        match config.layer_of(path) {
-            Ok(layer) => layers.push(layer),
-            Err((a, b)) => {
-                layers.push(None);
-                // One error per pair of layers: the first file shows the overlap.
-                if pairs_seen.contains(&(a, b)) {
-                    continue;
-                }
-                pairs_seen.push((a, b));
-                let (Some(first), Some(second)) = (config.layers.get(a), config.layers.get(b))
-                else {
-                    continue;
-                };
-                errors.push(ConfigError::OverlappingLayers {
-                    file: path.clone(),
-                    first: first.name.clone(),
-                    second: second.name.clone(),
-                    src: miette::NamedSource::new(&config.path, config.text.clone()),
-                    first_span: first.decl.bytes.clone().into(),
-                    second_span: second.decl.bytes.clone().into(),
-                    help: format!(
-                        "Make the `paths` of `{}` and `{}` disjoint: add `\"!{path}\"` (or a `!` glob \
-                         for its folder) to the layer it does not belong to.",
-                        first.name, second.name
-                    ),
-                });
-            }
-        }
-    }
-    if errors.is_empty() {
-        Ok(layers)
-    } else {
-        Err(errors)
-    }
-}
-
 /// Finds and loads the config for `check` and `graph`.
 fn load_config(explicit: Option<&Path>, cwd: &Path) -> Result<Config, Vec<ConfigError>> {
     let path = match explicit {
@@ -488,14 +443,10 @@ fn check(
         Ok(a) => a,
         Err(errors) => return config_failure(errors, &targets, cwd, out, err),
     };
-    let mut diagnostics: Vec<Diagnostic> = check::run(&analysis.graph, &analysis.config)
+    let diagnostics: Vec<Diagnostic> = check::run(&analysis.graph, &analysis.config)
         .into_iter()
         .filter(|d| is_selected(&d.path, &filters))
         .collect();
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    // `from a import b, c` is two import sites at one position; when both name the same file,
-    // one finding says it all.
-    diagnostics.dedup_by(|a, b| a.sort_key() == b.sort_key());
     let warnings: Vec<FileWarning> = analysis
         .warnings
         .into_iter()
@@ -698,6 +649,7 @@ fn graph(
     match args.format {
         GraphFormat::Tsv => report::graph::tsv(graph, out)?,
         GraphFormat::Json => report::graph::json(graph, config, out)?,
+        // The same findings `check` reports, so the picture counts what the check says.
         GraphFormat::Dot => report::graph::dot(graph, config, &check::run(graph, config), out)?,
         GraphFormat::Mermaid => {
             report::graph::mermaid(graph, config, &check::run(graph, config), out)?;

@@ -73,6 +73,9 @@ pub struct Diagnostic {
     pub note: Option<String>,
     pub related: Vec<Location>,
     pub import: Option<ImportFacts>,
+    /// The line in `layers.toml` of the contract that was broken (0 for none): findings at
+    /// one site sort by it.
+    pub contract_line: u32,
 }
 
 impl Diagnostic {
@@ -88,6 +91,7 @@ impl Diagnostic {
             note: None,
             related: Vec::new(),
             import: None,
+            contract_line: 0,
         }
     }
 
@@ -121,19 +125,29 @@ impl Diagnostic {
         self
     }
 
+    /// The `layers.toml` entry of the broken contract, as a related location.
+    #[must_use]
+    pub fn contract(mut self, location: Location) -> Self {
+        self.contract_line = location.region.as_ref().map_or(0, |r| r.start.line);
+        self.related.push(location);
+        self
+    }
+
     #[must_use]
     pub fn import(mut self, facts: ImportFacts) -> Self {
         self.import = Some(facts);
         self
     }
 
-    /// The order every report uses: path, line, column, code, message.
-    pub fn sort_key(&self) -> (&str, u32, u32, &str, &str) {
+    /// The order every report uses (SPEC §1): path, line, column, rule code, the line of the
+    /// broken contract in `layers.toml`, then the message.
+    pub fn sort_key(&self) -> (&str, u32, u32, &str, u32, &str) {
         (
             &self.path,
             self.region.start.line,
             self.region.start.column,
             self.rule.code,
+            self.contract_line,
             &self.message,
         )
     }

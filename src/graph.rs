@@ -1,6 +1,6 @@
 //! The import graph: one node per file of the run (node index = [`FileId`]), one node per
 //! external module and per unresolved specifier, and one edge per import site. Each file
-//! carries its layer.
+//! carries its layer and the selectors of `layers.toml` it belongs to.
 //!
 //! Layer `graph`: imports `resolve`, `lang`, `input` and `core`.
 
@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 
+use crate::config::Membership;
 use crate::lang::ImportKind;
 use crate::resolve::{FileId, FileTable, Resolution};
 use crate::source::Region;
@@ -41,22 +42,22 @@ pub struct InternalEdge<'g> {
 #[derive(Debug, Default)]
 pub struct ImportGraph {
     pub files: FileTable,
-    /// Layer rank of each file, by [`FileId`].
-    pub layers: Vec<Option<usize>>,
+    /// The layer and selectors of each file, by [`FileId`].
+    pub membership: Membership,
     graph: DiGraph<Module, Site>,
     others: HashMap<Module, NodeIndex>,
 }
 
 impl ImportGraph {
     /// A graph with one node per file and no edges.
-    pub fn new(files: FileTable, layers: Vec<Option<usize>>) -> Self {
+    pub fn new(files: FileTable, membership: Membership) -> Self {
         let mut graph = DiGraph::with_capacity(files.len(), files.len() * 8);
         for id in 0..files.len() {
             graph.add_node(Module::File(id));
         }
         Self {
             files,
-            layers,
+            membership,
             graph,
             others: HashMap::new(),
         }
@@ -86,7 +87,7 @@ impl ImportGraph {
     }
 
     pub fn layer_of(&self, file: FileId) -> Option<usize> {
-        self.layers.get(file).copied().flatten()
+        self.membership.layer(file)
     }
 
     /// Every import site, in insertion order, with what it resolved to.
@@ -132,6 +133,30 @@ impl ImportGraph {
 
     pub fn edge_count(&self) -> usize {
         self.graph.edge_count()
+    }
+
+    /// Edges from a file of the repository to an external module, with its name.
+    pub fn external_edges(&self) -> impl Iterator<Item = (EdgeIndex, FileId, &str, &Site)> {
+        self.graph.edge_indices().filter_map(|index| {
+            let (from, to) = self.graph.edge_endpoints(index)?;
+            let Some(Module::External(name)) = self.graph.node_weight(to) else {
+                return None;
+            };
+            Some((
+                index,
+                from.index(),
+                name.as_str(),
+                self.graph.edge_weight(index)?,
+            ))
+        })
+    }
+
+    /// The external modules imported anywhere.
+    pub fn externals(&self) -> impl Iterator<Item = &str> {
+        self.graph.node_weights().filter_map(|m| match m {
+            Module::External(name) => Some(name.as_str()),
+            _ => None,
+        })
     }
 
     /// Import sites whose module could not be found.

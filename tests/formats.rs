@@ -294,7 +294,7 @@ fn configuration_errors_are_sarif_notifications_of_a_failed_run() {
     assert_eq!(invocation["executionSuccessful"], false);
     let notification = &invocation["toolConfigurationNotifications"][0];
     assert_eq!(notification["level"], "error");
-    assert_eq!(notification["descriptor"]["id"], "config::invalid");
+    assert_eq!(notification["descriptor"]["id"], "config::unknown-key");
     let text = notification["message"]["text"].as_str().unwrap();
     assert!(text.starts_with("unknown key `colour`"), "{text}");
     assert!(text.contains("\nhelp: Remove `colour`"), "{text}");

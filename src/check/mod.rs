@@ -5,9 +5,9 @@
 
 mod rules;
 
-use crate::config::{Config, EdgeRule, Layer};
+use crate::config::{Config, EdgeRule, Layer, Owner};
 use crate::diagnostic::{Diagnostic, Location, RuleId, Severity};
-use crate::graph::{ImportGraph, InternalEdge};
+use crate::graph::{ImportGraph, InternalEdge, Site};
 use crate::resolve::FileId;
 
 pub use rules::RULES;
@@ -20,13 +20,14 @@ pub struct RuleMeta {
     pub summary: &'static str,
     /// The rule's document, `rules/<name>.md`.
     pub doc: &'static str,
+    /// The severity unless `[check]` sets another (the rule's file reads that setting).
     pub default_severity: Severity,
 }
 
 /// A check over the whole graph. Rules are `Sync` and stateless.
 pub trait Rule: Sync {
     fn meta(&self) -> &'static RuleMeta;
-    /// Appends this rule's findings to `out`, in any order (reports sort them).
+    /// Appends this rule's findings to `out`, in any order ([`run`] sorts them).
     fn check(&self, cx: &CheckContext<'_>, out: &mut Vec<Diagnostic>);
 }
 
@@ -37,59 +38,106 @@ pub fn find_rule(name_or_code: &str) -> Option<&'static RuleMeta> {
     })
 }
 
-/// Runs every rule and returns the findings, unsorted.
+/// Runs every rule and returns the findings every consumer uses: sorted (SPEC §1) and with
+/// duplicates removed (`from a import b, c` is two import sites at one position; when both
+/// name the same file, one finding says it all).
 pub fn run(graph: &ImportGraph, config: &Config) -> Vec<Diagnostic> {
     let cx = CheckContext::new(graph, config);
     let mut out = Vec::new();
     for rule in RULES {
         rule.check(&cx, &mut out);
     }
+    out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    out.dedup_by(|a, b| a.sort_key() == b.sort_key());
     out
+}
+
+/// What an import names, as rules match it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target<'a> {
+    File(FileId),
+    External(&'a str),
+}
+
+/// An import of an external package, as rules see it.
+#[derive(Debug, Clone, Copy)]
+pub struct ExternalEdge<'g> {
+    pub from: FileId,
+    pub name: &'g str,
+    pub site: &'g Site,
 }
 
 /// The read-only view rules work from.
 pub struct CheckContext<'a> {
     pub graph: &'a ImportGraph,
     pub config: &'a Config,
-    /// For each edge index, the first `[[allow]]` entry that matches the edge.
-    allowed: Vec<Option<usize>>,
+    /// For each edge index, whether an `[[allow]]` entry exempts it.
+    allowed: Vec<bool>,
+    /// For each `[[allow]]` entry, whether it matches an import.
+    allow_used: Vec<bool>,
 }
 
 impl<'a> CheckContext<'a> {
     pub fn new(graph: &'a ImportGraph, config: &'a Config) -> Self {
-        let mut allowed = vec![None; graph.edge_count()];
-        if !config.allow.is_empty() {
-            for edge in graph.internal_edges() {
-                let hit = config
-                    .allow
-                    .iter()
-                    .position(|rule| Self::rule_matches(graph, config, rule, edge.from, edge.to));
-                if let Some(slot) = allowed.get_mut(edge.index.index()) {
-                    *slot = hit;
-                }
-            }
-        }
-        Self {
+        let mut cx = Self {
             graph,
             config,
-            allowed,
+            allowed: vec![false; graph.edge_count()],
+            allow_used: vec![false; config.allow.len()],
+        };
+        if config.allow.is_empty() {
+            return cx;
         }
+        let edges = graph
+            .internal_edges()
+            .map(|e| (e.index, e.from, Target::File(e.to)))
+            .chain(
+                graph
+                    .external_edges()
+                    .map(|(index, from, name, _)| (index, from, Target::External(name))),
+            );
+        let mut hits = Vec::new();
+        for (index, from, to) in edges {
+            hits.clear();
+            hits.extend(
+                cx.entries_matching(&config.allow, from, to, |owner| match owner {
+                    Owner::AllowFrom(i) => Some(i),
+                    _ => None,
+                }),
+            );
+            for &i in &hits {
+                if let Some(used) = cx.allow_used.get_mut(i) {
+                    *used = true;
+                }
+            }
+            if let (false, Some(slot)) = (hits.is_empty(), cx.allowed.get_mut(index.index())) {
+                *slot = true;
+            }
+        }
+        cx
     }
 
-    fn rule_matches(
-        graph: &ImportGraph,
-        config: &Config,
-        rule: &EdgeRule,
+    /// The indices of the entries of `rules` (the `[[forbid]]` or `[[allow]]` list) that
+    /// cover an import from `from` to `to`. `entry_of` picks, from a selector's owner, the
+    /// entry whose `from` it is. Costs a lookup per selector that `from` belongs to.
+    pub fn entries_matching<'s>(
+        &'s self,
+        rules: &'a [EdgeRule],
         from: FileId,
-        to: FileId,
-    ) -> bool {
-        config.endpoint_matches(&rule.from, graph.files.path(from), graph.layer_of(from))
-            && config.endpoint_matches(&rule.to, graph.files.path(to), graph.layer_of(to))
-    }
-
-    /// Whether `rule` (a `[[forbid]]` or `[[allow]]` entry) covers the edge `from` → `to`.
-    pub fn matches(&self, rule: &EdgeRule, from: FileId, to: FileId) -> bool {
-        Self::rule_matches(self.graph, self.config, rule, from, to)
+        to: Target<'s>,
+        entry_of: fn(Owner) -> Option<usize>,
+    ) -> impl Iterator<Item = usize> + 's {
+        let membership = &self.graph.membership;
+        membership
+            .selectors_of(from)
+            .iter()
+            .filter_map(move |&id| entry_of(self.config.selector(id).owner))
+            .filter(move |&i| {
+                rules.get(i).is_some_and(|rule| match to {
+                    Target::File(file) => membership.contains(file, rule.to),
+                    Target::External(name) => self.config.selector(rule.to).matches_external(name),
+                })
+            })
     }
 
     /// The layer of a file, if it has one.
@@ -103,20 +151,28 @@ impl<'a> CheckContext<'a> {
         self.graph.files.path(file)
     }
 
-    /// Edges that no `[[allow]]` entry exempts.
+    fn is_allowed(&self, index: petgraph::graph::EdgeIndex) -> bool {
+        self.allowed.get(index.index()).copied().unwrap_or(false)
+    }
+
+    /// Imports between files of the repository that no `[[allow]]` entry exempts.
     pub fn checked_edges(&self) -> impl Iterator<Item = InternalEdge<'a>> + '_ {
-        self.graph.internal_edges().filter(|e| {
-            self.allowed
-                .get(e.index.index())
-                .copied()
-                .flatten()
-                .is_none()
-        })
+        self.graph
+            .internal_edges()
+            .filter(|e| !self.is_allowed(e.index))
+    }
+
+    /// Imports of external packages that no `[[allow]]` entry exempts.
+    pub fn checked_external_edges(&self) -> impl Iterator<Item = ExternalEdge<'a>> + '_ {
+        self.graph
+            .external_edges()
+            .filter(|(index, ..)| !self.is_allowed(*index))
+            .map(|(_, from, name, site)| ExternalEdge { from, name, site })
     }
 
     /// Whether the `[[allow]]` entry at `index` matches at least one import.
     pub fn is_allow_used(&self, index: usize) -> bool {
-        self.allowed.contains(&Some(index))
+        self.allow_used.get(index).copied().unwrap_or(false)
     }
 
     /// `layer` and every layer below it, top first.
@@ -150,7 +206,7 @@ impl<'a> CheckContext<'a> {
 /// `` `name` in `folder` `` for each layer, for fix instructions.
 pub(crate) fn describe_layers<'a>(layers: impl Iterator<Item = &'a Layer>) -> String {
     let described: Vec<String> = layers
-        .map(|l| match l.paths.folder() {
+        .map(|l| match l.folder() {
             Some(folder) => format!("`{}` in `{folder}`", l.name),
             None => format!("`{}`", l.name),
         })

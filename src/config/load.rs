@@ -3,9 +3,7 @@
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use miette::{NamedSource, SourceSpan};
-
-use super::error::ConfigError;
+use super::error::{ConfigError, ConfigSource, Problem};
 use super::schema::RawConfig;
 use super::{Config, validate};
 
@@ -17,8 +15,19 @@ pub fn discover(start: &Path) -> Result<PathBuf, ConfigError> {
         .ancestors()
         .map(|dir| dir.join(FILE_NAME))
         .find(|candidate| candidate.is_file())
-        .ok_or_else(|| ConfigError::NotFound {
-            dir: start.display().to_string(),
+        .ok_or_else(|| {
+            ConfigError::general(
+                Problem::NotFound,
+                format!(
+                    "no `layers.toml` found in `{}` or any of its parent directories",
+                    start.display()
+                ),
+                "Create `layers.toml` at the repository root, listing layers from top to bottom:\n\n\
+                 [[layers]]\nname = \"api\"\npaths = [\"src/api/**\"]\n\n\
+                 [[layers]]\nname = \"domain\"\npaths = [\"src/domain/**\"]\n\n\
+                 or pass `--config FILE`."
+                    .to_owned(),
+            )
         })
 }
 
@@ -26,10 +35,14 @@ pub fn discover(start: &Path) -> Result<PathBuf, ConfigError> {
 /// pointing at its span.
 pub fn load(path: &Path) -> Result<Config, Vec<ConfigError>> {
     let text = std::fs::read_to_string(path).map_err(|e| {
-        vec![ConfigError::Unreadable {
-            path: path.display().to_string(),
-            reason: e.to_string(),
-        }]
+        vec![ConfigError::general(
+            Problem::Unreadable,
+            format!("cannot read `{}`: {e}", path.display()),
+            "Pass `--config` the path of an existing, readable layers.toml (relative to the \
+             current folder), or leave `--config` out to use the nearest layers.toml in this \
+             folder or above."
+                .to_owned(),
+        )]
     })?;
     let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let root = abs
@@ -48,20 +61,24 @@ fn toml_error(name: &str, text: &str, error: &toml::de::Error) -> ConfigError {
     let message = error.message().trim().to_owned();
     let span = error.span().unwrap_or(0..0);
     let explained = explain_toml_message(&message, text, span.clone());
-    ConfigError::Invalid {
-        message: explained.message,
-        src: NamedSource::new(name, text.to_owned()),
-        span: SourceSpan::from(explained.span.unwrap_or(span)),
-        label: explained.label,
-        help: explained.help,
-        other: explained.other.map(SourceSpan::from),
-        other_label: explained.other_label,
+    let error = ConfigError::at(
+        explained.problem,
+        &ConfigSource::new(name, text),
+        explained.span.unwrap_or(span),
+        explained.label,
+        explained.message,
+        explained.help,
+    );
+    match explained.other {
+        Some(other) => error.also(other, explained.other_label),
+        None => error,
     }
 }
 
 /// A TOML or serde error in archgate's voice.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Explained {
+    problem: Problem,
     message: String,
     label: String,
     help: String,
@@ -69,6 +86,20 @@ struct Explained {
     span: Option<Range<usize>>,
     other: Option<Range<usize>>,
     other_label: String,
+}
+
+impl Explained {
+    fn new(problem: Problem, message: String, label: &str, help: String) -> Self {
+        Self {
+            problem,
+            message,
+            label: label.to_owned(),
+            help,
+            span: None,
+            other: None,
+            other_label: String::new(),
+        }
+    }
 }
 
 /// An example value for each key of `layers.toml`, for help texts.
@@ -83,6 +114,8 @@ fn example(key: &str) -> &'static str {
         "fix" => "fix = \"Call the repository interface in src/domain/ports.py instead.\"",
         "exclude" => "exclude = [\"**/generated/**\"]",
         "roots" => "roots = [\"src\"]",
+        "unused_allow" => "unused_allow = \"error\"",
+        "unmatched" => "unmatched = \"error\"",
         _ => "",
     }
 }
@@ -102,12 +135,12 @@ fn explain_toml_message(message: &str, text: &str, span: Range<usize>) -> Explai
         let table = header_at(text, span.start)
             .or(table)
             .unwrap_or_else(|| "this entry".to_owned());
-        return Explained {
-            message: format!("{table} has no `{key}`"),
-            label: format!("this entry needs `{key}`"),
-            help: format!("Add `{key}` to this entry, e.g. `{}`.", example(key)),
-            ..Explained::default()
-        };
+        return Explained::new(
+            Problem::MissingKey,
+            format!("{table} has no `{key}`"),
+            &format!("this entry needs `{key}`"),
+            format!("Add `{key}` to this entry, e.g. `{}`.", example(key)),
+        );
     }
     if let Some(rest) = message.strip_prefix("invalid type: ") {
         return wrong_type(rest, key.unwrap_or("this key"), snippet);
@@ -119,38 +152,41 @@ fn explain_toml_message(message: &str, text: &str, span: Range<usize>) -> Explai
             .and_then(|t| t.find(['\n', '#']))
             .map_or(text.len(), |i| span.start + i);
         let value = text.get(span.start..line_end).unwrap_or("").trim();
-        return Explained {
-            message: format!("the value of `{key}` is not quoted"),
-            label: "not quoted".to_owned(),
-            help: format!("Put the value in double quotes: `{key} = \"{value}\"`."),
-            ..Explained::default()
-        };
+        return Explained::new(
+            Problem::UnquotedValue,
+            format!("the value of `{key}` is not quoted"),
+            "not quoted",
+            format!("Put the value in double quotes: `{key} = \"{value}\"`."),
+        );
     }
     if message.starts_with("duplicate key") {
         let key = snippet.trim();
         let table = table.unwrap_or_else(|| "the top level".to_owned());
-        return Explained {
-            message: format!("duplicate key `{key}` in {table}"),
-            label: "written a second time here".to_owned(),
-            help: format!(
+        return Explained::new(
+            Problem::DuplicateKey,
+            format!("duplicate key `{key}` in {table}"),
+            "written a second time here",
+            format!(
                 "Keep one `{key}` in this entry; to declare another entry, start a new {table} \
                  header above the second `{key}`."
             ),
-            ..Explained::default()
-        };
+        );
     }
     if let Some(open) = unclosed_list(text, span.start) {
         let line = text.get(..open).map_or(0, |t| t.matches('\n').count()) + 1;
         return Explained {
-            message: format!("the list opened on line {line} is not closed"),
-            label: "the list is still open here".to_owned(),
-            help: format!(
-                "Close the list opened on line {line} with `]`, and separate its elements with \
-                 commas (e.g. `paths = [\"src/web/**\", \"src/ui/**\"]`)."
-            ),
             span: Some(open..open + 1),
             other: Some(span),
             other_label: "the parser expected `,` or `]` before this".to_owned(),
+            ..Explained::new(
+                Problem::UnclosedList,
+                format!("the list opened on line {line} is not closed"),
+                "the list is still open here",
+                format!(
+                    "Close the list opened on line {line} with `]`, and separate its elements \
+                     with commas (e.g. `paths = [\"src/web/**\", \"src/ui/**\"]`)."
+                ),
+            )
         };
     }
     let label = if snippet.is_empty() {
@@ -158,15 +194,15 @@ fn explain_toml_message(message: &str, text: &str, span: Range<usize>) -> Explai
     } else {
         "this value"
     };
-    Explained {
-        message: format!("layers.toml is not valid TOML: {message}"),
-        label: label.to_owned(),
-        help: "Fix the TOML syntax at the marked place: strings in double quotes, lists in \
-               `[...]` with commas, one `key = value` per line, tables as `[[layers]]`, \
-               `[[forbid]]`, `[[allow]]`, `[python]`."
+    Explained::new(
+        Problem::TomlSyntax,
+        format!("layers.toml is not valid TOML: {message}"),
+        label,
+        "Fix the TOML syntax at the marked place: strings in double quotes, lists in `[...]` \
+         with commas, one `key = value` per line, tables as `[[layers]]`, `[[forbid]]`, \
+         `[[allow]]`, `[check]`, `[python]`."
             .to_owned(),
-        ..Explained::default()
-    }
+    )
 }
 
 /// The header of the table that holds `offset` (`[[layers]]`), or `None` at the top level
@@ -197,7 +233,7 @@ fn unknown_key(rest: &str, table: Option<String>) -> Explained {
             .iter()
             .map(|c| match *c {
                 "layers" | "forbid" | "allow" => format!("`[[{c}]]`"),
-                "python" => "`[python]`".to_owned(),
+                "python" | "check" => format!("`[{c}]`"),
                 _ => format!("`{c}`"),
             })
             .collect::<Vec<_>>()
@@ -205,16 +241,16 @@ fn unknown_key(rest: &str, table: Option<String>) -> Explained {
         let guess = guess
             .map(|g| match g {
                 "layers" | "forbid" | "allow" => format!(" (did you mean `[[{g}]]`?)"),
-                "python" => " (did you mean `[python]`?)".to_owned(),
+                "python" | "check" => format!(" (did you mean `[{g}]`?)"),
                 _ => format!(" (did you mean `{g}`?)"),
             })
             .unwrap_or_default();
-        return Explained {
-            message: format!("unknown key `{key}` at the top level of layers.toml"),
-            label: "unknown key".to_owned(),
-            help: format!("Use one of {list}{guess}."),
-            ..Explained::default()
-        };
+        return Explained::new(
+            Problem::UnknownKey,
+            format!("unknown key `{key}` at the top level of layers.toml"),
+            "unknown key",
+            format!("Use one of {list}{guess}."),
+        );
     }
     let table = table.unwrap_or_default();
     let list = choices
@@ -229,12 +265,12 @@ fn unknown_key(rest: &str, table: Option<String>) -> Explained {
         ),
         None => format!("Remove `{key}`: the keys of {table} are {list}."),
     };
-    Explained {
-        message: format!("unknown key `{key}` in {table}"),
-        label: "unknown key".to_owned(),
+    Explained::new(
+        Problem::UnknownKey,
+        format!("unknown key `{key}` in {table}"),
+        "unknown key",
         help,
-        ..Explained::default()
-    }
+    )
 }
 
 /// `invalid type: string "x", expected a sequence` → the value rewritten in the right shape.
@@ -254,12 +290,12 @@ fn wrong_type(rest: &str, key: &str, snippet: &str) -> Explained {
     } else {
         format!("Write `{fix}`.")
     };
-    Explained {
-        message: format!("`{key}` must be {what}, not {found}"),
-        label: format!("expected {what}"),
+    Explained::new(
+        Problem::WrongType,
+        format!("`{key}` must be {what}, not {found}"),
+        &format!("expected {what}"),
         help,
-        ..Explained::default()
-    }
+    )
 }
 
 /// The table header on the line that holds `offset`, if that line is one.

@@ -1,21 +1,28 @@
-//! `layers.toml`: discovery, parsing with spans, validation, and the compiled matchers the
-//! rest of the pipeline asks "which layer is this file in?".
+//! `layers.toml`: discovery, parsing with spans, validation, the compiled selectors, and the
+//! assignment of every file to its layer and selectors ([`Config::assign`]), which the rest
+//! of the pipeline asks "which layer is this file in, which rules name it?".
 //!
 //! Layer `input`: imports only `core` (`source`, `diagnostic`).
 
+mod assign;
 mod error;
 mod load;
 mod schema;
+mod selector;
 mod validate;
 
 use std::path::{Path, PathBuf};
 
-use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
+use globset::{GlobSet, GlobSetBuilder};
 
-pub use error::ConfigError;
+pub use error::{ConfigError, ConfigSource, Problem};
+pub(crate) use load::closest;
 pub use load::{discover, load};
+pub use selector::{Atom, Entry, Membership, Owner, Selector, SelectorId, Selectors, Unmatched};
 
+use crate::diagnostic::Severity;
 use crate::source::Region;
+use selector::{compile_glob, compile_pattern, names_folders};
 
 /// The validated configuration. Paths in it are relative to `root`.
 #[derive(Debug)]
@@ -31,10 +38,33 @@ pub struct Config {
     /// Folders whose whole content `exclude` matches (`P/**`, or a pattern without wildcards),
     /// so the walk can skip them without listing them.
     pub exclude_dirs: GlobSet,
+    /// `[check]`: the settings of every rule.
+    pub check: CheckSettings,
     pub layers: Vec<Layer>,
     pub forbid: Vec<EdgeRule>,
     pub allow: Vec<EdgeRule>,
     pub python: PythonConfig,
+    /// Every selector above (layers' `paths`, rules' `from` and `to`), compiled once.
+    pub selectors: Selectors,
+}
+
+/// `[check]`, with every default filled in. Each field is the setting of one rule, read in
+/// that rule's file.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckSettings {
+    /// The severity of `unused-allow` (AG003).
+    pub unused_allow: Severity,
+    /// The severity of `unmatched-selector` (AG010).
+    pub unmatched: Severity,
+}
+
+impl Default for CheckSettings {
+    fn default() -> Self {
+        Self {
+            unused_allow: Severity::Warning,
+            unmatched: Severity::Warning,
+        }
+    }
 }
 
 /// One `[[layers]]` entry. `rank` 0 is the top layer, which may import every other.
@@ -42,20 +72,50 @@ pub struct Config {
 pub struct Layer {
     pub name: String,
     pub rank: usize,
-    pub paths: PathMatcher,
+    /// Its `paths`, a selector whose id is `rank`.
+    pub paths: SelectorId,
+    /// The `paths` patterns as written, for messages.
+    pub patterns: Vec<String>,
     pub description: Option<String>,
     /// Where `name = "…"` is written.
     pub decl: Region,
 }
 
-/// A list of globs where `!glob` excludes. A glob without wildcards also matches everything
-/// below it, so `src/ui` means the folder as users expect.
+impl Layer {
+    /// The folder a file should be moved to in order to join this layer: the literal prefix
+    /// of the first including pattern (`src/shop/api/**` → `src/shop/api/`).
+    pub fn folder(&self) -> Option<String> {
+        folder_of(&self.patterns)
+    }
+}
+
+/// The literal prefix of the first including pattern of `patterns`, as a folder.
+fn folder_of(patterns: &[String]) -> Option<String> {
+    let first = patterns.iter().find(|p| !p.starts_with('!'))?;
+    let literal: Vec<&str> = first
+        .split('/')
+        .take_while(|seg| !seg.contains(['*', '?', '[', '{']))
+        .collect();
+    // A pattern without wildcards that names a file (`src/back.rs`): a layer of single
+    // files has no folder to move code into.
+    if literal.len() == first.split('/').count()
+        && literal.last().is_some_and(|seg| seg.contains('.'))
+    {
+        return None;
+    }
+    if literal.is_empty() {
+        return None;
+    }
+    // `src/ui` (no wildcard) is a folder; `src/ui/**` has the literal part `src/ui`.
+    Some(format!("{}/", literal.join("/")))
+}
+
+/// The `exclude` list: globs where `!glob` takes files back. A pattern whose last segment has
+/// no wildcard also matches everything below it, so `build` means the folder.
 #[derive(Debug, Clone)]
 pub struct PathMatcher {
     include: GlobSet,
     exclude: GlobSet,
-    /// The patterns as written, for messages.
-    pub patterns: Vec<String>,
 }
 
 impl PathMatcher {
@@ -64,51 +124,40 @@ impl PathMatcher {
         Self {
             include: GlobSet::empty(),
             exclude: GlobSet::empty(),
-            patterns: Vec::new(),
         }
+    }
+
+    /// Compiles `patterns`; the error carries the index of the bad pattern.
+    fn new(patterns: &[String]) -> Result<Self, (usize, globset::Error)> {
+        let mut include = GlobSetBuilder::new();
+        let mut exclude = GlobSetBuilder::new();
+        for (i, pattern) in patterns.iter().enumerate() {
+            let (set, pattern) = match pattern.strip_prefix('!') {
+                Some(rest) => (&mut exclude, rest),
+                None => (&mut include, pattern.as_str()),
+            };
+            for glob in compile_pattern(pattern).map_err(|e| (i, e))? {
+                set.add(glob);
+            }
+        }
+        Ok(Self {
+            include: include.build().map_err(|e| (0, e))?,
+            exclude: exclude.build().map_err(|e| (0, e))?,
+        })
     }
 
     pub fn is_match(&self, path: &str) -> bool {
         self.include.is_match(path) && !self.exclude.is_match(path)
     }
-
-    /// The folder a file should be moved to in order to join this matcher: the literal prefix
-    /// of the first including pattern (`src/shop/api/**` → `src/shop/api/`).
-    pub fn folder(&self) -> Option<String> {
-        let first = self.patterns.iter().find(|p| !p.starts_with('!'))?;
-        let literal: Vec<&str> = first
-            .split('/')
-            .take_while(|seg| !seg.contains(['*', '?', '[', '{']))
-            .collect();
-        // A pattern without wildcards that names a file (`src/back.rs`): a layer of single
-        // files has no folder to move code into.
-        if literal.len() == first.split('/').count()
-            && literal.last().is_some_and(|seg| seg.contains('.'))
-        {
-            return None;
-        }
-        if literal.is_empty() {
-            return None;
-        }
-        let joined = literal.join("/");
-        // `src/ui` (no wildcard) is a folder; `src/ui/**` has the literal part `src/ui`.
-        Some(format!("{joined}/"))
-    }
 }
 
-/// One end of a `[[forbid]]` or `[[allow]]` entry.
-#[derive(Debug, Clone)]
-pub enum Endpoint {
-    /// A layer, by index into [`Config::layers`].
-    Layer(usize),
-    /// A path glob, matched against repo-relative file paths.
-    Glob(PathMatcher),
-}
-
+/// A `[[forbid]]` or `[[allow]]` entry.
 #[derive(Debug)]
 pub struct EdgeRule {
-    pub from: Endpoint,
-    pub to: Endpoint,
+    /// The importing files.
+    pub from: SelectorId,
+    /// The imported files or packages.
+    pub to: SelectorId,
     /// `from` and `to` as written, for messages.
     pub from_text: String,
     pub to_text: String,
@@ -125,45 +174,45 @@ pub struct PythonConfig {
 }
 
 impl Config {
-    /// The layer of a repo-relative path, or the two layers that both claim it.
-    pub fn layer_of(&self, path: &str) -> Result<Option<usize>, (usize, usize)> {
-        let mut found = None;
-        for layer in &self.layers {
-            if layer.paths.is_match(path) {
-                if let Some(first) = found {
-                    return Err((first, layer.rank));
-                }
-                found = Some(layer.rank);
-            }
+    /// The configuration of a run without `layers.toml` (`archgate graph` before one is
+    /// written): rooted at `root`, no layers, no rules.
+    pub fn unconfigured(root: PathBuf) -> Self {
+        Self {
+            root,
+            path: load::FILE_NAME.to_owned(),
+            text: String::new(),
+            exclude: PathMatcher::empty(),
+            exclude_dirs: GlobSet::empty(),
+            check: CheckSettings::default(),
+            layers: Vec::new(),
+            forbid: Vec::new(),
+            allow: Vec::new(),
+            python: PythonConfig::default(),
+            selectors: Selectors::new(Vec::new(), &[], 0),
         }
-        Ok(found)
     }
 
     pub fn is_excluded(&self, path: &str) -> bool {
         self.exclude.is_match(path)
     }
 
-    /// Whether a file in layer `layer` at `path` matches an endpoint.
-    pub fn endpoint_matches(&self, endpoint: &Endpoint, path: &str, layer: Option<usize>) -> bool {
-        match endpoint {
-            Endpoint::Layer(l) => layer == Some(*l),
-            Endpoint::Glob(m) => m.is_match(path),
-        }
-    }
-
     pub fn absolute(&self, rel: &Path) -> PathBuf {
         self.root.join(rel)
     }
-}
 
-/// Compiles one glob the way every pattern in `layers.toml` is read: `*` stays within one
-/// path segment, `**` crosses them.
-fn compile_glob(pattern: &str) -> Result<Glob, globset::Error> {
-    GlobBuilder::new(pattern).literal_separator(true).build()
+    /// The selector of `id`. Ids come from this config, so the lookup always succeeds; an
+    /// empty selector stands in otherwise.
+    pub fn selector(&self, id: SelectorId) -> &Selector {
+        static EMPTY: Selector = Selector {
+            owner: Owner::LayerPaths(usize::MAX),
+            entries: Vec::new(),
+        };
+        self.selectors.get(id).unwrap_or(&EMPTY)
+    }
 }
 
 /// The folders whose whole content one of `patterns` matches: `P/**` gives `P`, and a
-/// pattern without wildcards gives itself.
+/// pattern whose last segment has no wildcard gives itself.
 fn folder_globs(patterns: &[String]) -> GlobSet {
     // A `!` glob may take back any file below an excluded folder: then no folder is skipped.
     if patterns.iter().any(|p| p.starts_with('!')) {
@@ -174,7 +223,7 @@ fn folder_globs(patterns: &[String]) -> GlobSet {
         let pattern = pattern.trim_start_matches("./").trim_end_matches('/');
         let folder = match pattern.strip_suffix("/**") {
             Some(prefix) => prefix,
-            None if !pattern.contains(['*', '?', '[', '{']) => pattern,
+            None if names_folders(pattern) => pattern,
             None => continue,
         };
         if let Ok(glob) = compile_glob(folder) {
@@ -184,37 +233,18 @@ fn folder_globs(patterns: &[String]) -> GlobSet {
     set.build().unwrap_or_else(|_| GlobSet::empty())
 }
 
-/// Builds a matcher from patterns; the error carries the index of the bad pattern.
-fn path_matcher(patterns: &[String]) -> Result<PathMatcher, (usize, globset::Error)> {
-    let mut include = GlobSetBuilder::new();
-    let mut exclude = GlobSetBuilder::new();
-    for (i, pattern) in patterns.iter().enumerate() {
-        let (set, pattern) = match pattern.strip_prefix('!') {
-            Some(rest) => (&mut exclude, rest),
-            None => (&mut include, pattern.as_str()),
-        };
-        let pattern = pattern.trim_start_matches("./").trim_end_matches('/');
-        set.add(compile_glob(pattern).map_err(|e| (i, e))?);
-        if !pattern.contains(['*', '?', '[', '{']) {
-            set.add(compile_glob(&format!("{pattern}/**")).map_err(|e| (i, e))?);
-        }
-    }
-    let include = include.build().map_err(|e| (0, e))?;
-    let exclude = exclude.build().map_err(|e| (0, e))?;
-    Ok(PathMatcher {
-        include,
-        exclude,
-        patterns: patterns.to_vec(),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn matcher(patterns: &[&str]) -> PathMatcher {
         let owned: Vec<String> = patterns.iter().map(|s| (*s).to_owned()).collect();
-        path_matcher(&owned).unwrap()
+        PathMatcher::new(&owned).unwrap()
+    }
+
+    fn folder(patterns: &[&str]) -> Option<String> {
+        let owned: Vec<String> = patterns.iter().map(|s| (*s).to_owned()).collect();
+        folder_of(&owned)
     }
 
     #[test]
@@ -257,12 +287,12 @@ mod tests {
     #[test]
     fn folder_is_the_literal_prefix() {
         assert_eq!(
-            matcher(&["src/shop/api/**"]).folder().as_deref(),
+            folder(&["src/shop/api/**"]).as_deref(),
             Some("src/shop/api/")
         );
-        assert_eq!(matcher(&["src/ui"]).folder().as_deref(), Some("src/ui/"));
-        assert_eq!(matcher(&["**/api/**"]).folder(), None);
-        assert_eq!(matcher(&["src/back.rs"]).folder(), None);
-        assert_eq!(matcher(&["main.py"]).folder(), None);
+        assert_eq!(folder(&["src/ui"]).as_deref(), Some("src/ui/"));
+        assert_eq!(folder(&["**/api/**"]), None);
+        assert_eq!(folder(&["src/back.rs"]), None);
+        assert_eq!(folder(&["main.py"]), None);
     }
 }

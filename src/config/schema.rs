@@ -1,5 +1,6 @@
-//! The serde shape of `layers.toml` (SPEC §2), exactly as written, with spans for errors.
-//! Nothing here is validated; `validate.rs` turns it into a [`super::Config`].
+//! The serde shape of `layers.toml` (SPEC §2, §8), exactly as written, with spans for errors.
+//! Nothing here is validated; `validate/` turns each table into its part of a
+//! [`super::Config`]. A new table is one struct here and one file in `validate/`.
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -10,6 +11,8 @@ pub(crate) struct RawConfig {
     #[serde(default)]
     pub exclude: Vec<Spanned<String>>,
     #[serde(default)]
+    pub check: Option<Spanned<RawCheck>>,
+    #[serde(default)]
     pub layers: Vec<Spanned<RawLayer>>,
     #[serde(default)]
     pub forbid: Vec<Spanned<RawEdgeRule>>,
@@ -17,6 +20,14 @@ pub(crate) struct RawConfig {
     pub allow: Vec<Spanned<RawEdgeRule>>,
     #[serde(default)]
     pub python: Option<RawPython>,
+}
+
+/// `[check]`: defaults for every rule.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawCheck {
+    pub unused_allow: Option<Spanned<String>>,
+    pub unmatched: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -32,8 +43,8 @@ pub(crate) struct RawLayer {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawEdgeRule {
-    pub from: Spanned<String>,
-    pub to: Spanned<String>,
+    pub from: Spanned<OneOrMany>,
+    pub to: Spanned<OneOrMany>,
     pub reason: Option<Spanned<String>>,
     pub fix: Option<Spanned<String>>,
 }
@@ -43,4 +54,39 @@ pub(crate) struct RawEdgeRule {
 pub(crate) struct RawPython {
     #[serde(default)]
     pub roots: Vec<Spanned<String>>,
+}
+
+/// A selector key: one string or a list of strings (SPEC §8 "Selectors").
+#[derive(Debug, Clone)]
+pub(crate) enum OneOrMany {
+    /// A bare string; its span is that of the key's value.
+    One(String),
+    Many(Vec<Spanned<String>>),
+}
+
+impl<'de> Deserialize<'de> for OneOrMany {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // `untagged` would hide which type was wrong behind "did not match any variant".
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = OneOrMany;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string or a list of strings")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<OneOrMany, E> {
+                Ok(OneOrMany::One(v.to_owned()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<OneOrMany, A::Error> {
+                let mut out = Vec::new();
+                while let Some(item) = seq.next_element::<Spanned<String>>()? {
+                    out.push(item);
+                }
+                Ok(OneOrMany::Many(out))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }

@@ -1,6 +1,7 @@
 //! The rule registry: one line per rule.
 
 mod forbidden_import;
+mod unmatched_selector;
 mod unused_allow;
 mod upward_import;
 
@@ -11,4 +12,5 @@ pub static RULES: &[&dyn Rule] = &[
     &upward_import::UpwardImport,
     &forbidden_import::ForbiddenImport,
     &unused_allow::UnusedAllow,
+    &unmatched_selector::UnmatchedSelector,
 ];

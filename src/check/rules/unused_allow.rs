@@ -32,9 +32,11 @@ impl Rule for UnusedAllow {
 }
 
 fn unused_allow(cx: &CheckContext<'_>, rule: &EdgeRule) -> Diagnostic {
+    // `[check] unused_allow` sets the severity (import-linter and tach `exact` users want
+    // an error).
     Diagnostic::new(
         META.id,
-        META.default_severity,
+        cx.config.check.unused_allow,
         cx.config.path.clone(),
         rule.decl.clone(),
     )

@@ -69,7 +69,6 @@ fn upward_import(
         file_name(path),
     );
     if let Some(folder) = to
-        .paths
         .folder()
         .filter(|f| !path.starts_with(f.as_str()) && is_misplaced(cx, edge, to))
     {
@@ -90,7 +89,7 @@ fn upward_import(
         .label(format!("`{target}` is in layer `{}`", to.name))
         .help(help)
         .related(cx.target_location(edge.to))
-        .related(cx.config_location(
+        .contract(cx.config_location(
             &to.decl,
             format!("layer `{}` is declared above `{}` here", to.name, from.name),
         ))

@@ -1,0 +1,45 @@
+//! `[check]`: the defaults every rule reads (SPEC §8). Each key is the setting of one rule;
+//! the rule's file says what it does with it.
+
+use toml::Spanned;
+
+use super::Errors;
+use crate::config::CheckSettings;
+use crate::config::error::Problem;
+use crate::config::schema::RawCheck;
+use crate::diagnostic::Severity;
+
+pub(super) fn validate(raw: Option<&Spanned<RawCheck>>, errors: &mut Errors) -> CheckSettings {
+    let mut settings = CheckSettings::default();
+    let Some(raw) = raw.map(Spanned::get_ref) else {
+        return settings;
+    };
+    if let Some(value) = &raw.unused_allow {
+        settings.unused_allow = severity(value, "unused_allow", errors);
+    }
+    if let Some(value) = &raw.unmatched {
+        settings.unmatched = severity(value, "unmatched", errors);
+    }
+    settings
+}
+
+/// A rule's severity: `"warning"` or `"error"`.
+fn severity(value: &Spanned<String>, key: &str, errors: &mut Errors) -> Severity {
+    match value.get_ref().as_str() {
+        "warning" => Severity::Warning,
+        "error" => Severity::Error,
+        other => {
+            errors.push(
+                Problem::InvalidValue,
+                value.span(),
+                "not a severity",
+                format!("`{key}` in [check] must be \"warning\" or \"error\", not `{other}`"),
+                format!(
+                    "Write `{key} = \"warning\"` (reported, exit 0) or `{key} = \"error\"` (fails \
+                     the check)."
+                ),
+            );
+            Severity::Warning
+        }
+    }
+}
