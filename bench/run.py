@@ -2,7 +2,8 @@
 """bench/run.py: archgate against its peers on the corpora of ../shared/bench/, alternating the
 commands round by round in one run, and BENCHMARKS.md written from the medians.
 
-Called by bench/run.sh (which builds archgate). Standard library only. For every command and
+Called by bench/run.sh (which builds archgate). Standard library only. The last section,
+"rule cost", is bench/rule-cost.py run with the same build and rounds. For every command and
 round: wall time (perf_counter around the process); then one more run of each for its peak
 RSS (`/usr/bin/time -f %M`).
 Commands of one corpus run in turn within each round, so load that comes and goes hits all of
@@ -186,6 +187,17 @@ def write_markdown(results, args):
     return "\n".join(lines)
 
 
+def rule_cost(args):
+    """bench/rule-cost.py's section (380 pairwise [[forbid]] entries against the same contract in
+    20, on Django) with this build; None without the Django corpus."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("rule_cost", os.path.join(HERE, "rule-cost.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    res = mod.measure(os.path.join(REPO, "target", "release", "archgate"), args.corpora, args.venv, args.rounds)
+    return res and mod.markdown(res)
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--rounds", type=int, default=int(os.environ.get("RUNS", 10)))
@@ -193,7 +205,7 @@ def main():
     p.add_argument("--venv", default=os.environ.get("VENV", "/tmp/peers-venv"))
     p.add_argument("--peers", default=os.environ.get("PEERS", "/tmp/ts-peers"))
     p.add_argument("--out", default=os.path.join(REPO, "BENCHMARKS.md"))
-    p.add_argument("only", nargs="*", help="corpus names (default: every corpus found)")
+    p.add_argument("only", nargs="*", help="corpus names, or rule-cost (default: every corpus found, and rule-cost)")
     args = p.parse_args()
     results = {}
     for spec in corpus_specs(args):
@@ -206,6 +218,11 @@ def main():
         for cmd, r in res.items():
             print(f"   {cmd:32} {r['wall']:.3f} s {r['rss']:.1f} MB", file=sys.stderr)
     md = write_markdown(results, args)
+    if not args.only or "rule-cost" in args.only:
+        print("== rule-cost", file=sys.stderr)
+        section = rule_cost(args)
+        if section:
+            md += "\n" + section
     open(args.out, "w").write(md)
     print(md)
 

@@ -526,3 +526,25 @@ fn output_is_deterministic() {
     let b = run(&dir, &["graph", "--format", "tsv", "--jobs", "1"]);
     assert_eq!(a, b);
 }
+
+// ------------------------------------------------------------------------------ one set of findings
+
+#[test]
+fn the_layer_picture_counts_the_findings_check_reports() {
+    // `from app.api.routes import a, b`: two import sites, one finding.
+    let dir = fixture("python/two-names-one-site");
+    let (code, out, _) = run(&dir, &["check", "--format", "agent", "--no-cache"]);
+    assert_eq!(code, 1);
+    assert_eq!(out.matches("[AG001 upward-import]").count(), 1, "{out}");
+    let (code, picture, err) = run(&dir, &["graph", "--format", "mermaid", "--no-cache"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        picture.contains(r#"L1 -->|"2 imports, 1 violating"| L0"#),
+        "{picture}"
+    );
+    let (_, dot, _) = run(&dir, &["graph", "--format", "dot", "--no-cache"]);
+    assert!(
+        dot.contains(r#"L1 -> L0 [label="2 imports, 1 violating""#),
+        "{dot}"
+    );
+}

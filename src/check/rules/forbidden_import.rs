@@ -102,23 +102,31 @@ fn forbidden_import(
     if rule.fix.is_none() {
         // Where the code could come from instead: the layers this file may import, minus the
         // forbidden one.
-        let alternatives = from_layer.map(|from| {
-            describe_layers(
-                cx.layers_at_or_below(from)
-                    .filter(|l| !to_sel.names_layer(l.rank)),
-            )
-        });
-        match alternatives {
-            Some(list) if !list.is_empty() => help.push_str(&format!(
+        let alternatives = from_layer
+            .map(|from| {
+                describe_layers(
+                    cx.layers_at_or_below(from)
+                        .filter(|l| !to_sel.names_layer(l.rank)),
+                )
+            })
+            .filter(|list| !list.is_empty());
+        let banned = endpoint_text(to_sel, &rule.to_text);
+        help.push_str(&match (to, alternatives) {
+            (Target::External(_), Some(list)) => format!(
+                " Use what a layer this file may import offers ({list}) instead of the package, \
+                 or move the code that needs it out of {}.",
+                endpoint_text(from_sel, &rule.from_text)
+            ),
+            (Target::External(_), None) => format!(
+                " Move the code that needs the package out of {}.",
+                endpoint_text(from_sel, &rule.from_text)
+            ),
+            (Target::File(_), Some(list)) => format!(
                 " Reach what it needs through a layer this file may import ({list}), or move that \
-                 code out of {}.",
-                endpoint_text(to_sel, &rule.to_text)
-            )),
-            _ => help.push_str(&format!(
-                " Move the code it needs out of {}.",
-                endpoint_text(to_sel, &rule.to_text)
-            )),
-        }
+                 code out of {banned}."
+            ),
+            (Target::File(_), None) => format!(" Move the code it needs out of {banned}."),
+        });
     }
     help.push_str(" Lifting the ban in layers.toml needs a human review.");
     let shown = match to {

@@ -141,15 +141,32 @@ fn selector(
         } else {
             "has only `!` entries"
         };
+        // Suggest the folder around the first exclusion as what to include.
+        let example = match items.first() {
+            Some((text, _)) => {
+                let excluded = text.trim_start_matches('!');
+                let literal: Vec<&str> = excluded
+                    .split('/')
+                    .take_while(|s| !s.contains(['*', '?', '[', '{']))
+                    .collect();
+                let parent = literal
+                    .split_last()
+                    .map_or(String::new(), |(_, rest)| rest.join("/"));
+                let include = if parent.is_empty() {
+                    "**".to_owned()
+                } else {
+                    format!("{parent}/**")
+                };
+                format!("{key} = [\"{include}\", \"{text}\"]")
+            }
+            None => format!("{key} = [\"src/ui/**\", \"!src/ui/types/**\"]"),
+        };
         errors.push(
             Problem::InvalidSelector,
             value.span(),
             "this selects no file",
             format!("{place} {what}: it matches nothing"),
-            format!(
-                "List what it selects first, then the `!` exclusions, e.g. \
-                 `{key} = [\"src/ui/**\", \"!src/ui/types/**\"]`."
-            ),
+            format!("List what it selects first, then the `!` exclusions, e.g. `{example}`."),
         );
         return None;
     }
