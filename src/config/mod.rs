@@ -3,6 +3,7 @@
 //!
 //! Layer `input`: imports only `core` (`source`, `diagnostic`).
 
+mod assign;
 mod error;
 mod load;
 mod schema;
@@ -12,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 
+pub use assign::assign_layers;
 pub use error::ConfigError;
 pub use load::{discover, load};
 
