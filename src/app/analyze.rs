@@ -1,0 +1,115 @@
+//! The analysis pipeline: files → extract → resolve → graph, on one thread pool. It reads
+//! the repository and builds the graph every command works on; what is reported, where, and
+//! how the run ends is the commands' business ([`super`]).
+//!
+//! Layer `entry`.
+
+use rayon::prelude::*;
+
+use super::extract;
+use crate::cache::Cache;
+use crate::config::{Config, ConfigError};
+use crate::diagnostic::FileWarning;
+use crate::graph::{ImportGraph, Site};
+use crate::lang::{Lang, RawImport};
+use crate::resolve::{self, FileTable, Resolution, ResolveContext};
+use crate::source::Region;
+
+/// A repository read and resolved: the input of every rule.
+pub struct Analysis {
+    pub config: Config,
+    pub graph: ImportGraph,
+    pub warnings: Vec<FileWarning>,
+}
+
+/// Reads, parses and resolves every file under the config's root, reusing `cache`'s
+/// extraction results for files whose content it has seen.
+pub fn analyze(config: Config, jobs: usize, cache: &Cache) -> Result<Analysis, Vec<ConfigError>> {
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build();
+    let run = || analyze_in_pool(config, jobs, cache);
+    match pool {
+        Ok(pool) => pool.install(run),
+        Err(_) => run(),
+    }
+}
+
+fn analyze_in_pool(
+    config: Config,
+    jobs: usize,
+    cache: &Cache,
+) -> Result<Analysis, Vec<ConfigError>> {
+    let (parsed, mut warnings) = extract::extract_all(&config, jobs, cache);
+    let files = FileTable::new(
+        parsed
+            .iter()
+            .map(|p| (p.file.path.clone(), p.lang))
+            .collect(),
+    );
+    let membership = config.assign(&files.paths)?;
+    let (imports, regions): (Vec<Vec<RawImport>>, Vec<Vec<Region>>) = parsed
+        .into_iter()
+        .map(|p| (p.entry.imports, p.entry.regions))
+        .unzip();
+    let cx = ResolveContext {
+        config: &config,
+        files: &files,
+        imports: &imports,
+    };
+    let (resolved, resolver_warnings) = resolve_all(&cx, &regions);
+    warnings.extend(resolver_warnings);
+    warnings.sort();
+
+    let mut graph = ImportGraph::new(files, membership);
+    for (site, resolution) in resolved.into_iter().flatten() {
+        graph.add(site, resolution);
+    }
+    Ok(Analysis {
+        config,
+        graph,
+        warnings,
+    })
+}
+
+/// Every import site of every file with what it names, by file, and what the resolvers found
+/// wrong while building their models. One resolver per language present, shared by all
+/// threads.
+fn resolve_all(
+    cx: &ResolveContext<'_>,
+    regions: &[Vec<Region>],
+) -> (Vec<Vec<(Site, Resolution)>>, Vec<FileWarning>) {
+    let files = cx.files;
+    let mut langs: Vec<Lang> = files.langs.clone();
+    langs.sort();
+    langs.dedup();
+    let resolvers: Vec<(Lang, Box<dyn resolve::Resolver + '_>)> = langs
+        .iter()
+        .map(|&l| (l, resolve::resolver_for(l, cx)))
+        .collect();
+    let resolved: Vec<Vec<(Site, Resolution)>> = cx
+        .imports
+        .par_iter()
+        .zip(regions)
+        .enumerate()
+        .map(|(id, (raw_imports, regions))| {
+            let lang = files.langs.get(id);
+            let Some((_, resolver)) = resolvers.iter().find(|(l, _)| Some(l) == lang) else {
+                return Vec::new();
+            };
+            raw_imports
+                .iter()
+                .zip(regions)
+                .map(|(raw, region)| {
+                    let site = Site {
+                        file: id,
+                        specifier: raw.specifier.clone(),
+                        kind: raw.kind,
+                        region: region.clone(),
+                    };
+                    (site, resolver.resolve(id, raw))
+                })
+                .collect()
+        })
+        .collect();
+    let warnings = resolvers.iter().flat_map(|(_, r)| r.warnings()).collect();
+    (resolved, warnings)
+}

@@ -1,0 +1,248 @@
+//! Extraction of every file of the run: walk the root, take what the cache knows by size and
+//! modification time, read the rest (largest first), take what the cache knows by content,
+//! parse the rest, and save the cache. Trouble with one file becomes a warning, never an
+//! abort (ripgrep's haystack/search split: this module decides what is read and how; the
+//! front-ends only see bytes).
+//!
+//! Layer `entry`.
+
+use rayon::prelude::*;
+
+use crate::cache::{self, Cache, Entry, Seen};
+use crate::config::Config;
+use crate::diagnostic::{FileWarning, WarningKind};
+use crate::lang::{self, Lang};
+use crate::source::LineIndex;
+use crate::walk::{self, WalkedFile};
+
+/// Files larger than this are skipped with a warning; generated modules of 8 MB pass.
+const MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
+
+/// One file after extraction.
+pub(super) struct Parsed {
+    pub file: WalkedFile,
+    pub lang: Lang,
+    /// The cache key of the file's content.
+    pub key: u64,
+    pub entry: Entry,
+}
+
+/// Walks the root and extracts the imports of every source file, from the cache where it
+/// knows the content, else by parsing, then saves the cache. Files come back sorted by path;
+/// each file's own warnings (syntax errors, bytes that are not UTF-8) are among the warnings.
+pub(super) fn extract_all(
+    config: &Config,
+    jobs: usize,
+    cache: &Cache,
+) -> (Vec<Parsed>, Vec<FileWarning>) {
+    let walked = walk::walk(
+        config,
+        jobs,
+        &|name| lang::frontend_for(name).is_some(),
+        &|file| probe(file, cache),
+    );
+    let mut warnings = walked.warnings;
+
+    // Read (and parse, where the cache does not know the content) what the walk could not
+    // take from the cache, largest files first, so that one big file does not leave a thread
+    // alone at the end.
+
+    let mut results: Vec<(usize, Option<Parsed>, Vec<FileWarning>)> = Vec::new();
+    let mut order: Vec<(usize, WalkedFile)> = Vec::new();
+    for (i, (file, probed)) in walked.files.into_iter().enumerate() {
+        match probed {
+            Probe::Known(parsed) => results.push((i, Some(*parsed), Vec::new())),
+            Probe::Read => order.push((i, file)),
+        }
+    }
+    order.sort_by_key(|(_, file)| std::cmp::Reverse(file.size));
+    results.par_extend(
+        order
+            .into_par_iter()
+            // One file per task: rayon splits an indexed iterator into a few long chunks, and
+            // the largest files, which come first, would all land in one of them.
+            .with_max_len(1)
+            .map(|(i, file)| {
+                let (parsed, warnings) = read_and_extract(file, cache);
+                (i, parsed, warnings)
+            }),
+    );
+    results.sort_by_key(|(i, _, _)| *i);
+    let mut parsed = Vec::with_capacity(results.len());
+    for (_, p, w) in results {
+        parsed.extend(p);
+        warnings.extend(w);
+    }
+    for p in &parsed {
+        warnings.extend(p.entry.warnings.iter().map(|(kind, message)| FileWarning {
+            path: p.file.path.clone(),
+            kind: *kind,
+            message: message.clone(),
+        }));
+    }
+    warnings.sort();
+    save_cache(cache, &parsed, &mut warnings);
+    (parsed, warnings)
+}
+
+/// Writes this run's entries when they differ from what the cache held. A cache that cannot
+/// be written costs only speed: it becomes a warning.
+fn save_cache(cache: &Cache, parsed: &[Parsed], warnings: &mut Vec<FileWarning>) {
+    if !cache.is_enabled() {
+        return;
+    }
+    // Files with the same content share an entry (think of empty `__init__.py` files).
+    let keys: std::collections::HashSet<u64> = parsed.iter().map(|p| p.key).collect();
+    let unchanged = keys.len() == cache.len()
+        && keys.iter().all(|&k| cache.get(k).is_some())
+        && cache.seen_len() == parsed.len()
+        && parsed
+            .iter()
+            .all(|p| cache.known_key(&p.file.path, p.file.size, p.file.modified) == Some(p.key));
+    if unchanged {
+        return;
+    }
+    let seen = parsed.iter().filter_map(|p| {
+        let modified = p.file.modified?;
+        Some((
+            p.file.path.as_str(),
+            Seen {
+                size: p.file.size,
+                modified,
+                key: p.key,
+            },
+        ))
+    });
+    if let Err(e) = cache.save(parsed.iter().map(|p| (p.key, &p.entry)), seen) {
+        warnings.push(FileWarning {
+            path: cache::DEFAULT_DIR.to_owned(),
+            kind: WarningKind::UnreadableFile,
+            message: format!("cannot write the cache: {e}"),
+        });
+    }
+}
+
+/// A file's bytes, or the warning that says why it is not read as source.
+fn read_source(file: &WalkedFile) -> Result<Vec<u8>, FileWarning> {
+    let warn = |kind, message: String| FileWarning {
+        path: file.path.clone(),
+        kind,
+        message,
+    };
+    if file.size > MAX_FILE_SIZE {
+        let message = format!(
+            "skipped: {} bytes is over the {MAX_FILE_SIZE}-byte limit",
+            file.size
+        );
+        return Err(warn(WarningKind::TooLarge, message));
+    }
+    let bytes = std::fs::read(&file.abs)
+        .map_err(|e| warn(WarningKind::UnreadableFile, format!("cannot read: {e}")))?;
+    if memchr::memchr(0, bytes.get(..8192).unwrap_or(&bytes)).is_some() {
+        return Err(warn(
+            WarningKind::BinaryFile,
+            "skipped: binary file (NUL bytes)".to_owned(),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// What the walk learns of a file without reading it.
+enum Probe {
+    /// Its size and modification time are those the cache last saw: its imports are known.
+    Known(Box<Parsed>),
+    /// It must be read (and parsed, unless the cache knows its content).
+    Read,
+}
+
+/// Looks a file up in the cache by its size and modification time. Runs on the walker's
+/// threads, so that a warm run is done when the walk is.
+fn probe(file: &WalkedFile, cache: &Cache) -> Probe {
+    let known = lang::frontend_for(&file.path).and_then(|frontend| {
+        let key = cache.known_key(&file.path, file.size, file.modified)?;
+        let entry = cache.get(key)?.clone();
+        Some(Parsed {
+            file: file.clone(),
+            lang: frontend.lang(),
+            key,
+            entry,
+        })
+    });
+    known.map_or(Probe::Read, |parsed| Probe::Known(Box::new(parsed)))
+}
+
+/// Reads one file and extracts its imports, or takes them from the cache when it knows the
+/// file's content. Trouble becomes warnings, never an abort.
+fn read_and_extract(file: WalkedFile, cache: &Cache) -> (Option<Parsed>, Vec<FileWarning>) {
+    let Some(frontend) = lang::frontend_for(&file.path) else {
+        return (None, Vec::new());
+    };
+    let bytes = match read_source(&file) {
+        Ok(bytes) => bytes,
+        Err(warning) => return (None, vec![warning]),
+    };
+    let key = Cache::key(&file.path, &bytes);
+    let entry = match cache.get(key) {
+        Some(entry) => entry.clone(),
+        None => match extract_entry(frontend, &file, &bytes) {
+            Ok(entry) => entry,
+            Err(message) => {
+                let warning = FileWarning {
+                    path: file.path.clone(),
+                    kind: WarningKind::UnreadableFile,
+                    message,
+                };
+                return (None, vec![warning]);
+            }
+        },
+    };
+    let lang = frontend.lang();
+    (
+        Some(Parsed {
+            file,
+            lang,
+            key,
+            entry,
+        }),
+        Vec::new(),
+    )
+}
+
+/// Parses `bytes` and places each import site; what the cache stores for the content.
+fn extract_entry(
+    frontend: &dyn lang::Frontend,
+    file: &WalkedFile,
+    bytes: &[u8],
+) -> Result<Entry, String> {
+    let extracted = lang::extract(frontend, &file.abs, bytes)?;
+    let index = LineIndex::new(bytes);
+    let mut warnings = Vec::new();
+    if std::str::from_utf8(bytes).is_err() {
+        warnings.push((
+            WarningKind::NotUtf8,
+            "holds bytes that are not UTF-8; imports were still read".to_owned(),
+        ));
+    }
+    if let Some(offset) = extracted.first_error
+        && frontend.reports_syntax_errors()
+    {
+        let pos = index.position(offset);
+        warnings.push((
+            WarningKind::SyntaxError,
+            format!(
+                "syntax error at line {}, column {}; imports were still read",
+                pos.line, pos.column
+            ),
+        ));
+    }
+    let regions = extracted
+        .imports
+        .iter()
+        .map(|raw| index.region(raw.span.clone()))
+        .collect();
+    Ok(Entry {
+        imports: extracted.imports,
+        regions,
+        warnings,
+    })
+}

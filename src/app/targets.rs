@@ -1,0 +1,166 @@
+//! Which reports go where: the `--format`/`--output` pairs (or the default format on
+//! standard output), colour, the PATH filters that narrow what is reported, writing report
+//! files, and configuration errors reported to every target that can carry them.
+//!
+//! Layer `entry`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::ExitStatus;
+use crate::cli::{CheckArgs, ColorChoice, Format, ReportTarget};
+use crate::config::ConfigError;
+use crate::report;
+
+/// The reports to write: what `--format`/`--output` asked for, or the default format on
+/// standard output.
+pub(super) fn report_targets(args: &CheckArgs) -> Vec<ReportTarget> {
+    if args.reports.targets.is_empty() {
+        vec![ReportTarget {
+            format: None,
+            output: None,
+        }]
+    } else {
+        args.reports.targets.clone()
+    }
+}
+
+fn stdout_is_tty() -> bool {
+    std::io::IsTerminal::is_terminal(&std::io::stdout())
+}
+
+/// A target's format; the default is human on a terminal and agent for pipes and files.
+pub(super) fn format_of(target: &ReportTarget) -> Format {
+    target
+        .format
+        .unwrap_or(if target.output.is_none() && stdout_is_tty() {
+            Format::Human
+        } else {
+            Format::Agent
+        })
+}
+
+/// Whether a target's report is coloured: `auto` colours standard output on a terminal only.
+pub(super) fn is_colored(target: &ReportTarget, choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => target.output.is_none() && stdout_is_tty(),
+    }
+}
+
+/// Renders each target and writes it to its file or to `out`. Returns `false` when a file
+/// could not be written (said on `err`); the other reports are still written.
+pub(super) fn write_reports(
+    targets: &[ReportTarget],
+    cwd: &Path,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    mut render: impl FnMut(&ReportTarget, &mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<bool> {
+    let mut ok = true;
+    for target in targets {
+        match &target.output {
+            Some(path) => {
+                let mut buffer = Vec::new();
+                render(target, &mut buffer)?;
+                if buffer.is_empty() {
+                    continue;
+                }
+                let path = cwd.join(path);
+                if let Err(e) = std::fs::write(&path, buffer) {
+                    writeln!(err, "error: cannot write `{}`: {e}", path.display())?;
+                    ok = false;
+                }
+            }
+            None => render(target, out)?,
+        }
+    }
+    Ok(ok)
+}
+
+/// Configuration errors: printed on stderr, and also written as SARIF or annotations to the
+/// targets in those formats, so that CI sees why the run failed.
+pub(super) fn config_failure(
+    errors: Vec<ConfigError>,
+    targets: &[ReportTarget],
+    cwd: &Path,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<ExitStatus> {
+    let problems: Vec<&dyn miette::Diagnostic> = errors
+        .iter()
+        .map(|e| e as &dyn miette::Diagnostic)
+        .collect();
+    write_reports(targets, cwd, out, err, |target, buffer| {
+        report::write_config_errors(format_of(target), &problems, buffer)
+    })?;
+    print_config_errors(errors, err)
+}
+
+/// Configuration errors, drawn on `err` (graphically on a terminal).
+pub(super) fn print_config_errors(
+    errors: Vec<ConfigError>,
+    err: &mut dyn Write,
+) -> std::io::Result<ExitStatus> {
+    let handler = report::graphical_handler(std::io::IsTerminal::is_terminal(&std::io::stderr()));
+    for e in errors {
+        let mut text = String::new();
+        if handler.render_report(&mut text, &e).is_err() {
+            text = format!("error: {e}\n");
+        }
+        writeln!(err, "{text}")?;
+    }
+    Ok(ExitStatus::Error)
+}
+
+/// PATH arguments as repo-relative prefixes. An empty list selects everything.
+pub(super) fn path_filters(
+    paths: &[PathBuf],
+    cwd: &Path,
+    root: &Path,
+) -> Result<Vec<String>, String> {
+    paths
+        .iter()
+        .map(|p| {
+            let abs =
+                std::path::absolute(cwd.join(p)).map_err(|e| format!("{}: {e}", p.display()))?;
+            let abs = normalize(&abs);
+            let rel = abs.strip_prefix(root).map_err(|_| {
+                format!(
+                    "`{}` is outside the folder of layers.toml (`{}`)",
+                    p.display(),
+                    root.display()
+                )
+            })?;
+            Ok(crate::source::display_path(rel))
+        })
+        .collect()
+}
+
+/// Removes `.` and `..` components without touching the filesystem.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Whether a finding or warning in `path` is reported under the PATH `filters`.
+pub(super) fn is_selected(path: &str, filters: &[String]) -> bool {
+    filters.is_empty()
+        || filters.iter().any(|f| {
+            f.is_empty()
+                || path == f
+                || path
+                    .strip_prefix(f.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'))
+        })
+}
