@@ -208,27 +208,21 @@ impl Walker<'_> {
     /// resolver drops the alternatives that name no file when another one does.
     fn mod_sites(&mut self, name: Node<'_>, scope: ScopeId, paths: Attributed) {
         let name_text = self.text(name).into_owned();
-        let (default, paths) = match paths {
-            Attributed::Plain(path) => (false, vec![path]),
-            Attributed::Conditional(paths) => (true, paths),
+        // `None` is the default file, which a plain `#[path]` replaces and `cfg_attr` paths
+        // only add to.
+        let paths: Vec<Option<String>> = match paths {
+            Attributed::Plain(path) => vec![Some(path)],
+            Attributed::Conditional(paths) => std::iter::once(None)
+                .chain(paths.into_iter().map(Some))
+                .collect(),
         };
-        if default {
-            self.push(
-                name_text.clone(),
-                ImportKind::Mod,
-                name.byte_range(),
-                scope,
-                None,
-                None,
-            );
-        }
         for path in paths {
             self.push(
                 name_text.clone(),
                 ImportKind::Mod,
                 name.byte_range(),
                 scope,
-                Some(path),
+                path,
                 None,
             );
         }
@@ -542,10 +536,14 @@ impl Walker<'_> {
             self.token_use_list(list, segments, scope);
             return Some(j);
         }
-        if kind == ImportKind::Use {
-            let alias = (tokens.get(j).is_some_and(|t| t.kind() == "as"))
-                .then(|| tokens.get(j + 1).map(|a| self.text(*a).into_owned()))
-                .flatten();
+        // After `use` every path is a site; in code, only one that may name a module.
+        if after_use || is_code_path(&segments) {
+            // `use a::b as c;`: only a `use` binds a name.
+            let alias = tokens
+                .get(j)
+                .filter(|t| after_use && t.kind() == "as")
+                .and_then(|_| tokens.get(j + 1))
+                .map(|a| self.text(*a).into_owned());
             self.push(
                 segments.join("::"),
                 kind,
@@ -553,15 +551,6 @@ impl Walker<'_> {
                 scope,
                 None,
                 alias,
-            );
-        } else if is_code_path(&segments) {
-            self.push(
-                segments.join("::"),
-                kind,
-                first.start_byte()..end,
-                scope,
-                None,
-                None,
             );
         }
         Some(j.max(i + 1))
