@@ -6,8 +6,10 @@
 //! `if`/`try`/`with`/`for`/`while`/`match`, function and class bodies) and skips expressions,
 //! which hold most of a file's nodes. Only when the file's bytes mention `import_module` or
 //! `__import__` does it visit expressions too. A cursor walk over statements is what made
-//! extraction cheap next to a whole-tree query (FACTS.md: a query costs 40–55% on top of
-//! parsing). The walk uses an explicit stack: hostile trees are deep.
+//! extraction cheap next to a whole-tree query: on Django (and on TypeScript and Rust
+//! corpora), an import query over the whole tree cost 40–55% on top of parsing, one core,
+//! files in memory; the statement walk costs much less. The walk uses an explicit stack:
+//! hostile trees are deep.
 
 use std::path::Path;
 
