@@ -78,7 +78,7 @@ pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Counts characters the way a lenient UTF-8 decoder would: every byte that does not continue
 /// a multi-byte sequence starts a character, so invalid (e.g. Latin-1) bytes count as one each.
-fn count_chars(bytes: &[u8]) -> usize {
+pub(crate) fn count_chars(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
 }
 

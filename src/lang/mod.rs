@@ -331,3 +331,42 @@ mod tests {
         }
     }
 }
+
+/// What the front-ends' unit tests share: a whole-file parse from an inline string.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::path::Path;
+
+    use super::{Frontend, RawImport};
+
+    /// The import sites `frontend` finds in `src`, parsed whole (no prefix cut, unlike
+    /// [`super::extract`]) with the grammar it picks for a file named `file`.
+    pub(crate) fn imports(frontend: &dyn Frontend, file: &str, src: &str) -> Vec<RawImport> {
+        let mut parser = tree_sitter::Parser::new();
+        parser
+            .set_language(&frontend.grammar(Path::new(file)))
+            .unwrap();
+        let tree = parser.parse(src, None).unwrap();
+        frontend.imports(src.as_bytes(), &tree)
+    }
+
+    /// Each site as (specifier, kind as `graph` prints it, the text its span covers).
+    pub(crate) fn sites(
+        frontend: &dyn Frontend,
+        file: &str,
+        src: &str,
+    ) -> Vec<(String, &'static str, String)> {
+        imports(frontend, file, src)
+            .into_iter()
+            .map(|i| (i.specifier, i.kind.as_str(), src[i.span].to_owned()))
+            .collect()
+    }
+
+    /// Each site as `specifier:kind`.
+    pub(crate) fn kinds(frontend: &dyn Frontend, file: &str, src: &str) -> Vec<String> {
+        sites(frontend, file, src)
+            .into_iter()
+            .map(|(s, k, _)| format!("{s}:{k}"))
+            .collect()
+    }
+}

@@ -6,6 +6,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::plural;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::graph::{ImportGraph, Module, Site};
@@ -220,10 +221,6 @@ impl LayerNode {
             LayerNode::Unassigned => "none".to_owned(),
         }
     }
-}
-
-fn plural(n: usize, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 impl LayerEdge {

@@ -12,7 +12,7 @@ use miette::{
 
 use super::{Report, summary_line};
 use crate::diagnostic::WithSource;
-use crate::source::display_text;
+use crate::source::{count_chars, display_text};
 
 /// miette's renderer as archgate uses it everywhere: a fixed width, so that the text is the
 /// same in every terminal, and colour only when asked.
@@ -89,7 +89,7 @@ impl SourceCode for CharColumns<'_> {
                 .map_or(0, |i| i + 1);
             let line = before.get(line_start..).unwrap_or_default();
             let line = line.strip_prefix(crate::source::BOM).unwrap_or(line);
-            line.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
+            count_chars(line)
         } else {
             contents.column()
         };

@@ -141,7 +141,6 @@ fn summary_line(report: &Report<'_>) -> String {
         .filter(|d| d.severity == crate::diagnostic::Severity::Error)
         .count();
     let warnings = s.violations - errors;
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let skipped = if s.warnings > 0 {
         format!(
             "; {} about files (on standard error)",
@@ -173,4 +172,10 @@ fn summary_line(report: &Report<'_>) -> String {
             plural(s.imports, "import")
         )
     }
+}
+
+/// `1 file`, `2 files`: a count with its noun, as the summary line and the layer pictures
+/// print it.
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }

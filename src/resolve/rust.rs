@@ -22,6 +22,31 @@
 //! the rest being items (a `pub use` re-export is followed no further: the edge goes to the
 //! module written).
 //!
+//! The rules modelled, in the Reference: [module source filenames][files] and [the `path`
+//! attribute][path] for the tree; [`include!`][include], whose file (relative to the
+//! including file's folder) adds items to the including module; [path
+//! qualifiers][qualifiers] and [`use` paths][use-paths] for where a path starts; the [extern
+//! prelude][prelude]; the 2015 edition's crate-relative `use` paths and `::` ([`use`
+//! paths][use-paths], [the edition guide][edition]).
+//!
+//! Fixtures under `fixtures/rust/`: `mod-tree` (mod-rs and non-mod-rs files, E0761, an
+//! orphan), `path-attribute`, `use-trees`, `reexports` (the edge goes to the module written),
+//! `paths-in-code`, `edition-2015`, `cfg-test-module` (`super::` in an inline module),
+//! `targets` (a package's targets name its library), `workspace` (path dependencies and
+//! `manifest` sites).
+//!
+//! Everything that needs the whole repository (packages, trees, every `mod x;`) is done once,
+//! in [`RustResolver::new`]; after it the resolver only reads, as [`Resolver`] is shared by
+//! the worker threads.
+//!
+//! [files]: https://doc.rust-lang.org/reference/items/modules.html#module-source-filenames
+//! [path]: https://doc.rust-lang.org/reference/items/modules.html#the-path-attribute
+//! [include]: https://doc.rust-lang.org/std/macro.include.html
+//! [qualifiers]: https://doc.rust-lang.org/reference/paths.html#path-qualifiers
+//! [use-paths]: https://doc.rust-lang.org/reference/items/use-declarations.html#use-paths
+//! [prelude]: https://doc.rust-lang.org/reference/names/preludes.html#extern-prelude
+//! [edition]: https://doc.rust-lang.org/edition-guide/rust-2018/path-changes.html
+//!
 //! Layer `resolve`.
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
@@ -33,19 +58,24 @@ use crate::diagnostic::{FileWarning, WarningKind};
 use crate::lang::rust::SYSROOT;
 use crate::lang::{ImportKind, InlineModule, Lang, RawImport};
 
+/// A module of some crate's tree: an index into [`RustResolver::modules`].
 type NodeId = usize;
 
 /// A `mod` site: its file, byte offset and `#[path]` (one site per `cfg_attr` alternative).
 type ModKey = (FileId, usize, Option<String>);
 
 /// How many `use` bindings a path may go through (`use a::b; use b::c; …`) before it is
-/// taken for a cycle.
+/// taken for a cycle. rustc rejects a cycle of `use` redirections; real chains are a few
+/// links long, so the bound only stops hostile or broken code from recursing without end.
 const MAX_BINDING_DEPTH: usize = 8;
 
 /// One module of a crate's tree.
 #[derive(Debug)]
 struct Module {
+    /// Its name in its parent: `crate` for a crate root; a file module's name drops `r#`
+    /// (`mod r#type;` is `type`), as lookups by [`RustResolver::child`] do.
     name: String,
+    /// `None` only for a crate root.
     parent: Option<NodeId>,
     /// The file that holds it (its own file, or the file an inline module is written in).
     file: FileId,
@@ -53,34 +83,49 @@ struct Module {
     krate: usize,
     /// Declared inline (`mod m { … }`) rather than in a file of its own.
     inline: bool,
+    /// File and inline children in declaration order: a name lookup takes the first.
     children: Vec<NodeId>,
 }
 
 /// One crate: a target of a package.
 #[derive(Debug)]
 struct Crate {
+    /// Index into `RustResolver::packages`.
     package: usize,
     root: NodeId,
+    /// The `[lib]` target, which the package's other targets name by its `lib_name`.
     is_lib: bool,
 }
 
 /// Where a path leads before it becomes a [`Resolution`].
 enum Target {
+    /// A module of a tree: the edge goes to its file.
     Module(NodeId),
+    /// A crate outside the repository (a registry or git dependency, the sysroot), by the
+    /// name code uses.
     External(String),
+    /// A path that must name a module of the repository but names none: why.
     Unresolved(String),
+    /// Not a module at all: a path in code whose first segment is a local item or a crate
+    /// the repository does not have (`io::Error` after `use std::io;`).
     Ignored,
 }
 
 pub(crate) struct RustResolver<'a> {
     files: &'a FileTable,
+    /// Every file's sites, by file, as the front-ends wrote them.
     imports: &'a [Vec<RawImport>],
     packages: Vec<Package>,
+    /// Each package by its folder (repo-relative, `""` at the root).
     package_by_dir: HashMap<String, usize>,
+    /// Each package by its `Cargo.toml`, for `manifest` sites.
     package_by_manifest: HashMap<FileId, usize>,
     /// The library crate of each package, by package index.
     libs: Vec<Option<usize>>,
+    /// Every target of every package, libraries first (the order of `build_trees`).
     crates: Vec<Crate>,
+    /// The modules of every crate. A file reached twice (`#[path]` to one file from two
+    /// modules, or from two crates) is two modules with the same `file`.
     modules: Vec<Module>,
     /// The first module each file holds (crate roots and libraries first), by file.
     placement: Vec<Option<NodeId>>,
@@ -97,6 +142,7 @@ pub(crate) struct RustResolver<'a> {
 }
 
 impl<'a> RustResolver<'a> {
+    /// Reads the packages, builds every crate's module tree and resolves every `mod x;`.
     pub(crate) fn new(cx: &ResolveContext<'a>) -> Self {
         let files = cx.files;
         let packages = cargo::packages(&cx.config.root, files);
@@ -128,6 +174,7 @@ impl<'a> RustResolver<'a> {
         };
         resolver.index_bindings();
         resolver.build_trees();
+        // After the trees: whether a file is placed decides its mod-rs rules and orphanhood.
         resolver.resolve_mods(&cx.config.root);
         resolver
     }
@@ -144,6 +191,8 @@ impl<'a> RustResolver<'a> {
                 ) {
                     continue;
                 }
+                // A glob binds every public name of its target, which syntax cannot list:
+                // globs are searched only when no binding matches (`bare_use`).
                 if site.kind != ImportKind::ExternCrate && site.specifier.ends_with("::*") {
                     globs.push(i);
                 } else if let Some(name) = bound_name(site) {
@@ -179,7 +228,9 @@ impl<'a> RustResolver<'a> {
             if is_lib && let Some(slot) = self.libs.get_mut(package) {
                 slot.get_or_insert(krate);
             }
-            // (module, file holding its items, whether that file is mod-rs)
+            // (module, file holding its items, whether that file is mod-rs). Breadth-first:
+            // a file reached from two modules of one crate is placed at the shallower one.
+            // A crate root is a mod-rs file whatever its name (`src/bin/tool.rs`).
             let mut queue = VecDeque::from([(root, file, true)]);
             while let Some((node, file, mod_rs)) = queue.pop_front() {
                 if let Some(slot) = self.file_mod_rs.get_mut(file) {
@@ -188,6 +239,9 @@ impl<'a> RustResolver<'a> {
                 let fallback = self.root_path(node);
                 let imports = self.imports.get(file).map_or(&[][..], Vec::as_slice);
                 for import in imports {
+                    // Every site, not only `mod x;`, creates the inline modules around it:
+                    // `super::` inside `mod tests { … }` climbs from `tests` to the file's
+                    // module (fixture `rust/cfg-test-module`).
                     let scope = self.inline_module(node, &import.context.scope);
                     if import.kind != ImportKind::Mod || self.modules.len() >= limit {
                         continue;
@@ -201,16 +255,21 @@ impl<'a> RustResolver<'a> {
                         fallback.as_deref(),
                     ) {
                         Declared::Found { file, mod_rs } => (file, mod_rs),
+                        // E0761: `x.rs` is used, a non-mod-rs file.
                         Declared::Ambiguous { file, .. } => (file, false),
+                        // `resolve_mods` reports it, with every other `mod x;`.
                         Declared::Missing(_) => continue,
                     };
-                    // A file that declares itself or an ancestor would never end.
+                    // A file that declares itself or an ancestor would never end. The module
+                    // is still added, so that paths into it resolve; its file is not walked
+                    // again.
                     let is_cycle = child == file
                         || self
                             .ancestors(scope)
                             .any(|a| self.file_of(a) == Some(child));
                     if is_include(import) {
-                        // The included file's items are this module's.
+                        // The included file's items are this module's: no module of its own,
+                        // and its `mod x;` look beside it, as for a `#[path]` file.
                         if let Some(slot) = self.placement.get_mut(child) {
                             slot.get_or_insert(scope);
                         }
@@ -219,6 +278,7 @@ impl<'a> RustResolver<'a> {
                         }
                         continue;
                     }
+                    // `r#try` and `try` are one name (the Reference, "Raw identifiers").
                     let name = import.specifier.trim_start_matches("r#").to_owned();
                     let id = self.add_module(name, Some(scope), child, krate, false);
                     if !is_cycle {
@@ -236,6 +296,9 @@ impl<'a> RustResolver<'a> {
         Some(self.files.path(root).to_owned())
     }
 
+    /// Adds a module under `parent`. The first file module added for a file is where the
+    /// file is placed: crate roots come first, libraries before other targets, so a file
+    /// both a library and a binary declare belongs to the library.
     fn add_module(
         &mut self,
         name: String,
@@ -263,6 +326,8 @@ impl<'a> RustResolver<'a> {
     }
 
     /// The inline module `scope` inside the file module `node`, created on first sight.
+    /// Inline modules are keyed by name within their file: two `mod imp { … }` blocks behind
+    /// different `cfg`s are one module here, as syntax cannot pick a configuration.
     fn inline_module(&mut self, node: NodeId, scope: &[InlineModule]) -> NodeId {
         let mut current = node;
         for inline in scope {
@@ -288,7 +353,8 @@ impl<'a> RustResolver<'a> {
         })
     }
 
-    /// The child module `name` of `node` (file or inline), the first declared.
+    /// The child module `name` of `node` (file or inline), the first declared (a `mod x;`
+    /// written once per `cfg` alternative is several children of one name).
     fn child(&self, node: NodeId, name: &str) -> Option<NodeId> {
         let name = name.trim_start_matches("r#");
         let module = self.modules.get(node)?;
@@ -299,10 +365,12 @@ impl<'a> RustResolver<'a> {
             .find(|&c| self.modules.get(c).is_some_and(|m| m.name == name))
     }
 
+    /// `node`, its parent, and so on up to its crate root.
     fn ancestors(&self, node: NodeId) -> impl Iterator<Item = NodeId> + '_ {
         std::iter::successors(Some(node), |&n| self.modules.get(n)?.parent)
     }
 
+    /// The file that holds `node`; for an inline module, the file it is written in.
     fn file_of(&self, node: NodeId) -> Option<FileId> {
         self.modules.get(node).map(|m| m.file)
     }
@@ -310,9 +378,12 @@ impl<'a> RustResolver<'a> {
     /// Resolves every `mod x;` of every file (orphans too, by their file name) and warns
     /// about orphans and E0761 conflicts.
     fn resolve_mods(&mut self, root: &std::path::Path) {
+        // Sorted and deduplicated: warnings come out in one order on every run, and a
+        // problem met through several sites warns once.
         let mut warnings = BTreeSet::new();
         for (file, imports) in self.imports.iter().enumerate() {
             let path = self.files.path(file);
+            // `Cargo.toml` is a Rust file too, with no `mod` and no place in a tree.
             if self.files.langs.get(file) != Some(&Lang::Rust) || !has_rs_extension(path) {
                 continue;
             }
@@ -325,6 +396,8 @@ impl<'a> RustResolver<'a> {
                     .flatten()
                     .unwrap_or(true)
             } else {
+                // No declaration says what an orphan is: its `mod x;` still resolve (for
+                // `archgate graph`), by the file name's usual mod-rs-ness.
                 warnings.insert(self.orphan_warning(file));
                 matches!(split(path).1, "mod.rs" | "lib.rs" | "main.rs")
             };
@@ -349,6 +422,8 @@ impl<'a> RustResolver<'a> {
                         Resolution::Internal(child)
                     }
                     Declared::Missing(candidates) => {
+                        // A file left out of the run (`exclude`, `.gitignore`, a size limit)
+                        // is not the same fix as a missing one: say which.
                         let on_disk = candidates
                             .iter()
                             .find(|c| root.join(PathBuf::from(c.as_str())).is_file());
@@ -358,12 +433,14 @@ impl<'a> RustResolver<'a> {
                         })
                     }
                 };
+                // The `#[path]` is part of the key: `cfg_attr` alternatives share a span.
                 let key = (file, import.span.start, import.context.path.clone());
                 self.mods.insert(key, resolution);
             }
         }
         // `mod x;` with `cfg_attr` paths is one site per alternative: those that name no file
-        // are configurations this package does not ship, when another one names a file.
+        // are configurations this package does not ship, when another one names a file
+        // (fixture `rust/path-attribute`: `mod alt;` has no `src/alt.rs`, only its paths).
         let resolved: std::collections::HashSet<(FileId, usize)> = self
             .mods
             .iter()
@@ -380,6 +457,7 @@ impl<'a> RustResolver<'a> {
         self.warnings = warnings.into_iter().collect();
     }
 
+    /// The `orphan-file` warning for `file`, naming the roots that do not reach it.
     fn orphan_warning(&self, file: FileId) -> FileWarning {
         let message = match self.package_of(file) {
             Some(p) => {
@@ -428,22 +506,26 @@ impl<'a> RustResolver<'a> {
         }
     }
 
+    /// The crate whose tree holds `node`.
     fn crate_of(&self, node: NodeId) -> Option<&Crate> {
         self.crates.get(self.modules.get(node)?.krate)
     }
 
-    /// What a `use`, path or `extern crate` site names.
+    /// What a `use`, path or `extern crate` site names. `depth` counts the `use` bindings
+    /// followed to get here (0 for the site itself).
     fn target(&self, from: FileId, import: &RawImport, depth: usize) -> Target {
         if depth > MAX_BINDING_DEPTH {
             return Target::Unresolved("`use` bindings go round in a cycle".to_owned());
         }
         let mut segments: Vec<&str> = import.specifier.split("::").collect();
+        // `use a::*` depends on the module `a`.
         if segments.last() == Some(&"*") {
             segments.pop();
         }
         let Some((&first, rest)) = segments.split_first() else {
             return Target::Unresolved("empty path".to_owned());
         };
+        // The module the site is written in: `None` in an orphan.
         let module = self
             .placement
             .get(from)
@@ -451,6 +533,8 @@ impl<'a> RustResolver<'a> {
             .flatten()
             .map(|node| self.scope_module(node, &import.context.scope));
         let package = self.package_of(from);
+        // Only 2015 versus later changes what a path means. A file in no package has no
+        // manifest to say 2015, so it reads as 2018+ code.
         let edition = package
             .and_then(|p| self.packages.get(p))
             .map_or(2021, |p| p.edition);
@@ -464,6 +548,8 @@ impl<'a> RustResolver<'a> {
             return self.extern_crate_site(module, package, first);
         }
         match first {
+            // `$crate` is the crate the macro is defined in. The site is in the macro's
+            // definition, so that is the crate of the site's own file.
             "crate" | "$crate" => match module {
                 Some(m) => self.walk(self.crate_root(m), rest),
                 None => orphan(),
@@ -472,6 +558,9 @@ impl<'a> RustResolver<'a> {
                 Some(m) => self.walk(m, rest),
                 None => orphan(),
             },
+            // Each `super` is one module up, inline modules included (`super` in
+            // `mod tests { … }` is the file's module). `self::super::…`, which the Reference
+            // allows, is rare and not modelled: it stops at `self`.
             "super" => {
                 let Some(mut m) = module else {
                     return orphan();
@@ -490,6 +579,8 @@ impl<'a> RustResolver<'a> {
                 }
                 self.walk(m, rest)
             }
+            // `::a`: the crate root in 2015; from 2018 on only a crate of the extern prelude,
+            // never a local module (the Reference, "Paths", `::`).
             "" => {
                 let Some((&name, rest)) = rest.split_first() else {
                     return Target::Unresolved("empty path".to_owned());
@@ -511,7 +602,11 @@ impl<'a> RustResolver<'a> {
         }
     }
 
-    /// `extern crate name;`: `self`, or a crate of the extern prelude.
+    /// `extern crate name;`: `self`, or a crate of the extern prelude (the Reference,
+    /// [Extern crate declarations][extern]; `extern crate self as legacy;` in fixture
+    /// `rust/edition-2015`).
+    ///
+    /// [extern]: https://doc.rust-lang.org/reference/items/extern-crates.html
     fn extern_crate_site(
         &self,
         module: Option<NodeId>,
@@ -529,7 +624,10 @@ impl<'a> RustResolver<'a> {
     }
 
     /// A path in code starting with a bare name: a site only when the name is a crate of the
-    /// repository that no local module or `use` shadows.
+    /// repository that no local module or `use` shadows. Anything else is `Ignored`, not
+    /// unresolved: the front-end keeps every lowercase first segment (`io::Error`,
+    /// `mem::take`), and most are local names that no layer rule is about (fixture
+    /// `rust/paths-in-code`).
     fn code_path(
         &self,
         module: Option<NodeId>,
@@ -539,6 +637,7 @@ impl<'a> RustResolver<'a> {
         from: FileId,
         import: &RawImport,
     ) -> Target {
+        // Names in scope come before the extern prelude, which is searched last.
         let shadowed = module.is_some_and(|m| self.child(m, name).is_some())
             || self.binding(from, import, name).is_some();
         if shadowed {
@@ -550,7 +649,9 @@ impl<'a> RustResolver<'a> {
         }
     }
 
-    /// A 2018+ `use` path starting with a bare name.
+    /// A 2018+ `use` path starting with a bare name, tried as a name of the site's module
+    /// first and as a crate last. rustc rejects a `use` whose first segment is both a local
+    /// name and a crate, so this order cannot mislead on code that compiles.
     #[expect(
         clippy::too_many_arguments,
         reason = "one resolution step needs all of its context"
@@ -570,6 +671,7 @@ impl<'a> RustResolver<'a> {
         {
             return self.walk(child, rest);
         }
+        // `use a::b; use b::c;`: `b` is whatever the first `use` names.
         if let Some(bound) = self.binding(from, import, name) {
             return match self.target(from, bound, depth + 1) {
                 Target::Module(m) => self.walk(m, rest),
@@ -598,7 +700,8 @@ impl<'a> RustResolver<'a> {
     }
 
     /// A 2015-edition `use` path or `::a` path: relative to the crate root, where
-    /// `extern crate` puts the crates.
+    /// `extern crate` puts the crates. A 2015 `use` of a dependency needs `extern crate`;
+    /// the extern prelude is still tried, as a manifest entry names the same crate.
     fn crate_relative(
         &self,
         module: Option<NodeId>,
@@ -630,6 +733,7 @@ impl<'a> RustResolver<'a> {
         package: Option<usize>,
         name: &str,
     ) -> Option<Target> {
+        // Only an `extern crate` at the crate root's top level adds to the extern prelude.
         if let Some(root) = module.map(|m| self.crate_root(m))
             && let Some(root_file) = self.file_of(root)
         {
@@ -645,6 +749,8 @@ impl<'a> RustResolver<'a> {
                 if site.specifier == "self" {
                     return Some(Target::Module(root));
                 }
+                // `extern crate a as b;`: `b` is the crate `a`. `extern crate a;` binds the
+                // name it already has: the dependencies below decide.
                 if site.specifier != name {
                     return self.extern_prelude(None, package, &site.specifier);
                 }
@@ -655,6 +761,8 @@ impl<'a> RustResolver<'a> {
         }
         let package = self.packages.get(package?)?;
         if let Some(dep) = package.deps.get(name) {
+            // A registry or git dependency is external even when a package of that name is
+            // vendored in the repository; a path dependency outside the run is too.
             let Some(dir) = &dep.dir else {
                 return Some(Target::External(name.to_owned()));
             };
@@ -663,6 +771,8 @@ impl<'a> RustResolver<'a> {
                 None => Target::External(name.to_owned()),
             });
         }
+        // The package's binaries, tests, examples and benches name its library with no
+        // manifest entry (fixture `rust/targets`); the library itself writes `crate::`.
         if package.lib_name == name {
             let krate = module.and_then(|m| self.crate_of(m));
             if krate.is_none_or(|c| !c.is_lib) {
@@ -687,7 +797,9 @@ impl<'a> RustResolver<'a> {
         }
     }
 
-    /// The `use` or `extern crate` in the same module as `site` that binds `name`.
+    /// The `use` or `extern crate` in the same module as `site` that binds `name`. The same
+    /// inline scope is the same module; a site never binds itself (`use foo;` resolving
+    /// `foo` through itself would go round until `MAX_BINDING_DEPTH`).
     fn binding<'i>(&'i self, from: FileId, site: &RawImport, name: &str) -> Option<&'i RawImport> {
         let imports = self.imports.get(from)?;
         self.bindings
@@ -715,7 +827,9 @@ impl<'a> RustResolver<'a> {
             })
     }
 
-    /// The inline module a site sits in, inside its file's module.
+    /// The inline module a site sits in, inside its file's module. Resolution only reads,
+    /// so this looks up what `build_trees` created; where that is less (a file placed but
+    /// not walked, as in a `mod` cycle), it stops at the deepest module found.
     fn scope_module(&self, node: NodeId, scope: &[InlineModule]) -> NodeId {
         let mut current = node;
         for inline in scope {
@@ -727,11 +841,13 @@ impl<'a> RustResolver<'a> {
         current
     }
 
+    /// The root of `node`'s crate (the node without a parent).
     fn crate_root(&self, node: NodeId) -> NodeId {
         self.ancestors(node).last().unwrap_or(node)
     }
 
-    /// Follows `segments` from `node` while they name modules.
+    /// Follows `segments` from `node` while they name modules; the first segment that does
+    /// not is an item (function, type, variant, re-exported name) of the module reached.
     /// An `extern crate` item is a module too: `crate::alloc::vec` after
     /// `extern crate alloc;` at the root names the crate `alloc`, not the root file.
     fn walk(&self, node: NodeId, segments: &[&str]) -> Target {
@@ -754,7 +870,8 @@ impl<'a> RustResolver<'a> {
         Target::Module(current)
     }
 
-    /// The crate an `extern crate` written in file module `node` binds to `name`.
+    /// The crate an `extern crate` written in file module `node` binds to `name`. One
+    /// inside an inline module is not looked for (rare, and it binds only there).
     fn extern_crate_item(&self, node: NodeId, name: &str) -> Option<String> {
         let module = self.modules.get(node)?;
         if module.inline {
@@ -771,7 +888,9 @@ impl<'a> RustResolver<'a> {
     }
 
     /// A dependency in a manifest: the library of a package of the repository, else an
-    /// external crate by the name code uses.
+    /// external crate by the name code uses: the key with `-` → `_` (a `package = "…"`
+    /// rename keeps the key as the code's name). Such an edge holds layer rules at crate
+    /// level even where macros hide every path (fixture `rust/workspace`).
     fn manifest_dependency(&self, from: FileId, key: &str) -> Resolution {
         let name = key.replace('-', "_");
         let dep = self
@@ -788,6 +907,7 @@ impl<'a> RustResolver<'a> {
         }
     }
 
+    /// The [`Resolution`] of a target: a module becomes the file that holds it.
     fn resolution(&self, target: Target) -> Resolution {
         match target {
             Target::Module(m) => match self.file_of(m) {
@@ -804,6 +924,7 @@ impl<'a> RustResolver<'a> {
 impl Resolver for RustResolver<'_> {
     fn resolve(&self, from: FileId, import: &RawImport) -> Resolution {
         match import.kind {
+            // Every `mod x;` was resolved while building the trees it shapes.
             ImportKind::Mod => self
                 .mods
                 .get(&(from, import.span.start, import.context.path.clone()))
@@ -819,7 +940,10 @@ impl Resolver for RustResolver<'_> {
     }
 }
 
-/// The name a `use` or `extern crate` binds: its alias, else its last segment.
+/// The name a `use` or `extern crate` binds: its alias, else its last segment. `as _`
+/// binds no name (the Reference, [Underscore Imports][underscore]), nor does a glob.
+///
+/// [underscore]: https://doc.rust-lang.org/reference/items/use-declarations.html#underscore-imports
 fn bound_name(site: &RawImport) -> Option<&str> {
     match site.context.alias.as_deref() {
         Some("_") => None,
@@ -836,13 +960,17 @@ fn bound_name(site: &RawImport) -> Option<&str> {
 enum Declared {
     Found {
         file: FileId,
+        /// Whether its own `mod x;` look beside it: `x/mod.rs`, a `#[path]` target and an
+        /// `include!`d file do; `x.rs` looks in `x/`.
         mod_rs: bool,
     },
+    /// rustc's E0761: both `first` (`x.rs`, which is `file`) and `second` (`x/mod.rs`).
     Ambiguous {
         file: FileId,
         first: String,
         second: String,
     },
+    /// The paths tried, for the unresolved import's reason.
     Missing(Vec<String>),
 }
 
@@ -863,6 +991,8 @@ fn declared_file(
     fallback: Option<&str>,
 ) -> Declared {
     let declared = declared_here(files, path, mod_rs, import);
+    // The fallback is a guess, so it is tried only where the file's own rules find nothing,
+    // never for inline scopes or `include!`, and not from the root itself (the same folder).
     if let (Declared::Missing(_), Some(root)) = (&declared, fallback)
         && import.context.scope.is_empty()
         && !is_include(import)
@@ -875,6 +1005,7 @@ fn declared_file(
     declared
 }
 
+/// Where `mod x;` in the file at `path` puts `x` by the Reference's rules alone.
 fn declared_here(files: &FileTable, path: &str, mod_rs: bool, import: &RawImport) -> Declared {
     let (dir, file_name) = split(path);
     if is_include(import) {
@@ -896,12 +1027,16 @@ fn declared_here(files: &FileTable, path: &str, mod_rs: bool, import: &RawImport
     for inline in scope {
         folder = join(&folder, inline.path.as_deref().unwrap_or(&inline.name));
     }
+    // `#[path]` outside inline modules is relative to the file's folder, even in a
+    // non-mod-rs file (`#[path = "foo.rs"] mod c;` in `src/a/b.rs` is `src/a/foo.rs`);
+    // inside them, to the folder they add.
     if let Some(written) = &import.context.path {
         let base = if scope.is_empty() {
             dir
         } else {
             folder.as_str()
         };
+        // `None`: the path climbs out of the repository.
         let Some(target) = normalize(&join(base, written)) else {
             return Declared::Missing(vec![written.clone()]);
         };
@@ -918,6 +1053,7 @@ fn declared_here(files: &FileTable, path: &str, mod_rs: bool, import: &RawImport
     ) else {
         return Declared::Missing(vec![format!("{name}.rs")]);
     };
+    // `x.rs` is a non-mod-rs file (its children go in `x/`); `x/mod.rs` is mod-rs.
     match (files.id(&single), files.id(&nested)) {
         (Some(file), None) => Declared::Found {
             file,

@@ -1,6 +1,7 @@
 //! TypeScript and JavaScript module resolution, as the TypeScript compiler resolves modules,
-//! with `oxc_resolver` configured to behave like it (FACTS.md: it returned the same file as
-//! `ts.resolveModuleName` for every import of four real corpora):
+//! with `oxc_resolver` configured to behave like it (so configured, it returned the same file
+//! as `ts.resolveModuleName` for all 10,552 import specifiers of rxjs, effect 3, effect 4 and
+//! @trpc/server; `bench/ts-fidelity.sh` repeats the comparison on archgate's edges):
 //!
 //! - Each file's nearest `tsconfig.json` that owns it (`extends`, `baseUrl`, `paths`,
 //!   `references`), found by `resolve_file`. Discovery happens once per folder: every file of

@@ -24,6 +24,25 @@
 //! The walk uses an explicit stack (hostile trees are deep) and visits every node once; the
 //! Rust grammar has no statement level to stop at, since paths hide in every expression.
 //!
+//! The syntax modelled, in the Reference: [use declarations][use] (trees, `self` in a list,
+//! `as _`, `pub use`), [paths][paths] and their [qualifiers][qualifiers], [modules][modules]
+//! with [the `path` attribute][path] and [`cfg_attr`][cfg-attr], [`extern crate`][extern],
+//! [`include!`][include], and [macro invocations][macros], whose input stays unparsed
+//! tokens. What a site names is left to the resolver, which knows the edition: syntax is the
+//! same in every edition, only the meaning of `use a::b` and `::a` changes. Unit tests from
+//! inline sources are in `tests.rs`; fixtures under `fixtures/rust/`: `use-trees`,
+//! `paths-in-code`, `comments-and-strings`, `path-attribute`, `cfg-test-module`.
+//!
+//! [use]: https://doc.rust-lang.org/reference/items/use-declarations.html
+//! [paths]: https://doc.rust-lang.org/reference/paths.html
+//! [qualifiers]: https://doc.rust-lang.org/reference/paths.html#path-qualifiers
+//! [modules]: https://doc.rust-lang.org/reference/items/modules.html
+//! [path]: https://doc.rust-lang.org/reference/items/modules.html#the-path-attribute
+//! [cfg-attr]: https://doc.rust-lang.org/reference/conditional-compilation.html#the-cfg_attr-attribute
+//! [extern]: https://doc.rust-lang.org/reference/items/extern-crates.html
+//! [include]: https://doc.rust-lang.org/std/macro.include.html
+//! [macros]: https://doc.rust-lang.org/reference/macros.html#macro-invocation
+//!
 //! Layer `lang`: imports only `lang/mod.rs` and `core`.
 
 pub(crate) mod manifest;
@@ -52,6 +71,7 @@ impl Frontend for RustFrontend {
         &[manifest::FILE_NAME]
     }
 
+    // One grammar for every `.rs` file; `Cargo.toml` never reaches it.
     fn grammar(&self, _path: &Path) -> tree_sitter::Language {
         tree_sitter_rust::LANGUAGE.into()
     }
@@ -76,18 +96,25 @@ impl Frontend for RustFrontend {
 }
 
 /// Crates every Rust program can name without a manifest entry. A path in code that starts
-/// with one of them is never a site of this repository.
+/// with one of them is never a site of this repository. (`core` is in every crate's extern
+/// prelude and `std` in every crate that is not `no_std`; `alloc`, `proc_macro` and `test`
+/// ship with the toolchain and need at most an `extern crate`.)
 pub(crate) const SYSROOT: &[&str] = &["std", "core", "alloc", "proc_macro", "test"];
 
 /// Primitive types, whose associated items look like paths (`u8::MAX`, `str::from_utf8`).
+/// They are lowercase like crate names, so `is_code_path` must rule them out by name.
 const PRIMITIVES: &[&str] = &[
     "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize", "f32",
     "f64", "bool", "char", "str",
 ];
 
-/// An inline module scope: its parent scope and the module.
+/// The innermost inline module around a node: an index into [`Walker::scopes`], whose
+/// entries hold their parent's id; `None` is file level.
 type ScopeId = Option<usize>;
 
+/// One file's walk. Sites record their scope by id while walking, and the id becomes the
+/// chain of inline modules only when the site is pushed, so entering a module costs nothing
+/// per node below it.
 struct Walker<'s> {
     src: &'s [u8],
     /// Every inline module met so far, with its parent; a site keeps the id of its innermost.
@@ -100,6 +127,8 @@ impl Walker<'_> {
         node_text(self.src, node)
     }
 
+    /// Enters the inline module `module` inside `parent`; returns its id. Two blocks of one
+    /// name are two ids here with equal chains; the resolver merges them by name.
     fn enter(&mut self, parent: ScopeId, module: InlineModule) -> usize {
         self.scopes.push((parent, module));
         self.scopes.len() - 1
@@ -117,6 +146,8 @@ impl Walker<'_> {
         chain
     }
 
+    /// Records one site. `span` is what the site's excerpt underlines: the path as written,
+    /// the `mod` name, the `include!` literal.
     fn push(
         &mut self,
         specifier: String,
@@ -139,13 +170,20 @@ impl Walker<'_> {
         });
     }
 
+    /// Visits every node of the tree once. A node that starts sites (a `use`, a `mod`, a
+    /// path, a macro call) goes to its handler, and the walk descends into it only where the
+    /// handler pushes nodes back (generic arguments of a path, the body of an inline module).
     fn walk(&mut self, root: Node<'_>) {
         let mut stack: Vec<(Node<'_>, ScopeId)> = vec![(root, None)];
         let mut cursor = root.walk();
         while let Some((node, scope)) = stack.pop() {
             match node.kind() {
+                // The paths of a `use` tree are all in it: nothing below is visited again.
                 "use_declaration" => self.use_declaration(node, scope),
                 "extern_crate_declaration" => self.extern_crate(node, scope),
+                // `mod x;` is a site. `mod x { … }` is not: it is the scope of the sites in
+                // its body, and its `#[path]` is the folder of the files its `mod y;` name.
+                // Outer attributes are the item's preceding siblings in this grammar.
                 "mod_item" => {
                     let Some(name) = node.child_by_field_name("name") else {
                         continue;
@@ -163,9 +201,13 @@ impl Walker<'_> {
                         }
                     }
                 }
+                // The outermost node of `a::b::c` (the grammar nests the prefix `a::b` inside
+                // it): one site for the whole path, never one per prefix.
                 "scoped_identifier" | "scoped_type_identifier" => {
                     self.code_path(node, scope, &mut stack);
                 }
+                // The macro's own path (`cfg_if::cfg_if!`) may name a crate of the repository;
+                // its input is a token tree the grammar does not parse.
                 "macro_invocation" => {
                     self.include(node, scope);
                     for child in node.children(&mut cursor) {
@@ -187,12 +229,15 @@ impl Walker<'_> {
                 // Attribute arguments: `#[derive(crate::Trait)]`.
                 "token_tree" => self.tokens(node, scope),
                 // `pub(in crate::a)` names where an item is visible, not what it uses.
+                // Comments, doc comments and literals hold text, not paths (fixture
+                // `rust/comments-and-strings`); `#[doc = "…"]` is a string literal too.
                 "visibility_modifier"
                 | "line_comment"
                 | "block_comment"
                 | "string_literal"
                 | "raw_string_literal"
                 | "char_literal" => {}
+                // Reversed, so that the children pop in source order.
                 _ => {
                     let start = stack.len();
                     stack.extend(node.children(&mut cursor).map(|c| (c, scope)));
@@ -208,27 +253,21 @@ impl Walker<'_> {
     /// resolver drops the alternatives that name no file when another one does.
     fn mod_sites(&mut self, name: Node<'_>, scope: ScopeId, paths: Attributed) {
         let name_text = self.text(name).into_owned();
-        let (default, paths) = match paths {
-            Attributed::Plain(path) => (false, vec![path]),
-            Attributed::Conditional(paths) => (true, paths),
+        // `None` is the default file, which a plain `#[path]` replaces and `cfg_attr` paths
+        // only add to.
+        let paths: Vec<Option<String>> = match paths {
+            Attributed::Plain(path) => vec![Some(path)],
+            Attributed::Conditional(paths) => std::iter::once(None)
+                .chain(paths.into_iter().map(Some))
+                .collect(),
         };
-        if default {
-            self.push(
-                name_text.clone(),
-                ImportKind::Mod,
-                name.byte_range(),
-                scope,
-                None,
-                None,
-            );
-        }
         for path in paths {
             self.push(
                 name_text.clone(),
                 ImportKind::Mod,
                 name.byte_range(),
                 scope,
-                Some(path),
+                path,
                 None,
             );
         }
@@ -243,6 +282,8 @@ impl Walker<'_> {
         if !is_include {
             return;
         }
+        // Only a lone string literal names a file of the repository:
+        // `include!(concat!(env!("OUT_DIR"), "/x.rs"))` names build output.
         let mut cursor = node.walk();
         let Some(tree) = node
             .children(&mut cursor)
@@ -270,7 +311,11 @@ impl Walker<'_> {
     }
 
     /// Each leaf of a `use` tree is a site whose specifier is the whole path to it.
+    /// `use a::{b, c::d}` is two imports, of `a::b` and `a::c::d`, which may lie in
+    /// different layers; a site per leaf lets a finding underline the one at fault.
     fn use_declaration(&mut self, node: Node<'_>, scope: ScopeId) {
+        // Any visibility (`pub`, `pub(crate)`, `pub(super)`) re-exports: other modules may
+        // reach the item through this one (the Reference, "`use` Visibility").
         let mut cursor = node.walk();
         let kind = if node
             .children(&mut cursor)
@@ -309,6 +354,7 @@ impl Walker<'_> {
                         stack.push((list, prefix));
                     }
                 }
+                // `a as b`, and `a as _`, which binds nothing but still imports `a`.
                 "use_as_clause" => {
                     let (Some(path), Some(alias)) = (
                         tree.child_by_field_name("path"),
@@ -319,6 +365,8 @@ impl Walker<'_> {
                     let alias = self.text(alias).into_owned();
                     self.use_leaf(path, prefix, kind, scope, Some(alias));
                 }
+                // `a::*`: the glob is kept in the specifier; the resolver needs to know it
+                // binds no name of its own.
                 "use_wildcard" => {
                     let mut full = prefix;
                     if let Some(path) = tree.named_child(0) {
@@ -340,6 +388,7 @@ impl Walker<'_> {
         }
     }
 
+    /// A leaf of a `use` tree: the path written at the leaf, after the lists' `prefix`.
     fn use_leaf(
         &mut self,
         path: Node<'_>,
@@ -365,6 +414,8 @@ impl Walker<'_> {
         );
     }
 
+    /// `extern crate a;` and `extern crate a as b;`: the crate's name is the specifier, the
+    /// alias the name it binds (`extern crate self as b;` names the crate itself).
     fn extern_crate(&mut self, node: Node<'_>, scope: ScopeId) {
         let Some(name) = node.child_by_field_name("name") else {
             return;
@@ -412,6 +463,13 @@ impl Walker<'_> {
     /// Paths, `use` trees and `mod x;` inside a macro's token tree, recovered from the tokens:
     /// a macro's input is not parsed, yet `vec![crate::x()]` and `cfg_if! { mod unix; }` name
     /// modules all the same.
+    ///
+    /// A token tree is flat: leaves (`identifier`, `::`, `$`, `crate`, …) and one nested
+    /// `token_tree` per bracket pair. Nothing says what the macro does with its input, so
+    /// any run of tokens shaped like a path is taken for one; outside a `use`,
+    /// `is_code_path` then keeps only those that may name a module, as for paths in code.
+    /// Paths inside `$( … )*` repetitions of a `macro_rules!` body are not recovered: the
+    /// grammar makes them `token_repetition` nodes, which this loop does not enter.
     fn tokens(&mut self, tree: Node<'_>, scope: ScopeId) {
         let mut cursor = tree.walk();
         let mut stack = vec![(tree, scope)];
@@ -431,6 +489,8 @@ impl Walker<'_> {
                     i = next;
                     continue;
                 }
+                // `use` in a macro body (`cfg_if!`) starts a use tree, with braces and
+                // globs that a path in code never has.
                 let after_use = i > 0 && tokens.get(i - 1).is_some_and(|t| t.kind() == "use");
                 match self.token_path(&tokens, i, scope, after_use) {
                     Some(next) => i = next,
@@ -449,6 +509,8 @@ impl Walker<'_> {
         scope: ScopeId,
         stack: &mut Vec<(Node<'t>, ScopeId)>,
     ) -> Option<usize> {
+        // `mod` then a name then `;` or a braced tree: anything else (`mod` as a fragment of
+        // some macro's own syntax) is no declaration.
         let name = tokens.get(i + 1).filter(|t| t.kind() == "identifier")?;
         let after = tokens.get(i + 2)?;
         let paths = token_path_attributes(self.src, tokens.get(..i).unwrap_or_default());
@@ -491,6 +553,7 @@ impl Walker<'_> {
                 }
                 segments.push(String::new());
             }
+            // In a token tree `$crate` is two tokens.
             "$" if tokens.get(i + 1).is_some_and(|t| t.kind() == "crate") => {
                 segments.push("$crate".to_owned());
                 j += 2;
@@ -510,6 +573,7 @@ impl Walker<'_> {
         let mut end = tokens
             .get(j.saturating_sub(1))
             .map_or(first.end_byte(), Node::end_byte);
+        // A braced list ends the path: only after `use` (elsewhere `a::{…}` is no syntax).
         let mut list = None;
         while tokens.get(j).is_some_and(|t| t.kind() == "::") {
             let Some(next) = tokens.get(j + 1) else { break };
@@ -542,10 +606,14 @@ impl Walker<'_> {
             self.token_use_list(list, segments, scope);
             return Some(j);
         }
-        if kind == ImportKind::Use {
-            let alias = (tokens.get(j).is_some_and(|t| t.kind() == "as"))
-                .then(|| tokens.get(j + 1).map(|a| self.text(*a).into_owned()))
-                .flatten();
+        // After `use` every path is a site; in code, only one that may name a module.
+        if after_use || is_code_path(&segments) {
+            // `use a::b as c;`: only a `use` binds a name.
+            let alias = tokens
+                .get(j)
+                .filter(|t| after_use && t.kind() == "as")
+                .and_then(|_| tokens.get(j + 1))
+                .map(|a| self.text(*a).into_owned());
             self.push(
                 segments.join("::"),
                 kind,
@@ -554,20 +622,12 @@ impl Walker<'_> {
                 None,
                 alias,
             );
-        } else if is_code_path(&segments) {
-            self.push(
-                segments.join("::"),
-                kind,
-                first.start_byte()..end,
-                scope,
-                None,
-                None,
-            );
         }
         Some(j.max(i + 1))
     }
 
-    /// The braces of a `use` tree inside a macro: `{a, b::{self, c}, d as e, f::*}`.
+    /// The braces of a `use` tree inside a macro: `{a, b::{self, c}, d as e, f::*}`. Nested
+    /// lists go on a stack with their prefix, as in [`Walker::use_declaration`].
     fn token_use_list(&mut self, list: Node<'_>, prefix: Vec<String>, scope: ScopeId) {
         let mut cursor = list.walk();
         let mut stack = vec![(list, prefix)];
@@ -610,6 +670,7 @@ impl Walker<'_> {
                     }
                     k += 1;
                 }
+                // `b::{…}`: the segments so far are the nested list's prefix, not a site.
                 match nested {
                     Some(tree) => stack.push((tree, segments)),
                     None => self.push(
@@ -626,7 +687,9 @@ impl Walker<'_> {
     }
 }
 
-/// Tokens after which `::` continues a path or a type rather than starting an absolute one.
+/// Tokens after which `::` continues a path or a type rather than starting an absolute one
+/// (`Vec<u8>::new`, `i32::MAX`, `$x::f`): after anything else (`(`, `=`, `,`, an operator)
+/// a `::` starts the global path `::a` (the Reference, "Paths", `::`).
 fn is_path_end_token(kind: &str) -> bool {
     matches!(
         kind,
@@ -636,12 +699,19 @@ fn is_path_end_token(kind: &str) -> bool {
 
 /// Whether a path in code may name a module: `crate::`, `self::`, `super::`, `$crate::`,
 /// `::a`, or `a::b` with a lowercase `a` that is not a sysroot crate or a primitive type.
+///
+/// A lone name (`foo`, `crate`) is a local item, never an import: every case needs two
+/// segments. A bare first segment is kept by case: by the naming conventions (RFC 430),
+/// crates and modules are `snake_case` and types `UpperCamelCase`, so `Vec::new` and
+/// `Option::Some` drop out here, and what remains (`io::Error`, `my_crate::f`) is for the
+/// resolver to tell apart, since only it knows the repository's crates and the file's `use`s.
 fn is_code_path(segments: &[String]) -> bool {
     let Some(first) = segments.first() else {
         return false;
     };
     match first.as_str() {
         "" | "crate" | "self" | "super" | "$crate" => segments.len() >= 2,
+        // `r#type::x` is the module `type`: the raw prefix says nothing about case.
         name => {
             segments.len() >= 2
                 && name
@@ -657,6 +727,8 @@ fn is_code_path(segments: &[String]) -> bool {
 /// inside it that hold paths of their own (generic arguments, qualified types) go to
 /// `inner`. `None` when the path does not start with a name (`<T as Trait>::f`).
 fn segments<'t>(src: &[u8], node: Node<'t>, inner: &mut Vec<Node<'t>>) -> Option<Vec<String>> {
+    // The grammar nests a path leftwards (`a::b::c` is `(a::b)::c`): walk down the `path`
+    // fields collecting names last to first, then reverse.
     let mut out = Vec::new();
     let mut current = node;
     loop {
@@ -681,6 +753,8 @@ fn segments<'t>(src: &[u8], node: Node<'t>, inner: &mut Vec<Node<'t>>) -> Option
                 out.push(node_text(src, current).into_owned());
                 break;
             }
+            // `<T as Trait>::f`, `<Vec<T>>::new`: the path starts with a qualified type, not a
+            // name, but the type may hold paths (the trait), so it goes back to the walk.
             _ => {
                 inner.push(current);
                 return None;
@@ -691,7 +765,8 @@ fn segments<'t>(src: &[u8], node: Node<'t>, inner: &mut Vec<Node<'t>>) -> Option
     Some(out)
 }
 
-/// The `#[path]` attributes of a `mod`.
+/// The `#[path]` attributes of a `mod`. A plain `#[path]` applies in every configuration;
+/// a `cfg_attr` path only in some, so the file without it stays a candidate.
 enum Attributed {
     /// `#[path = "…"]`, whatever else is written.
     Plain(String),
@@ -712,6 +787,9 @@ impl Attributed {
 /// The `#[path = "…"]` of an item, or else the paths of all its
 /// `#[cfg_attr(…, path = "…")]`: the attribute items written just before it, past comments.
 fn path_attributes(src: &[u8], item: Node<'_>) -> Attributed {
+    // Outer attributes are the item's preceding siblings, read nearest first; a plain
+    // `#[path]` anywhere among them wins (unit test
+    // `each_cfg_attr_path_is_an_alternative_to_the_default_file`).
     let mut conditional = Vec::new();
     let mut sibling = item.prev_sibling();
     while let Some(node) = sibling {
@@ -740,17 +818,21 @@ fn path_attributes(src: &[u8], item: Node<'_>) -> Attributed {
                     }
                 }
             }
+            // Doc comments sit between attributes and the item too (`/// doc` then `mod x;`).
             "line_comment" | "block_comment" => {}
             _ => break,
         }
         sibling = node.prev_sibling();
     }
+    // Back to source order. The same path under two predicates is one alternative
+    // (fixture `rust/path-attribute`: `alt.rs` for `unix` and `not(unix)`).
     conditional.reverse();
     conditional.dedup();
     Attributed::Conditional(conditional)
 }
 
-/// `path = "…"` among `tokens`.
+/// `path = "…"` among `tokens`. The `path` name matters: the `cfg` predicate before it has
+/// `=` pairs of its own (`cfg_attr(feature = "x", path = "y.rs")`).
 fn path_assignment(src: &[u8], tokens: &[Node<'_>]) -> Option<String> {
     tokens.windows(3).find_map(|w| match w {
         [name, eq, value]
@@ -812,6 +894,7 @@ fn token_path_attributes(src: &[u8], before: &[Node<'_>]) -> Attributed {
 }
 
 /// The value of a plain or raw string literal, without escapes processed (paths have none).
+/// `None` when the text has no pair of quotes, as in a broken tree.
 fn string_value(src: &[u8], node: Node<'_>) -> Option<String> {
     let text = node_text(src, node);
     let start = text.find('"')? + 1;

@@ -1,6 +1,7 @@
 //! The Rust front-end, from inline sources.
 
 use super::*;
+use crate::lang::testing;
 
 struct Site {
     spec: String,
@@ -12,13 +13,7 @@ struct Site {
 }
 
 fn sites(src: &str) -> Vec<Site> {
-    let mut parser = tree_sitter::Parser::new();
-    parser
-        .set_language(&RustFrontend.grammar(Path::new("x.rs")))
-        .unwrap();
-    let tree = parser.parse(src, None).unwrap();
-    RustFrontend
-        .imports(src.as_bytes(), &tree)
+    testing::imports(&RustFrontend, "x.rs", src)
         .into_iter()
         .map(|i| Site {
             written: src[i.span.clone()].to_owned(),
@@ -41,6 +36,14 @@ fn sites(src: &str) -> Vec<Site> {
 
 fn specs(src: &str) -> Vec<String> {
     sites(src).into_iter().map(|s| s.spec).collect()
+}
+
+/// Each site as `kind specifier [scope] path`.
+fn described(found: &[Site]) -> Vec<String> {
+    found
+        .iter()
+        .map(|s| format!("{} {} [{}] {:?}", s.kind, s.spec, s.scope.join(","), s.path))
+        .collect()
 }
 
 fn with_kinds(src: &str) -> Vec<String> {
@@ -116,12 +119,8 @@ fn mod_declarations_carry_path_attributes_and_inline_scopes() {
                #[path = \"outer\"]\nmod inline {\n    mod inner {\n        #[path = \"x.rs\"] mod deep;\n    }\n    mod y;\n}\n\
                mod tests {\n    use super::*;\n}\n";
     let found = sites(src);
-    let got: Vec<String> = found
-        .iter()
-        .map(|s| format!("{} {} [{}] {:?}", s.kind, s.spec, s.scope.join(","), s.path))
-        .collect();
     assert_eq!(
-        got,
+        described(&found),
         [
             "mod a [] None",
             "mod sys [] Some(\"sys/unix.rs\")",
@@ -210,12 +209,8 @@ fn mod_and_use_inside_cfg_if_are_recovered() {
                pub use self::unix::*;\n        use crate::r::{s, t::{self, u as v}};\n    } else {\n        \
                pub(crate) mod other;\n        mod inline { mod deeper; }\n    }\n}\n";
     let found = sites(src);
-    let got: Vec<String> = found
-        .iter()
-        .map(|s| format!("{} {} [{}] {:?}", s.kind, s.spec, s.scope.join(","), s.path))
-        .collect();
     assert_eq!(
-        got,
+        described(&found),
         [
             // The macro's own path may name a crate of the repository; the resolver decides.
             "path cfg_if::cfg_if [] None",

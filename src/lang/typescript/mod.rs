@@ -340,25 +340,14 @@ fn unescape(seq: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lang::testing;
 
     fn imports_in(file: &str, src: &str) -> Vec<(String, &'static str, String)> {
-        let mut parser = tree_sitter::Parser::new();
-        parser
-            .set_language(&TsFrontend.grammar(Path::new(file)))
-            .unwrap();
-        let tree = parser.parse(src, None).unwrap();
-        TsFrontend
-            .imports(src.as_bytes(), &tree)
-            .into_iter()
-            .map(|i| (i.specifier, i.kind.as_str(), src[i.span].to_owned()))
-            .collect()
+        testing::sites(&TsFrontend, file, src)
     }
 
     fn kinds_in(file: &str, src: &str) -> Vec<String> {
-        imports_in(file, src)
-            .into_iter()
-            .map(|(s, k, _)| format!("{s}:{k}"))
-            .collect()
+        testing::kinds(&TsFrontend, file, src)
     }
 
     fn kinds(src: &str) -> Vec<String> {
