@@ -11,7 +11,7 @@ use crate::cache::Cache;
 use crate::config::{self, Config, ConfigError};
 use crate::diagnostic::FileWarning;
 use crate::graph::{ImportGraph, Site};
-use crate::lang::{Lang, RawImport};
+use crate::lang::{Manifest, RawImport};
 use crate::resolve::{self, FileTable, Resolution, ResolveContext};
 use crate::source::Region;
 
@@ -46,14 +46,19 @@ fn analyze_in_pool(
             .collect(),
     );
     let layers = config::assign_layers(&config, &files.paths)?;
-    let (imports, regions): (Vec<Vec<RawImport>>, Vec<Vec<Region>>) = parsed
-        .into_iter()
-        .map(|p| (p.entry.imports, p.entry.regions))
-        .unzip();
+    let mut imports: Vec<Vec<RawImport>> = Vec::with_capacity(parsed.len());
+    let mut regions: Vec<Vec<Region>> = Vec::with_capacity(parsed.len());
+    let mut manifests: Vec<Option<Manifest>> = Vec::with_capacity(parsed.len());
+    for p in parsed {
+        imports.push(p.entry.imports);
+        regions.push(p.entry.regions);
+        manifests.push(p.entry.manifest);
+    }
     let cx = ResolveContext {
         config: &config,
         files: &files,
         imports: &imports,
+        manifests: &manifests,
     };
     let (resolved, resolver_warnings) = resolve_all(&cx, &regions);
     warnings.extend(resolver_warnings);
@@ -78,13 +83,7 @@ fn resolve_all(
     regions: &[Vec<Region>],
 ) -> (Vec<Vec<(Site, Resolution)>>, Vec<FileWarning>) {
     let files = cx.files;
-    let mut langs: Vec<Lang> = files.langs.clone();
-    langs.sort();
-    langs.dedup();
-    let resolvers: Vec<(Lang, Box<dyn resolve::Resolver + '_>)> = langs
-        .iter()
-        .map(|&l| (l, resolve::resolver_for(l, cx)))
-        .collect();
+    let resolvers = resolve::resolvers(cx);
     let resolved: Vec<Vec<(Site, Resolution)>> = cx
         .imports
         .par_iter()

@@ -12,6 +12,7 @@ use crate::cache::{self, Cache, Entry, Seen};
 use crate::config::Config;
 use crate::diagnostic::{FileWarning, WarningKind};
 use crate::lang::{self, Lang};
+use crate::resolve;
 use crate::source::LineIndex;
 use crate::walk::{self, WalkedFile};
 
@@ -38,7 +39,7 @@ pub(super) fn extract_all(
     let walked = walk::walk(
         config,
         jobs,
-        &|name| lang::frontend_for(name).is_some(),
+        &|name| resolve::language_for(name).is_some(),
         &|file| probe(file, cache),
     );
     let mut warnings = walked.warnings;
@@ -158,12 +159,12 @@ enum Probe {
 /// Looks a file up in the cache by its size and modification time. Runs on the walker's
 /// threads, so that a warm run is done when the walk is.
 fn probe(file: &WalkedFile, cache: &Cache) -> Probe {
-    let known = lang::frontend_for(&file.path).and_then(|frontend| {
+    let known = resolve::language_for(&file.path).and_then(|language| {
         let key = cache.known_key(&file.path, file.size, file.modified)?;
         let entry = cache.get(key)?.clone();
         Some(Parsed {
             file: file.clone(),
-            lang: frontend.lang(),
+            lang: language.lang(),
             key,
             entry,
         })
@@ -174,9 +175,10 @@ fn probe(file: &WalkedFile, cache: &Cache) -> Probe {
 /// Reads one file and extracts its imports, or takes them from the cache when it knows the
 /// file's content. Trouble becomes warnings, never an abort.
 fn read_and_extract(file: WalkedFile, cache: &Cache) -> (Option<Parsed>, Vec<FileWarning>) {
-    let Some(frontend) = lang::frontend_for(&file.path) else {
+    let Some(language) = resolve::language_for(&file.path) else {
         return (None, Vec::new());
     };
+    let frontend = language.frontend;
     let bytes = match read_source(&file) {
         Ok(bytes) => bytes,
         Err(warning) => return (None, vec![warning]),
@@ -196,11 +198,10 @@ fn read_and_extract(file: WalkedFile, cache: &Cache) -> (Option<Parsed>, Vec<Fil
             }
         },
     };
-    let lang = frontend.lang();
     (
         Some(Parsed {
             file,
-            lang,
+            lang: language.lang(),
             key,
             entry,
         }),
@@ -244,5 +245,6 @@ fn extract_entry(
         imports: extracted.imports,
         regions,
         warnings,
+        manifest: extracted.manifest,
     })
 }

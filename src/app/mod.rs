@@ -19,6 +19,7 @@ use crate::cli::{CacheArgs, CheckArgs, Cli, Command, GraphArgs, GraphFormat};
 use crate::config::{self, Config, ConfigError};
 use crate::diagnostic::{Diagnostic, FileWarning, Severity};
 use crate::report::{self, Summary};
+use crate::resolve;
 
 pub use analyze::{Analysis, analyze};
 use targets::{
@@ -83,6 +84,7 @@ fn open_cache(args: &CacheArgs, cwd: &Path, root: &Path) -> Cache {
         args.cache_dir
             .as_ref()
             .map_or_else(|| root.join(cache::DEFAULT_DIR), |d| cwd.join(d)),
+        &resolve::frontends(),
     )
 }
 

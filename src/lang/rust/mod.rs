@@ -26,7 +26,7 @@
 //!
 //! Layer `lang`: imports only `lang/mod.rs` and `core`.
 
-pub(crate) mod manifest;
+pub mod manifest;
 
 use std::borrow::Cow;
 use std::path::Path;
@@ -46,10 +46,6 @@ impl Frontend for RustFrontend {
 
     fn extensions(&self) -> &'static [&'static str] {
         &["rs"]
-    }
-
-    fn file_names(&self) -> &'static [&'static str] {
-        &[manifest::FILE_NAME]
     }
 
     fn grammar(&self, _path: &Path) -> tree_sitter::Language {

@@ -24,14 +24,16 @@
 //!
 //! Layer `resolve`.
 
+mod cargo;
+
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::path::PathBuf;
 
-use super::cargo::{self, Package, has_rs_extension, join, normalize, split};
 use super::{FileId, FileTable, Resolution, ResolveContext, Resolver};
 use crate::diagnostic::{FileWarning, WarningKind};
 use crate::lang::rust::SYSROOT;
 use crate::lang::{ImportKind, InlineModule, Lang, RawImport};
+use cargo::{Package, has_rs_extension, join, normalize, split};
 
 type NodeId = usize;
 
@@ -99,7 +101,7 @@ pub(crate) struct RustResolver<'a> {
 impl<'a> RustResolver<'a> {
     pub(crate) fn new(cx: &ResolveContext<'a>) -> Self {
         let files = cx.files;
-        let packages = cargo::packages(&cx.config.root, files);
+        let packages = cargo::packages(&cx.config.root, files, cx.manifests);
         let package_by_dir = packages
             .iter()
             .enumerate()
