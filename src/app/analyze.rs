@@ -23,22 +23,26 @@ pub struct Analysis {
 }
 
 /// Reads, parses and resolves every file under the config's root, reusing `cache`'s
-/// extraction results for files whose content it has seen.
+/// extraction results for files whose content it has seen. The walk runs on `jobs` threads;
+/// the rest runs on a pool of `jobs` threads but never more than there are files, since
+/// more would only wait.
 pub fn analyze(config: Config, jobs: usize, cache: &Cache) -> Result<Analysis, Vec<ConfigError>> {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build();
-    let run = || analyze_in_pool(config, jobs, cache);
+    let walked = extract::walk(&config, jobs, cache);
+    let threads = jobs.min(walked.len()).max(1);
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build();
+    let run = || analyze_walked(config, walked, cache);
     match pool {
         Ok(pool) => pool.install(run),
         Err(_) => run(),
     }
 }
 
-fn analyze_in_pool(
+fn analyze_walked(
     config: Config,
-    jobs: usize,
+    walked: extract::Walked,
     cache: &Cache,
 ) -> Result<Analysis, Vec<ConfigError>> {
-    let (parsed, mut warnings) = extract::extract_all(&config, jobs, cache);
+    let (parsed, mut warnings) = extract::extract_all(walked, cache);
     let files = FileTable::new(
         parsed
             .iter()

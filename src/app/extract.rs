@@ -28,20 +28,34 @@ pub(super) struct Parsed {
     pub entry: Entry,
 }
 
-/// Walks the root and extracts the imports of every source file, from the cache where it
-/// knows the content, else by parsing, then saves the cache. Files come back sorted by path;
-/// each file's own warnings (syntax errors, bytes that are not UTF-8) are among the warnings.
-pub(super) fn extract_all(
-    config: &Config,
-    jobs: usize,
-    cache: &Cache,
-) -> (Vec<Parsed>, Vec<FileWarning>) {
-    let walked = walk::walk(
+/// The source files under the root, each with what the cache knows of it by size and
+/// modification time.
+pub(super) struct Walked(walk::Walk<Probe>);
+
+impl Walked {
+    /// How many source files the walk found.
+    pub fn len(&self) -> usize {
+        self.0.files.len()
+    }
+}
+
+/// Walks the root on `threads` threads, looking each source file up in the cache as it is
+/// found.
+pub(super) fn walk(config: &Config, threads: usize, cache: &Cache) -> Walked {
+    Walked(walk::walk(
         config,
-        jobs,
+        threads,
         &|name| resolve::language_for(name).is_some(),
         &|file| probe(file, cache),
-    );
+    ))
+}
+
+/// Extracts the imports of every file walked, from the cache where it knows the content,
+/// else by parsing, on the current thread pool, then saves the cache. Files come back sorted
+/// by path; each file's own warnings (syntax errors, bytes that are not UTF-8) are among the
+/// warnings.
+pub(super) fn extract_all(walked: Walked, cache: &Cache) -> (Vec<Parsed>, Vec<FileWarning>) {
+    let Walked(walked) = walked;
     let mut warnings = walked.warnings;
 
     // Read (and parse, where the cache does not know the content) what the walk could not
@@ -149,7 +163,7 @@ fn read_source(file: &WalkedFile) -> Result<Vec<u8>, FileWarning> {
 }
 
 /// What the walk learns of a file without reading it.
-enum Probe {
+pub(super) enum Probe {
     /// Its size and modification time are those the cache last saw: its imports are known.
     Known(Box<Parsed>),
     /// It must be read (and parsed, unless the cache knows its content).

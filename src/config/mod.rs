@@ -127,6 +127,23 @@ pub struct PythonConfig {
 }
 
 impl Config {
+    /// The configuration of a folder without a `layers.toml`, for `graph` (SPEC §1): rooted
+    /// at the absolute folder `root`, excluding nothing, with no layers or rules, so that every
+    /// file is unlayered. `path` and `text` are empty: there is no file.
+    pub fn unlayered(root: PathBuf) -> Self {
+        Self {
+            root,
+            path: String::new(),
+            text: String::new(),
+            exclude: PathMatcher::empty(),
+            exclude_dirs: GlobSet::empty(),
+            layers: Vec::new(),
+            forbid: Vec::new(),
+            allow: Vec::new(),
+            python: PythonConfig::default(),
+        }
+    }
+
     /// The layer of a repo-relative path, or the two layers that both claim it.
     pub fn layer_of(&self, path: &str) -> Result<Option<usize>, (usize, usize)> {
         let mut found = None;
