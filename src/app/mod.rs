@@ -1,7 +1,7 @@
 //! The command line's commands: `check`, `explain` and `graph`, each a short sequence of
 //! the library's stages, and the [`ExitStatus`] they end with (ripgrep's `main.rs`). The
 //! stages are elsewhere: `analyze.rs` reads the repository into a graph (`extract.rs`
-//! decides how each file is read), [`check`](crate::check) finds the violations, and
+//! decides how each file is read), [`crate::check`] finds the violations, and
 //! `targets.rs` decides which reports go where.
 //!
 //! Layer `entry`.

@@ -1,6 +1,8 @@
 //! Resolution: what module each raw import names, and the registry of languages. One
 //! resolver per language, built once per run from the files walked and their extraction
-//! results; resolvers may look at manifests on disk but never parse source code.
+//! results (raw imports, and the facts of the run's manifests). Resolvers may read other
+//! files on disk (`tsconfig.json`, `package.json`, a workspace manifest above the root) but
+//! never parse source code.
 //!
 //! [`LANGUAGES`] holds one row per language: its name, front-end, resolver and manifests.
 //! It sits here, not in `lang`, because a row names a resolver and `lang` never imports
