@@ -1,7 +1,8 @@
 //! The per-file cache of extraction results, so that a warm run parses only the files that
 //! changed. An entry is keyed by a hash of the file's name extension and bytes, so a renamed
-//! or reverted file still hits; the whole cache is tied to archgate's version and to every
-//! grammar's version, ABI and node-kind count, so an upgrade never reuses stale results.
+//! or reverted file still hits; the whole cache is tied to archgate's version, to the format
+//! of its entries ([`FORMAT`]) and to every grammar's version, ABI and node-kind count, so an
+//! upgrade never reuses stale results.
 //!
 //! Reading every file to hash it costs more than the walk itself on a warm run, so the cache
 //! also remembers each path's size, modification time and key, as git's index does: a file
@@ -10,7 +11,8 @@
 //! second change within the filesystem's time granularity would keep both unchanged.
 //!
 //! The cache must never change a result. A file that is missing, truncated, corrupt or written
-//! by another version is ignored and rewritten. Writes go to a temporary file that is then
+//! by another version is ignored and rewritten: its stamp is checked before anything else in
+//! it is decoded, so an entry of another format is never mis-read. Writes go to a temporary file that is then
 //! renamed over the old one, so concurrent runs each see a whole cache.
 //!
 //! Layer `cache`: imports `lang` and `core`.
@@ -22,12 +24,16 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::WarningKind;
-use crate::lang::{FRONTENDS, RawImport};
+use crate::lang::{Frontend, Manifest, RawImport};
 use crate::source::Region;
 
 /// The folder name archgate uses under the root unless `--cache-dir` says otherwise.
 pub const DEFAULT_DIR: &str = ".archgate_cache";
 const FILE_NAME: &str = "imports.bin";
+
+/// The version of [`Entry`]'s layout, part of the stamp: bump it whenever a stored type
+/// changes, so that a cache written before is ignored rather than decoded as the new one.
+pub const FORMAT: u32 = 2;
 
 /// What extraction found in one file, everything needed to skip parsing it next time.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -35,6 +41,8 @@ pub struct Entry {
     pub imports: Vec<RawImport>,
     pub regions: Vec<Region>,
     pub warnings: Vec<(WarningKind, String)>,
+    /// The facts of a manifest (`Cargo.toml`); `None` for source files.
+    pub manifest: Option<Manifest>,
 }
 
 /// How long before the cache's writing a file's modification must lie for its size and time
@@ -70,6 +78,8 @@ struct Stored {
 /// The cache of one run: the entries read at the start, looked up by content key.
 pub struct Cache {
     dir: Option<PathBuf>,
+    /// What a stored cache must match to be used, and what `save` writes.
+    stamp: String,
     entries: HashMap<u64, Entry>,
     seen: HashMap<String, Seen>,
     written: u128,
@@ -80,27 +90,36 @@ impl Cache {
     pub fn disabled() -> Self {
         Self {
             dir: None,
+            stamp: String::new(),
             entries: HashMap::new(),
             seen: HashMap::new(),
             written: 0,
         }
     }
 
-    /// Reads the cache in `dir`; anything unreadable or foreign counts as empty.
-    pub fn open(dir: PathBuf) -> Self {
+    /// Reads the cache in `dir` for a run with `frontends`; anything unreadable or foreign
+    /// counts as empty.
+    pub fn open(dir: PathBuf, frontends: &[&dyn Frontend]) -> Self {
+        let stamp = stamp(frontends);
+        // The stamp is the first field: a cache of another version or format is rejected
+        // on it alone, before its entries could be decoded as this version's.
         let stored = std::fs::read(dir.join(FILE_NAME))
             .ok()
-            .and_then(|bytes| postcard::from_bytes::<Stored>(&bytes).ok())
-            .filter(|stored| stored.stamp == stamp());
+            .filter(|bytes| {
+                postcard::take_from_bytes::<String>(bytes).is_ok_and(|(found, _)| found == stamp)
+            })
+            .and_then(|bytes| postcard::from_bytes::<Stored>(&bytes).ok());
         match stored {
             Some(stored) => Self {
                 dir: Some(dir),
+                stamp,
                 entries: stored.entries,
                 seen: stored.seen,
                 written: stored.written,
             },
             None => Self {
                 dir: Some(dir),
+                stamp,
                 ..Self::disabled()
             },
         }
@@ -166,7 +185,7 @@ impl Cache {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos());
         let stored = StoredRef {
-            stamp: stamp(),
+            stamp: self.stamp.clone(),
             written,
             entries: entries.collect(),
             seen: seen.collect(),
@@ -200,10 +219,11 @@ fn tempfile_in(dir: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
     ))
 }
 
-/// What a stored cache must match: archgate's version and each grammar's identity.
-fn stamp() -> String {
-    let mut stamp = format!("archgate {}", env!("CARGO_PKG_VERSION"));
-    for frontend in FRONTENDS {
+/// What a stored cache must match: archgate's version, the entries' format and each
+/// grammar's identity.
+fn stamp(frontends: &[&dyn Frontend]) -> String {
+    let mut stamp = format!("archgate {} format {FORMAT}", env!("CARGO_PKG_VERSION"));
+    for frontend in frontends {
         for ext in frontend.extensions() {
             let grammar = frontend.grammar(Path::new(&format!("x.{ext}")));
             let version = grammar
@@ -229,7 +249,10 @@ fn stamp() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lang::ImportKind;
+    use crate::lang::{ImportKind, python::PyFrontend, rust::RustFrontend};
+
+    /// The tests' front-ends (the registry of languages sits above this layer).
+    const FRONTENDS: &[&dyn Frontend] = &[&PyFrontend, &RustFrontend];
 
     fn entry() -> Entry {
         Entry {
@@ -241,18 +264,19 @@ mod tests {
             }],
             regions: vec![Region::default()],
             warnings: vec![(WarningKind::SyntaxError, "syntax error".into())],
+            manifest: None,
         }
     }
 
     #[test]
     fn entries_survive_a_round_trip() {
         let dir = tempfile::tempdir().unwrap();
-        let cache = Cache::open(dir.path().join("c"));
+        let cache = Cache::open(dir.path().join("c"), FRONTENDS);
         let e = entry();
         cache
             .save([(42, &e)].into_iter(), std::iter::empty())
             .unwrap();
-        let reopened = Cache::open(dir.path().join("c"));
+        let reopened = Cache::open(dir.path().join("c"), FRONTENDS);
         assert_eq!(reopened.get(42), Some(&e));
         assert!(dir.path().join("c/.gitignore").exists());
     }
@@ -268,7 +292,7 @@ mod tests {
             b"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff",
         ] {
             std::fs::write(c.join(FILE_NAME), junk).unwrap();
-            assert!(Cache::open(c.clone()).entries.is_empty());
+            assert!(Cache::open(c.clone(), FRONTENDS).entries.is_empty());
         }
         let foreign = postcard::to_stdvec(&Stored {
             stamp: "archgate 0.0.0".into(),
@@ -278,7 +302,51 @@ mod tests {
         })
         .unwrap();
         std::fs::write(c.join(FILE_NAME), foreign).unwrap();
-        assert!(Cache::open(c).entries.is_empty());
+        assert!(Cache::open(c, FRONTENDS).entries.is_empty());
+    }
+
+    #[test]
+    fn a_cache_of_the_previous_format_is_ignored() {
+        // Entries as format 1 stored them, before manifests had facts.
+        #[derive(Serialize)]
+        struct OldEntry {
+            imports: Vec<RawImport>,
+            regions: Vec<Region>,
+            warnings: Vec<(WarningKind, String)>,
+        }
+        #[derive(Serialize)]
+        struct OldStored {
+            stamp: String,
+            written: u128,
+            entries: HashMap<u64, OldEntry>,
+            seen: HashMap<String, Seen>,
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let e = entry();
+        let old = OldStored {
+            stamp: stamp(FRONTENDS).replace(&format!(" format {FORMAT}"), ""),
+            written: 0,
+            entries: HashMap::from([(
+                1,
+                OldEntry {
+                    imports: e.imports,
+                    regions: e.regions,
+                    warnings: e.warnings,
+                },
+            )]),
+            seen: HashMap::new(),
+        };
+        assert!(old.stamp.starts_with("archgate ") && !old.stamp.contains("format"));
+        std::fs::write(
+            dir.path().join(FILE_NAME),
+            postcard::to_stdvec(&old).unwrap(),
+        )
+        .unwrap();
+        assert!(
+            Cache::open(dir.path().to_path_buf(), FRONTENDS)
+                .entries
+                .is_empty()
+        );
     }
 
     #[test]
@@ -309,10 +377,10 @@ mod tests {
                 },
             ),
         ];
-        Cache::open(dir.path().to_path_buf())
+        Cache::open(dir.path().to_path_buf(), FRONTENDS)
             .save([(42, &e)].into_iter(), seen.into_iter())
             .unwrap();
-        let cache = Cache::open(dir.path().to_path_buf());
+        let cache = Cache::open(dir.path().to_path_buf(), FRONTENDS);
         assert_eq!(cache.known_key("old.py", 8, Some(old)), Some(42));
         assert_eq!(
             cache.known_key("old.py", 9, Some(old)),

@@ -45,8 +45,9 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
-    /// Number of worker threads [default: the number of CPUs].
-    #[arg(long, short = 'j', value_name = "N")]
+    /// Number of worker threads, at most 256 and the number of files [default: the number
+    /// of CPUs].
+    #[arg(long, short = 'j', value_name = "N", value_parser = parse_jobs)]
     pub jobs: Option<usize>,
 
     #[command(flatten)]
@@ -81,12 +82,22 @@ pub struct GraphArgs {
     #[arg(long, value_enum, default_value_t = GraphFormat::Tsv)]
     pub format: GraphFormat,
 
-    /// Number of worker threads [default: the number of CPUs].
-    #[arg(long, short = 'j', value_name = "N")]
+    /// Number of worker threads, at most 256 and the number of files [default: the number
+    /// of CPUs].
+    #[arg(long, short = 'j', value_name = "N", value_parser = parse_jobs)]
     pub jobs: Option<usize>,
 
     #[command(flatten)]
     pub cache: CacheArgs,
+}
+
+/// `--jobs N`: a whole number of at least 1; `0` is a usage error (exit 2).
+fn parse_jobs(value: &str) -> Result<usize, String> {
+    match value.parse::<usize>() {
+        Ok(0) => Err("the number of worker threads must be at least 1".to_owned()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

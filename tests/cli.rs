@@ -119,6 +119,41 @@ fn no_layers_toml_anywhere_exits_2_with_an_example() {
 }
 
 #[test]
+fn jobs_0_is_a_usage_error() {
+    for command in ["check", "graph"] {
+        let (code, out, err) = run(&fixture("python/clean"), &[command, "--jobs", "0"]);
+        assert_eq!(code, 2, "{command}: {out}{err}");
+        assert!(out.is_empty(), "{command}: {out}");
+        assert!(err.contains("--jobs"), "{command}: {err}");
+    }
+}
+
+#[test]
+fn a_huge_jobs_count_is_capped_and_the_run_finishes_normally() {
+    let dir = fixture("python/upward-import");
+    let capped = run(
+        &dir,
+        &[
+            "check",
+            "--format",
+            "agent",
+            "--no-cache",
+            "--jobs",
+            "100000",
+        ],
+    );
+    let one = run(
+        &dir,
+        &["check", "--format", "agent", "--no-cache", "--jobs", "1"],
+    );
+    assert_eq!(capped.0, 1, "{capped:?}");
+    assert_eq!(capped, one);
+    let (code, out, err) = run(&dir, &["graph", "--no-cache", "--jobs", "100000"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.is_empty());
+}
+
+#[test]
 fn unwritable_output_exits_2() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("no-such-folder").join("report.json");
@@ -368,6 +403,33 @@ fn graph_tsv_has_one_site_per_line() {
         rows.iter().map(|r| (r[0], r[2])).collect::<Vec<_>>(),
         sorted.iter().map(|r| (r[0], r[2])).collect::<Vec<_>>()
     );
+}
+
+#[test]
+fn graph_runs_without_layers_toml_in_the_current_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("pkg")).unwrap();
+    std::fs::write(dir.path().join("a.py"), "import os\nimport pkg.b\n").unwrap();
+    std::fs::write(dir.path().join("pkg/__init__.py"), "").unwrap();
+    std::fs::write(dir.path().join("pkg/b.py"), "from . import c\n").unwrap();
+    std::fs::write(dir.path().join("pkg/c.py"), "").unwrap();
+    let (code, out, err) = run(dir.path(), &["graph", "--no-cache"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        "a.py\texternal:os\t1\timport\n\
+         a.py\tpkg/b.py\t2\timport\n\
+         pkg/b.py\tpkg/c.py\t1\timport\n"
+    );
+    let (code, graph) = json(dir.path(), &["graph", "--format", "json", "--no-cache"]);
+    assert_eq!(code, 0);
+    let files = graph["files"].as_array().unwrap();
+    assert_eq!(files.len(), 4);
+    assert!(files.iter().all(|f| f["layer"].is_null()), "{graph}");
+    // `check` still needs the architecture written down.
+    let (code, _, err) = run(dir.path(), &["check"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no `layers.toml` found"), "{err}");
 }
 
 #[test]

@@ -11,7 +11,7 @@ use crate::cache::Cache;
 use crate::config::{Config, ConfigError};
 use crate::diagnostic::FileWarning;
 use crate::graph::{ImportGraph, Site};
-use crate::lang::{Lang, RawImport};
+use crate::lang::{Manifest, RawImport};
 use crate::resolve::{self, FileTable, Resolution, ResolveContext};
 use crate::source::Region;
 
@@ -23,22 +23,26 @@ pub struct Analysis {
 }
 
 /// Reads, parses and resolves every file under the config's root, reusing `cache`'s
-/// extraction results for files whose content it has seen.
+/// extraction results for files whose content it has seen. The walk runs on `jobs` threads;
+/// the rest runs on a pool of `jobs` threads but never more than there are files, since
+/// more would only wait.
 pub fn analyze(config: Config, jobs: usize, cache: &Cache) -> Result<Analysis, Vec<ConfigError>> {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build();
-    let run = || analyze_in_pool(config, jobs, cache);
+    let walked = extract::walk(&config, jobs, cache);
+    let threads = jobs.min(walked.len()).max(1);
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build();
+    let run = || analyze_walked(config, walked, cache);
     match pool {
         Ok(pool) => pool.install(run),
         Err(_) => run(),
     }
 }
 
-fn analyze_in_pool(
+fn analyze_walked(
     config: Config,
-    jobs: usize,
+    walked: extract::Walked,
     cache: &Cache,
 ) -> Result<Analysis, Vec<ConfigError>> {
-    let (parsed, mut warnings) = extract::extract_all(&config, jobs, cache);
+    let (parsed, mut warnings) = extract::extract_all(walked, cache);
     let files = FileTable::new(
         parsed
             .iter()
@@ -46,14 +50,19 @@ fn analyze_in_pool(
             .collect(),
     );
     let membership = config.assign(&files.paths)?;
-    let (imports, regions): (Vec<Vec<RawImport>>, Vec<Vec<Region>>) = parsed
-        .into_iter()
-        .map(|p| (p.entry.imports, p.entry.regions))
-        .unzip();
+    let mut imports: Vec<Vec<RawImport>> = Vec::with_capacity(parsed.len());
+    let mut regions: Vec<Vec<Region>> = Vec::with_capacity(parsed.len());
+    let mut manifests: Vec<Option<Manifest>> = Vec::with_capacity(parsed.len());
+    for p in parsed {
+        imports.push(p.entry.imports);
+        regions.push(p.entry.regions);
+        manifests.push(p.entry.manifest);
+    }
     let cx = ResolveContext {
         config: &config,
         files: &files,
         imports: &imports,
+        manifests: &manifests,
     };
     let (resolved, resolver_warnings) = resolve_all(&cx, &regions);
     warnings.extend(resolver_warnings);
@@ -78,13 +87,7 @@ fn resolve_all(
     regions: &[Vec<Region>],
 ) -> (Vec<Vec<(Site, Resolution)>>, Vec<FileWarning>) {
     let files = cx.files;
-    let mut langs: Vec<Lang> = files.langs.clone();
-    langs.sort();
-    langs.dedup();
-    let resolvers: Vec<(Lang, Box<dyn resolve::Resolver + '_>)> = langs
-        .iter()
-        .map(|&l| (l, resolve::resolver_for(l, cx)))
-        .collect();
+    let resolvers = resolve::resolvers(cx);
     let resolved: Vec<Vec<(Site, Resolution)>> = cx
         .imports
         .par_iter()

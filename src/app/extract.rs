@@ -12,6 +12,7 @@ use crate::cache::{self, Cache, Entry, Seen};
 use crate::config::Config;
 use crate::diagnostic::{FileWarning, WarningKind};
 use crate::lang::{self, Lang};
+use crate::resolve;
 use crate::source::LineIndex;
 use crate::walk::{self, WalkedFile};
 
@@ -27,20 +28,34 @@ pub(super) struct Parsed {
     pub entry: Entry,
 }
 
-/// Walks the root and extracts the imports of every source file, from the cache where it
-/// knows the content, else by parsing, then saves the cache. Files come back sorted by path;
-/// each file's own warnings (syntax errors, bytes that are not UTF-8) are among the warnings.
-pub(super) fn extract_all(
-    config: &Config,
-    jobs: usize,
-    cache: &Cache,
-) -> (Vec<Parsed>, Vec<FileWarning>) {
-    let walked = walk::walk(
+/// The source files under the root, each with what the cache knows of it by size and
+/// modification time.
+pub(super) struct Walked(walk::Walk<Probe>);
+
+impl Walked {
+    /// How many source files the walk found.
+    pub fn len(&self) -> usize {
+        self.0.files.len()
+    }
+}
+
+/// Walks the root on `threads` threads, looking each source file up in the cache as it is
+/// found.
+pub(super) fn walk(config: &Config, threads: usize, cache: &Cache) -> Walked {
+    Walked(walk::walk(
         config,
-        jobs,
-        &|name| lang::frontend_for(name).is_some(),
+        threads,
+        &|name| resolve::language_for(name).is_some(),
         &|file| probe(file, cache),
-    );
+    ))
+}
+
+/// Extracts the imports of every file walked, from the cache where it knows the content,
+/// else by parsing, on the current thread pool, then saves the cache. Files come back sorted
+/// by path; each file's own warnings (syntax errors, bytes that are not UTF-8) are among the
+/// warnings.
+pub(super) fn extract_all(walked: Walked, cache: &Cache) -> (Vec<Parsed>, Vec<FileWarning>) {
+    let Walked(walked) = walked;
     let mut warnings = walked.warnings;
 
     // Read (and parse, where the cache does not know the content) what the walk could not
@@ -148,7 +163,7 @@ fn read_source(file: &WalkedFile) -> Result<Vec<u8>, FileWarning> {
 }
 
 /// What the walk learns of a file without reading it.
-enum Probe {
+pub(super) enum Probe {
     /// Its size and modification time are those the cache last saw: its imports are known.
     Known(Box<Parsed>),
     /// It must be read (and parsed, unless the cache knows its content).
@@ -158,12 +173,12 @@ enum Probe {
 /// Looks a file up in the cache by its size and modification time. Runs on the walker's
 /// threads, so that a warm run is done when the walk is.
 fn probe(file: &WalkedFile, cache: &Cache) -> Probe {
-    let known = lang::frontend_for(&file.path).and_then(|frontend| {
+    let known = resolve::language_for(&file.path).and_then(|language| {
         let key = cache.known_key(&file.path, file.size, file.modified)?;
         let entry = cache.get(key)?.clone();
         Some(Parsed {
             file: file.clone(),
-            lang: frontend.lang(),
+            lang: language.lang(),
             key,
             entry,
         })
@@ -174,9 +189,10 @@ fn probe(file: &WalkedFile, cache: &Cache) -> Probe {
 /// Reads one file and extracts its imports, or takes them from the cache when it knows the
 /// file's content. Trouble becomes warnings, never an abort.
 fn read_and_extract(file: WalkedFile, cache: &Cache) -> (Option<Parsed>, Vec<FileWarning>) {
-    let Some(frontend) = lang::frontend_for(&file.path) else {
+    let Some(language) = resolve::language_for(&file.path) else {
         return (None, Vec::new());
     };
+    let frontend = language.frontend;
     let bytes = match read_source(&file) {
         Ok(bytes) => bytes,
         Err(warning) => return (None, vec![warning]),
@@ -196,11 +212,10 @@ fn read_and_extract(file: WalkedFile, cache: &Cache) -> (Option<Parsed>, Vec<Fil
             }
         },
     };
-    let lang = frontend.lang();
     (
         Some(Parsed {
             file,
-            lang,
+            lang: language.lang(),
             key,
             entry,
         }),
@@ -244,5 +259,6 @@ fn extract_entry(
         imports: extracted.imports,
         regions,
         warnings,
+        manifest: extracted.manifest,
     })
 }

@@ -1,7 +1,7 @@
 //! The command line's commands: `check`, `explain` and `graph`, each a short sequence of
 //! the library's stages, and the [`ExitStatus`] they end with (ripgrep's `main.rs`). The
 //! stages are elsewhere: `analyze.rs` reads the repository into a graph (`extract.rs`
-//! decides how each file is read), [`check`](crate::check) finds the violations, and
+//! decides how each file is read), [`crate::check`] finds the violations, and
 //! `targets.rs` decides which reports go where.
 //!
 //! Layer `entry`.
@@ -19,6 +19,7 @@ use crate::cli::{CacheArgs, CheckArgs, Cli, Command, GraphArgs, GraphFormat};
 use crate::config::{self, Config, ConfigError};
 use crate::diagnostic::{Diagnostic, FileWarning, Severity};
 use crate::report::{self, Summary};
+use crate::resolve;
 
 pub use analyze::{Analysis, analyze};
 use targets::{
@@ -74,6 +75,17 @@ fn load_config(explicit: Option<&Path>, cwd: &Path) -> Result<Config, Vec<Config
     config::load(&path)
 }
 
+/// The config for `graph`, which also runs without one (SPEC §1): with no `--config` and no
+/// `layers.toml` in the current folder or above, the current folder is the root and every
+/// file is unlayered.
+fn graph_config(explicit: Option<&Path>, cwd: &Path) -> Result<Config, Vec<ConfigError>> {
+    if explicit.is_none() && config::discover(cwd).is_err() {
+        let root = std::path::absolute(cwd).unwrap_or_else(|_| cwd.to_path_buf());
+        return Ok(Config::unlayered(root));
+    }
+    load_config(explicit, cwd)
+}
+
 /// The cache the flags ask for.
 fn open_cache(args: &CacheArgs, cwd: &Path, root: &Path) -> Cache {
     if args.no_cache {
@@ -83,13 +95,19 @@ fn open_cache(args: &CacheArgs, cwd: &Path, root: &Path) -> Cache {
         args.cache_dir
             .as_ref()
             .map_or_else(|| root.join(cache::DEFAULT_DIR), |d| cwd.join(d)),
+        &resolve::frontends(),
     )
 }
 
+/// The most worker threads a run uses, whatever `--jobs` asks (SPEC §1).
+const MAX_JOBS: usize = 256;
+
+/// The worker threads `--jobs` asks for (one per CPU by default), at most [`MAX_JOBS`];
+/// `analyze` caps them again at the number of files.
 fn jobs(requested: Option<usize>) -> usize {
     requested
-        .filter(|&n| n > 0)
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get))
+        .clamp(1, MAX_JOBS)
 }
 
 fn check(
@@ -183,7 +201,7 @@ fn graph(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<ExitStatus> {
-    let config = match load_config(args.config.as_deref(), cwd) {
+    let config = match graph_config(args.config.as_deref(), cwd) {
         Ok(c) => c,
         Err(errors) => return print_config_errors(errors, err),
     };

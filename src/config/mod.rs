@@ -174,12 +174,13 @@ pub struct PythonConfig {
 }
 
 impl Config {
-    /// The configuration of a run without `layers.toml` (`archgate graph` before one is
-    /// written): rooted at `root`, no layers, no rules.
-    pub fn unconfigured(root: PathBuf) -> Self {
+    /// The configuration of a folder without a `layers.toml`, for `graph` (SPEC §1): rooted
+    /// at the absolute folder `root`, excluding nothing, with no layers or rules, so that every
+    /// file is unlayered. `path` and `text` are empty: there is no file.
+    pub fn unlayered(root: PathBuf) -> Self {
         Self {
             root,
-            path: load::FILE_NAME.to_owned(),
+            path: String::new(),
             text: String::new(),
             exclude: PathMatcher::empty(),
             exclude_dirs: GlobSet::empty(),

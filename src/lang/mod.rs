@@ -112,18 +112,15 @@ pub struct InlineModule {
 
 /// Turns one file's syntax tree into the imports written in it.
 ///
-/// A front-end claims files by extension, and may also claim whole file names: the
-/// manifests of its language (`Cargo.toml`), whose dependencies are import sites too. Such
-/// files have no tree-sitter grammar; [`Frontend::imports_without_grammar`] reads them.
+/// A front-end claims files by extension. Its language's row in the registry
+/// (`resolve::LANGUAGES`) may also claim whole file names for it: the manifests of its
+/// language (`Cargo.toml`), whose dependencies are import sites too. Such files have no
+/// tree-sitter grammar; [`Frontend::imports_without_grammar`] reads them.
 pub trait Frontend: Sync {
+    /// The language, which is also the key of its row in the registry.
     fn lang(&self) -> Lang;
     /// File extensions this front-end claims, without the dot.
     fn extensions(&self) -> &'static [&'static str];
-    /// Exact file names this front-end claims besides its extensions (`Cargo.toml`). Never
-    /// `layers.toml`.
-    fn file_names(&self) -> &'static [&'static str] {
-        &[]
-    }
     /// The grammar for `path`. Not called for files that
     /// [`Frontend::imports_without_grammar`] reads.
     fn grammar(&self, path: &Path) -> tree_sitter::Language;
@@ -145,37 +142,13 @@ pub trait Frontend: Sync {
         src.len()
     }
 
-    /// The import sites of a file read without tree-sitter (a manifest claimed through
-    /// [`Frontend::file_names`]), straight from its bytes; `None` (the default) means "parse
-    /// it with [`Frontend::grammar`]". Like [`Frontend::imports`], it must not panic on any
-    /// input and never touches the filesystem.
+    /// The import sites of a file read without tree-sitter (a manifest its registry row
+    /// claims by name), and the manifest's facts, straight from its bytes; `None` (the
+    /// default) means "parse it with [`Frontend::grammar`]". Like [`Frontend::imports`], it
+    /// must not panic on any input and never touches the filesystem.
     fn imports_without_grammar(&self, _path: &Path, _src: &[u8]) -> Option<Extracted> {
         None
     }
-}
-
-/// Every front-end, one line each.
-pub static FRONTENDS: &[&dyn Frontend] = &[
-    &python::PyFrontend,
-    &rust::RustFrontend,
-    &typescript::TsFrontend,
-];
-
-/// The front-end that claims the file at `path` (a file name, or a path with `/`): by exact
-/// name first, then by extension.
-pub fn frontend_for(path: &str) -> Option<&'static dyn Frontend> {
-    let file_name = path.rsplit('/').next().unwrap_or(path);
-    if let Some(f) = FRONTENDS
-        .iter()
-        .find(|f| f.file_names().contains(&file_name))
-    {
-        return Some(*f);
-    }
-    let (_, ext) = file_name.rsplit_once('.')?;
-    FRONTENDS
-        .iter()
-        .copied()
-        .find(|f| f.extensions().contains(&ext))
 }
 
 /// What extraction found in one file.
@@ -184,6 +157,17 @@ pub struct Extracted {
     pub imports: Vec<RawImport>,
     /// Byte offset of the first syntax error, if the tree has one.
     pub first_error: Option<usize>,
+    /// What a manifest declares besides its import sites; `None` for source files.
+    pub manifest: Option<Manifest>,
+}
+
+/// The facts of a manifest that its language's resolver builds its package model from,
+/// read by the front-end with the manifest's import sites (and kept by the cache with them),
+/// so that no manifest of the run is read twice.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Manifest {
+    /// A `Cargo.toml`.
+    Cargo(rust::manifest::CargoManifest),
 }
 
 thread_local! {
@@ -233,6 +217,7 @@ pub fn extract(frontend: &dyn Frontend, path: &Path, bytes: &[u8]) -> Result<Ext
     Ok(Extracted {
         imports,
         first_error,
+        manifest: None,
     })
 }
 
@@ -270,34 +255,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_grammar_loads() {
-        let mut parser = tree_sitter::Parser::new();
-        for frontend in FRONTENDS {
-            for ext in frontend.extensions() {
-                let path = format!("x.{ext}");
-                parser
-                    .set_language(&frontend.grammar(Path::new(&path)))
-                    .unwrap();
-            }
-        }
-    }
-
-    #[test]
-    fn file_names_are_claimed_whole_and_layers_toml_never() {
-        assert_eq!(
-            frontend_for("Cargo.toml").map(Frontend::lang),
-            Some(Lang::Rust)
-        );
-        assert!(frontend_for("layers.toml").is_none());
-        assert!(frontend_for("pyproject.toml").is_none());
-        assert!(frontend_for("Cargo.toml.orig").is_none());
-        assert!(frontend_for("crates/a/Cargo.toml").is_some());
-        assert!(frontend_for("crates/a/layers.toml").is_none());
-        assert!(frontend_for("crates/Cargo.toml/x.py").is_some_and(|f| f.lang() == Lang::Python));
-        assert_eq!(frontend_for("a.rs").map(Frontend::lang), Some(Lang::Rust));
-    }
-
-    #[test]
     fn a_prefix_cut_inside_a_string_falls_back_to_the_whole_file() {
         // The last `import` is inside a docstring: the prefix would end inside it.
         let src = b"import a\n\"\"\"\nimport the rest\nof this text\n\"\"\"\nx = 1\n";
@@ -319,16 +276,6 @@ mod tests {
         let src = b"def f(:\n    pass\nimport a\n";
         let found = extract(&python::PyFrontend, Path::new("x.py"), src).unwrap();
         assert!(found.first_error.is_some());
-    }
-
-    #[test]
-    fn frontends_claim_disjoint_extensions() {
-        let mut seen = std::collections::BTreeSet::new();
-        for frontend in FRONTENDS {
-            for ext in frontend.extensions() {
-                assert!(seen.insert(*ext), "{ext} claimed twice");
-            }
-        }
     }
 }
 

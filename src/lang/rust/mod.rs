@@ -45,7 +45,7 @@
 //!
 //! Layer `lang`: imports only `lang/mod.rs` and `core`.
 
-pub(crate) mod manifest;
+pub mod manifest;
 
 use std::borrow::Cow;
 use std::path::Path;
@@ -65,10 +65,6 @@ impl Frontend for RustFrontend {
 
     fn extensions(&self) -> &'static [&'static str] {
         &["rs"]
-    }
-
-    fn file_names(&self) -> &'static [&'static str] {
-        &[manifest::FILE_NAME]
     }
 
     // One grammar for every `.rs` file; `Cargo.toml` never reaches it.

@@ -49,14 +49,16 @@
 //!
 //! Layer `resolve`.
 
+mod cargo;
+
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::path::PathBuf;
 
-use super::cargo::{self, Package, has_rs_extension, join, normalize, split};
 use super::{FileId, FileTable, Resolution, ResolveContext, Resolver};
 use crate::diagnostic::{FileWarning, WarningKind};
 use crate::lang::rust::SYSROOT;
 use crate::lang::{ImportKind, InlineModule, Lang, RawImport};
+use cargo::{Package, has_rs_extension, join, normalize, split};
 
 /// A module of some crate's tree: an index into [`RustResolver::modules`].
 type NodeId = usize;
@@ -145,7 +147,7 @@ impl<'a> RustResolver<'a> {
     /// Reads the packages, builds every crate's module tree and resolves every `mod x;`.
     pub(crate) fn new(cx: &ResolveContext<'a>) -> Self {
         let files = cx.files;
-        let packages = cargo::packages(&cx.config.root, files);
+        let packages = cargo::packages(&cx.config.root, files, cx.manifests);
         let package_by_dir = packages
             .iter()
             .enumerate()

@@ -1,6 +1,9 @@
 //! The Cargo model the Rust resolver needs, read from the manifests alone (cargo never runs):
 //! every package under the root with its name in code, edition, dependencies (as its code
-//! names them) and targets, each target being a crate root.
+//! names them) and targets, each target being a crate root. It is built from the facts the
+//! front-end extracted from each manifest of the run (`lang::rust::manifest`), so no file of
+//! the run is read again; only manifests that are not files of the run (a workspace root
+//! above the root, or one the run excludes) are read from disk, through the same reader.
 //!
 //! - A package is every `Cargo.toml` with `[package]` among the files of the run.
 //! - Its workspace is the nearest manifest with `[workspace]` at or above it, searched up
@@ -19,10 +22,11 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use toml::de::{DeTable, DeValue};
-
-use super::{FileId, FileTable};
-use crate::lang::rust::manifest::{self, Dependency};
+use crate::lang::Manifest;
+use crate::lang::rust::manifest::{
+    self, Build, CargoManifest, Dependency, EditionField, PackageTable, TargetTable,
+};
+use crate::resolve::{FileId, FileTable};
 
 /// A Rust edition; 2015 when the manifest names none.
 pub(crate) type Edition = u16;
@@ -69,8 +73,26 @@ struct Workspace {
     deps: Vec<Dependency>,
 }
 
-/// Reads every package among `files`. `root` is the absolute folder of the run.
-pub(crate) fn packages(root: &Path, files: &FileTable) -> Vec<Package> {
+/// What the model consults: the files of the run and their manifests' facts, by [`FileId`].
+struct Run<'a> {
+    /// The absolute folder of the run.
+    root: &'a Path,
+    files: &'a FileTable,
+    manifests: &'a [Option<Manifest>],
+}
+
+/// Reads every package among `files` from its facts in `manifests`. `root` is the absolute
+/// folder of the run.
+pub(crate) fn packages(
+    root: &Path,
+    files: &FileTable,
+    manifests: &[Option<Manifest>],
+) -> Vec<Package> {
+    let run = Run {
+        root,
+        files,
+        manifests,
+    };
     let mut workspaces: HashMap<PathBuf, Option<Workspace>> = HashMap::new();
     let mut out = Vec::new();
     for (id, path) in files.paths.iter().enumerate() {
@@ -78,19 +100,15 @@ pub(crate) fn packages(root: &Path, files: &FileTable) -> Vec<Package> {
         if name != manifest::FILE_NAME {
             continue;
         }
-        let Ok(text) = std::fs::read_to_string(root.join(path)) else {
+        let Some(Some(Manifest::Cargo(cargo))) = manifests.get(id) else {
             continue;
         };
-        let document = manifest::parse(&text);
-        let document = document.get_ref();
-        let Some(package) = manifest::table(document, "package") else {
+        let Some(package) = &cargo.package else {
             continue;
         };
         let abs_dir = root.join(dir);
-        let workspace = find_workspace(&abs_dir, &mut workspaces);
-        out.push(read_package(
-            id, dir, document, package, workspace, root, files,
-        ));
+        let workspace = find_workspace(&abs_dir, &run, &mut workspaces);
+        out.push(read_package(id, dir, cargo, package, workspace, &run));
     }
     out
 }
@@ -98,33 +116,31 @@ pub(crate) fn packages(root: &Path, files: &FileTable) -> Vec<Package> {
 fn read_package(
     manifest: FileId,
     dir: &str,
-    document: &DeTable<'_>,
-    package: &DeTable<'_>,
+    cargo: &CargoManifest,
+    package: &PackageTable,
     workspace: Option<&Workspace>,
-    root: &Path,
-    files: &FileTable,
+    run: &Run<'_>,
 ) -> Package {
-    let name = manifest::string(package, "name").unwrap_or_default();
-    let lib = manifest::table(document, "lib");
-    let lib_name = lib
-        .and_then(|l| manifest::string(l, "name"))
+    let name = package.name.clone().unwrap_or_default();
+    let lib_name = cargo
+        .lib
+        .name
+        .clone()
         .unwrap_or_else(|| name.replace('-', "_"));
-    let edition = match manifest::get(package, "edition") {
-        Some(DeValue::String(s)) => s.parse().unwrap_or(2015),
-        Some(DeValue::Table(t)) if is_true(manifest::get(t, "workspace")) => {
-            workspace.and_then(|w| w.edition).unwrap_or(2015)
-        }
-        _ => 2015,
+    let edition = match &package.edition {
+        Some(EditionField::Written(s)) => s.parse().unwrap_or(2015),
+        Some(EditionField::Workspace) => workspace.and_then(|w| w.edition).unwrap_or(2015),
+        None => 2015,
     };
     let mut deps = HashMap::new();
-    for dep in manifest::dependencies(document) {
+    for dep in &cargo.dependencies {
         let resolved = if dep.workspace {
             workspace.and_then(|w| {
                 let inherited = w.deps.iter().find(|d| d.key == dep.key)?;
                 let dir = inherited
                     .path
                     .as_deref()
-                    .and_then(|p| relative_to_root(root, &w.dir.join(p)));
+                    .and_then(|p| relative_to_root(run.root, &w.dir.join(p)));
                 Some(Dep { dir })
             })
         } else {
@@ -139,7 +155,7 @@ fn read_package(
         deps.entry(code_name)
             .or_insert(resolved.unwrap_or(Dep { dir: None }));
     }
-    let roots = targets(dir, document, package, lib, files);
+    let roots = targets(dir, cargo, package, run.files);
     Package {
         manifest,
         dir: dir.to_owned(),
@@ -154,9 +170,8 @@ fn read_package(
 /// The crate roots of a package that exist among `files`, library first.
 fn targets(
     dir: &str,
-    document: &DeTable<'_>,
-    package: &DeTable<'_>,
-    lib: Option<&DeTable<'_>>,
+    cargo: &CargoManifest,
+    package: &PackageTable,
     files: &FileTable,
 ) -> Vec<Root> {
     let at = |rel: &str| normalize(&join(dir, rel)).and_then(|p| files.id(&p));
@@ -168,18 +183,18 @@ fn targets(
             roots.push(Root { file, is_lib });
         }
     };
-    let lib_path = lib.and_then(|l| manifest::string(l, "path"));
-    add(at(lib_path.as_deref().unwrap_or("src/lib.rs")), true);
+    add(at(cargo.lib.path.as_deref().unwrap_or("src/lib.rs")), true);
     // Explicit targets, then discovered ones.
-    for (key, folder) in [
-        ("bin", "src/bin"),
-        ("test", "tests"),
-        ("example", "examples"),
-        ("bench", "benches"),
-    ] {
-        for target in manifest::tables(document, key) {
-            let path = manifest::string(target, "path").or_else(|| {
-                let name = manifest::string(target, "name")?;
+    let explicit: [(&[TargetTable], &str); 4] = [
+        (&cargo.bins, "src/bin"),
+        (&cargo.tests, "tests"),
+        (&cargo.examples, "examples"),
+        (&cargo.benches, "benches"),
+    ];
+    for (tables, folder) in explicit {
+        for target in tables {
+            let path = target.path.clone().or_else(|| {
+                let name = target.name.as_deref()?;
                 let single = format!("{folder}/{name}.rs");
                 if at(&single).is_some() {
                     Some(single)
@@ -192,17 +207,16 @@ fn targets(
             }
         }
     }
-    let auto = |key: &str| !matches!(manifest::get(package, key), Some(DeValue::Boolean(false)));
-    if auto("autobins") {
+    if package.autobins {
         add(at("src/main.rs"), false);
     }
-    for (key, folder) in [
-        ("autobins", "src/bin"),
-        ("autotests", "tests"),
-        ("autoexamples", "examples"),
-        ("autobenches", "benches"),
+    for (auto, folder) in [
+        (package.autobins, "src/bin"),
+        (package.autotests, "tests"),
+        (package.autoexamples, "examples"),
+        (package.autobenches, "benches"),
     ] {
-        if !auto(key) {
+        if !auto {
             continue;
         }
         let prefix = join(dir, folder);
@@ -210,10 +224,10 @@ fn targets(
             add(Some(file), false);
         }
     }
-    match manifest::get(package, "build") {
-        Some(DeValue::String(path)) => add(at(path), false),
-        Some(DeValue::Boolean(false)) => {}
-        _ => add(at("build.rs"), false),
+    match &package.build {
+        Build::Path(path) => add(at(path), false),
+        Build::Off => {}
+        Build::Default => add(at("build.rs"), false),
     }
     roots
 }
@@ -241,12 +255,13 @@ fn discovered(prefix: &str, files: &FileTable) -> Vec<FileId> {
 /// The workspace of a package in `dir`: the nearest `[workspace]` manifest at or above it.
 fn find_workspace<'w>(
     dir: &Path,
+    run: &Run<'_>,
     cache: &'w mut HashMap<PathBuf, Option<Workspace>>,
 ) -> Option<&'w Workspace> {
     let mut found = None;
     for ancestor in dir.ancestors() {
         if !cache.contains_key(ancestor) {
-            let workspace = read_workspace(ancestor);
+            let workspace = read_workspace(ancestor, run);
             cache.insert(ancestor.to_path_buf(), workspace);
         }
         if cache.get(ancestor).is_some_and(Option::is_some) {
@@ -264,31 +279,37 @@ fn find_workspace<'w>(
     (!excluded).then_some(workspace)
 }
 
-fn read_workspace(dir: &Path) -> Option<Workspace> {
-    let text = std::fs::read_to_string(dir.join(manifest::FILE_NAME)).ok()?;
-    let document = manifest::parse(&text);
-    let workspace = manifest::table(document.get_ref(), "workspace")?;
-    let exclude = match manifest::get(workspace, "exclude") {
-        Some(DeValue::Array(items)) => items
-            .iter()
-            .filter_map(|i| match i.get_ref() {
-                DeValue::String(s) => normalize(s.trim_end_matches('/')),
-                _ => None,
-            })
-            .collect(),
-        _ => Vec::new(),
+/// The `[workspace]` of the manifest in the absolute folder `dir`, if it has one: from its
+/// facts when the manifest is a file of the run, else read from disk.
+fn read_workspace(dir: &Path, run: &Run<'_>) -> Option<Workspace> {
+    let of_run = dir.strip_prefix(run.root).ok().and_then(|rel| {
+        run.files.id(&join(
+            &crate::source::display_path(rel),
+            manifest::FILE_NAME,
+        ))
+    });
+    let from_disk;
+    let cargo = if let Some(id) = of_run {
+        // A manifest of the run without facts (not UTF-8) has no workspace either.
+        let Some(Manifest::Cargo(cargo)) = run.manifests.get(id)? else {
+            return None;
+        };
+        cargo
+    } else {
+        let text = std::fs::read_to_string(dir.join(manifest::FILE_NAME)).ok()?;
+        from_disk = manifest::parse(&text);
+        &from_disk
     };
-    let edition = manifest::table(workspace, "package")
-        .and_then(|p| manifest::string(p, "edition"))
-        .and_then(|e| e.parse().ok());
-    let deps = manifest::table(workspace, "dependencies")
-        .map(manifest::dependency_table)
-        .unwrap_or_default();
+    let workspace = cargo.workspace.as_ref()?;
     Some(Workspace {
         dir: dir.to_path_buf(),
-        exclude,
-        edition,
-        deps,
+        exclude: workspace
+            .exclude
+            .iter()
+            .filter_map(|e| normalize(e.trim_end_matches('/')))
+            .collect(),
+        edition: workspace.edition.as_deref().and_then(|e| e.parse().ok()),
+        deps: workspace.dependencies.clone(),
     })
 }
 
@@ -297,10 +318,6 @@ pub(crate) fn has_rs_extension(path: &str) -> bool {
     Path::new(path)
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("rs"))
-}
-
-fn is_true(value: Option<&DeValue<'_>>) -> bool {
-    matches!(value, Some(DeValue::Boolean(true)))
 }
 
 /// An absolute path as a repo-relative one, if it is under `root`.
