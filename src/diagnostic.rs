@@ -52,6 +52,12 @@ pub struct ImportFacts {
     pub target: Option<String>,
     pub from_layer: Option<String>,
     pub to_layer: Option<String>,
+    /// The groups the broken contract is about (SPEC §6): for `upward-import` the layers; for
+    /// other rules the file's module when it has one, else its layer.
+    pub from_group: Option<String>,
+    pub to_group: Option<String>,
+    /// The package name of an external target.
+    pub external: Option<String>,
 }
 
 /// One finding of one rule, with everything a report needs. Build it with [`Diagnostic::new`]

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 
-use crate::config::Membership;
+use crate::config::Model;
 use crate::lang::ImportKind;
 use crate::resolve::{FileId, FileTable, Resolution};
 use crate::source::Region;
@@ -42,22 +42,22 @@ pub struct InternalEdge<'g> {
 #[derive(Debug, Default)]
 pub struct ImportGraph {
     pub files: FileTable,
-    /// The layer and selectors of each file, by [`FileId`].
-    pub membership: Membership,
+    /// The layer, module and selectors of each file, by [`FileId`].
+    pub model: Model,
     graph: DiGraph<Module, Site>,
     others: HashMap<Module, NodeIndex>,
 }
 
 impl ImportGraph {
     /// A graph with one node per file and no edges.
-    pub fn new(files: FileTable, membership: Membership) -> Self {
+    pub fn new(files: FileTable, model: Model) -> Self {
         let mut graph = DiGraph::with_capacity(files.len(), files.len() * 8);
         for id in 0..files.len() {
             graph.add_node(Module::File(id));
         }
         Self {
             files,
-            membership,
+            model,
             graph,
             others: HashMap::new(),
         }
@@ -87,7 +87,7 @@ impl ImportGraph {
     }
 
     pub fn layer_of(&self, file: FileId) -> Option<usize> {
-        self.membership.layer(file)
+        self.model.layer(file)
     }
 
     /// Every import site, in insertion order, with what it resolved to.

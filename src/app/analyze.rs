@@ -49,7 +49,7 @@ fn analyze_walked(
             .map(|p| (p.file.path.clone(), p.lang))
             .collect(),
     );
-    let membership = config.assign(&files.paths)?;
+    let model = config.assign(&files.paths)?;
     let mut imports: Vec<Vec<RawImport>> = Vec::with_capacity(parsed.len());
     let mut regions: Vec<Vec<Region>> = Vec::with_capacity(parsed.len());
     let mut manifests: Vec<Option<Manifest>> = Vec::with_capacity(parsed.len());
@@ -68,7 +68,7 @@ fn analyze_walked(
     warnings.extend(resolver_warnings);
     warnings.sort();
 
-    let mut graph = ImportGraph::new(files, membership);
+    let mut graph = ImportGraph::new(files, model);
     for (site, resolution) in resolved.into_iter().flatten() {
         graph.add(site, resolution);
     }

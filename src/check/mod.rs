@@ -5,8 +5,8 @@
 
 mod rules;
 
-use crate::config::{Config, EdgeRule, Layer, Owner};
-use crate::diagnostic::{Diagnostic, Location, RuleId, Severity};
+use crate::config::{Config, Group, GroupDecl, GroupId, Key, Layer, Model, SelectorId, TypeOnly};
+use crate::diagnostic::{Diagnostic, ImportFacts, Location, RuleId, Severity};
 use crate::graph::{ImportGraph, InternalEdge, Site};
 use crate::resolve::FileId;
 
@@ -38,6 +38,39 @@ pub fn find_rule(name_or_code: &str) -> Option<&'static RuleMeta> {
     })
 }
 
+/// The configuration errors only the rules can see: `[[allow]] rules` naming no rule.
+pub fn validate(config: &Config) -> Vec<crate::config::ConfigError> {
+    let source = crate::config::ConfigSource::new(&config.path, &config.text);
+    let mut errors = Vec::new();
+    for allow in &config.allow {
+        for name in allow.rules.iter().flatten() {
+            if find_rule(name).is_some() {
+                continue;
+            }
+            let names: Vec<&str> = RULES.iter().map(|r| r.meta().id.name).collect();
+            let guess = crate::config::closest(name, names.iter().copied())
+                .map(|g| format!(" (did you mean `{g}`?)"))
+                .unwrap_or_default();
+            errors.push(crate::config::ConfigError::at(
+                crate::config::Problem::UnknownRule,
+                &source,
+                allow.decl.bytes.clone(),
+                "this entry",
+                format!("`rules` of [[allow]] names `{name}`, which is no rule"),
+                format!(
+                    "Write rule names or codes{guess}: {}.",
+                    names
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+    }
+    errors
+}
+
 /// Runs every rule and returns the findings every consumer uses: sorted (SPEC §1) and with
 /// duplicates removed (`from a import b, c` is two import sites at one position; when both
 /// name the same file, one finding says it all).
@@ -59,11 +92,12 @@ pub enum Target<'a> {
     External(&'a str),
 }
 
-/// An import of an external package, as rules see it.
+/// One import site as rules see it: from a file of the repository to a file or a package.
 #[derive(Debug, Clone, Copy)]
-pub struct ExternalEdge<'g> {
+pub struct Import<'g> {
+    pub index: petgraph::graph::EdgeIndex,
     pub from: FileId,
-    pub name: &'g str,
+    pub to: Target<'g>,
     pub site: &'g Site,
 }
 
@@ -71,8 +105,9 @@ pub struct ExternalEdge<'g> {
 pub struct CheckContext<'a> {
     pub graph: &'a ImportGraph,
     pub config: &'a Config,
-    /// For each edge index, whether an `[[allow]]` entry exempts it.
-    allowed: Vec<bool>,
+    pub model: &'a Model,
+    /// For each edge index, the `[[allow]]` entries that match it.
+    waivers: Vec<Vec<usize>>,
     /// For each `[[allow]]` entry, whether it matches an import.
     allow_used: Vec<bool>,
 }
@@ -82,92 +117,169 @@ impl<'a> CheckContext<'a> {
         let mut cx = Self {
             graph,
             config,
-            allowed: vec![false; graph.edge_count()],
+            model: &graph.model,
+            waivers: vec![Vec::new(); graph.edge_count()],
             allow_used: vec![false; config.allow.len()],
         };
         if config.allow.is_empty() {
             return cx;
         }
-        let edges = graph
-            .internal_edges()
-            .map(|e| (e.index, e.from, Target::File(e.to)))
-            .chain(
-                graph
-                    .external_edges()
-                    .map(|(index, from, name, _)| (index, from, Target::External(name))),
-            );
-        let mut hits = Vec::new();
-        for (index, from, to) in edges {
-            hits.clear();
-            hits.extend(
-                cx.entries_matching(&config.allow, from, to, |owner| match owner {
-                    Owner::AllowFrom(i) => Some(i),
+        let imports: Vec<Import<'a>> = cx.all_imports().collect();
+        for import in imports {
+            let hits: Vec<usize> = cx
+                .entries_matching(import.from, import.to, |key| match key {
+                    Key::AllowFrom(i) => Some(i),
                     _ => None,
-                }),
-            );
+                })
+                .collect();
             for &i in &hits {
                 if let Some(used) = cx.allow_used.get_mut(i) {
                     *used = true;
                 }
             }
-            if let (false, Some(slot)) = (hits.is_empty(), cx.allowed.get_mut(index.index())) {
-                *slot = true;
+            if let Some(slot) = cx.waivers.get_mut(import.index.index()) {
+                *slot = hits;
             }
         }
         cx
     }
 
-    /// The indices of the entries of `rules` (the `[[forbid]]` or `[[allow]]` list) that
-    /// cover an import from `from` to `to`. `entry_of` picks, from a selector's owner, the
-    /// entry whose `from` it is. Costs a lookup per selector that `from` belongs to.
+    /// Every import of a file to a file or to a package, waived or not.
+    fn all_imports(&self) -> impl Iterator<Item = Import<'a>> + use<'a> {
+        let graph = self.graph;
+        graph
+            .internal_edges()
+            .map(|e| Import {
+                index: e.index,
+                from: e.from,
+                to: Target::File(e.to),
+                site: e.site,
+            })
+            .chain(
+                graph
+                    .external_edges()
+                    .map(|(index, from, name, site)| Import {
+                        index,
+                        from,
+                        to: Target::External(name),
+                        site,
+                    }),
+            )
+    }
+
+    /// The imports that no `[[allow]]` entry waives for `rule`.
+    pub fn imports(&self, rule: &'static RuleMeta) -> impl Iterator<Item = Import<'a>> + '_ {
+        self.all_imports().filter(move |i| !self.is_waived(i, rule))
+    }
+
+    /// Imports between files of the repository that no `[[allow]]` entry waives for `rule`.
+    pub fn checked_edges(
+        &self,
+        rule: &'static RuleMeta,
+    ) -> impl Iterator<Item = InternalEdge<'a>> + '_ {
+        self.graph.internal_edges().filter(move |e| {
+            let import = Import {
+                index: e.index,
+                from: e.from,
+                to: Target::File(e.to),
+                site: e.site,
+            };
+            !self.is_waived(&import, rule)
+        })
+    }
+
+    fn is_waived(&self, import: &Import<'_>, rule: &RuleMeta) -> bool {
+        self.waivers.get(import.index.index()).is_some_and(|hits| {
+            hits.iter().any(|&i| {
+                self.config
+                    .allow
+                    .get(i)
+                    .is_some_and(|allow| match &allow.rules {
+                        None => true,
+                        Some(names) => names.iter().any(|n| {
+                            n.eq_ignore_ascii_case(rule.id.name)
+                                || n.eq_ignore_ascii_case(rule.id.code)
+                        }),
+                    })
+            })
+        })
+    }
+
+    /// The indices of the `[[forbid]]` or `[[allow]]` entries (picked by `entry_of` from the
+    /// key of their `from` selector) that cover an import from `from` to `to`. Costs a lookup
+    /// per selector that `from` belongs to.
     pub fn entries_matching<'s>(
         &'s self,
-        rules: &'a [EdgeRule],
         from: FileId,
         to: Target<'s>,
-        entry_of: fn(Owner) -> Option<usize>,
+        entry_of: fn(Key) -> Option<usize>,
     ) -> impl Iterator<Item = usize> + 's {
-        let membership = &self.graph.membership;
-        membership
+        let model = self.model;
+        model
             .selectors_of(from)
             .iter()
-            .filter_map(move |&id| entry_of(self.config.selector(id).owner))
-            .filter(move |&i| {
-                rules.get(i).is_some_and(|rule| match to {
-                    Target::File(file) => membership.contains(file, rule.to),
-                    Target::External(name) => self.config.selector(rule.to).matches_external(name),
-                })
+            .filter_map(move |&id| model.key(id).and_then(entry_of).map(|i| (id, i)))
+            .filter_map(move |(from_sel, i)| {
+                let pairs = match model.key(from_sel) {
+                    Some(Key::ForbidFrom(_)) => &model.forbid,
+                    _ => &model.allow,
+                };
+                let (_, to_sel) = pairs.get(i)?;
+                self.selects(*to_sel, to).then_some(i)
             })
+    }
+
+    /// Whether a selector matches an import's target.
+    pub fn selects(&self, selector: SelectorId, to: Target<'_>) -> bool {
+        match to {
+            Target::File(file) => self.model.contains(file, selector),
+            Target::External(name) => self.model.matches_external(selector, name),
+        }
+    }
+
+    /// Whether `site`, made in file `from`, is left out by a `type_only = "ignore"`: the
+    /// rule's own setting (`rule`), else the importing file's module's, else its layer's,
+    /// else `[check]`'s.
+    pub fn skips_type_only(&self, from: FileId, site: &Site, rule: Option<TypeOnly>) -> bool {
+        if !site.kind.is_type_only() {
+            return false;
+        }
+        let group_setting = |g: Option<GroupId>| {
+            g.and_then(|g| self.model.group(g))
+                .and_then(|g| self.config.decl(g.decl))
+                .and_then(|d| d.type_only)
+        };
+        let setting = rule
+            .or_else(|| group_setting(self.model.module(from)))
+            .or_else(|| group_setting(self.model.layer(from)))
+            .unwrap_or(self.config.check.type_only);
+        setting == TypeOnly::Ignore
     }
 
     /// The layer of a file, if it has one.
     pub fn layer_of(&self, file: FileId) -> Option<&'a Layer> {
-        self.graph
-            .layer_of(file)
+        self.model
+            .layer(file)
             .and_then(|rank| self.config.layers.get(rank))
+    }
+
+    /// A group and its declaration.
+    pub fn group(&self, id: GroupId) -> Option<(&'a Group, &'a GroupDecl)> {
+        let group = self.model.group(id)?;
+        Some((group, self.config.decl(group.decl)?))
+    }
+
+    /// The group a finding about `file` is about: its module, else its layer.
+    pub fn group_name(&self, file: FileId) -> Option<&'a str> {
+        self.model
+            .module(file)
+            .or_else(|| self.model.layer(file))
+            .and_then(|g| self.model.group(g))
+            .map(|g| g.name.as_str())
     }
 
     pub fn path(&self, file: FileId) -> &'a str {
         self.graph.files.path(file)
-    }
-
-    fn is_allowed(&self, index: petgraph::graph::EdgeIndex) -> bool {
-        self.allowed.get(index.index()).copied().unwrap_or(false)
-    }
-
-    /// Imports between files of the repository that no `[[allow]]` entry exempts.
-    pub fn checked_edges(&self) -> impl Iterator<Item = InternalEdge<'a>> + '_ {
-        self.graph
-            .internal_edges()
-            .filter(|e| !self.is_allowed(e.index))
-    }
-
-    /// Imports of external packages that no `[[allow]]` entry exempts.
-    pub fn checked_external_edges(&self) -> impl Iterator<Item = ExternalEdge<'a>> + '_ {
-        self.graph
-            .external_edges()
-            .filter(|(index, ..)| !self.is_allowed(*index))
-            .map(|(_, from, name, site)| ExternalEdge { from, name, site })
     }
 
     /// Whether the `[[allow]]` entry at `index` matches at least one import.
@@ -178,6 +290,22 @@ impl<'a> CheckContext<'a> {
     /// `layer` and every layer below it, top first.
     pub fn layers_at_or_below(&self, layer: &Layer) -> impl Iterator<Item = &'a Layer> {
         self.config.layers.iter().skip(layer.rank)
+    }
+
+    /// The files of group `id`, as folders to name in a fix: each including `paths` pattern's
+    /// literal folder, or the pattern itself.
+    pub fn folders(&self, id: GroupId) -> Vec<String> {
+        let Some((group, decl)) = self.group(id) else {
+            return Vec::new();
+        };
+        decl.patterns
+            .iter()
+            .filter(|p| !p.starts_with('!'))
+            .map(|p| match (&decl.placeholder, &group.value) {
+                (Some(name), Some(value)) => p.replace(&format!("{{{name}}}"), value),
+                _ => p.clone(),
+            })
+            .collect()
     }
 
     /// A place in `layers.toml`.
@@ -193,6 +321,12 @@ impl<'a> CheckContext<'a> {
         }
     }
 
+    /// Where a group is declared, as a related location.
+    pub fn group_location(&self, id: GroupId, message: impl Into<String>) -> Option<Location> {
+        let (_, decl) = self.group(id)?;
+        Some(self.config_location(&decl.decl, message))
+    }
+
     /// The imported file, as a related location.
     pub fn target_location(&self, file: FileId) -> Location {
         Location {
@@ -203,6 +337,25 @@ impl<'a> CheckContext<'a> {
     }
 }
 
+/// The facts of an import for the structured formats, with the groups of both ends: each
+/// file's module when it has one, else its layer (a rule about other groups sets its own).
+pub(crate) fn import_facts(cx: &CheckContext<'_>, import: &Import<'_>) -> ImportFacts {
+    let (target, to_file, external) = match import.to {
+        Target::File(file) => (Some(cx.path(file).to_owned()), Some(file), None),
+        Target::External(name) => (None, None, Some(name.to_owned())),
+    };
+    let layer = |file: Option<FileId>| file.and_then(|f| cx.layer_of(f)).map(|l| l.name.clone());
+    ImportFacts {
+        specifier: import.site.specifier.clone(),
+        type_only: import.site.kind.is_type_only(),
+        target,
+        from_layer: layer(Some(import.from)),
+        to_layer: layer(to_file),
+        from_group: cx.group_name(import.from).map(str::to_owned),
+        to_group: to_file.and_then(|f| cx.group_name(f)).map(str::to_owned),
+        external,
+    }
+}
 /// `` `name` in `folder` `` for each layer, for fix instructions.
 pub(crate) fn describe_layers<'a>(layers: impl Iterator<Item = &'a Layer>) -> String {
     let described: Vec<String> = layers

@@ -3,16 +3,15 @@
 //! (the first file shows the overlap).
 
 use super::error::{ConfigError, ConfigSource, Problem};
-use super::{Config, Membership};
+use super::{Config, Decl, Model};
 
 impl Config {
-    /// The layer and selectors of every file of `paths` (repo-relative, in the run's order).
-    pub fn assign(&self, paths: &[impl AsRef<str>]) -> Result<Membership, Vec<ConfigError>> {
-        let overlaps = match self
-            .selectors
-            .assign(paths.iter().map(AsRef::as_ref), self.layers.len())
-        {
-            Ok(membership) => return Ok(membership),
+    /// The layer, module and selectors of every file of `paths` (repo-relative, in the run's
+    /// order).
+    pub fn assign(&self, paths: &[impl AsRef<str>]) -> Result<Model, Vec<ConfigError>> {
+        let refs: Vec<&str> = paths.iter().map(AsRef::as_ref).collect();
+        let overlaps = match self.model(&refs) {
+            Ok(model) => return Ok(model),
             Err(overlaps) => overlaps,
         };
         let source = ConfigSource::new(&self.path, &self.text);
@@ -25,13 +24,16 @@ impl Config {
             }
             pairs_seen.push(pair);
             let (Some(first), Some(second), Some(file)) = (
-                self.layers.get(overlap.first),
-                self.layers.get(overlap.second),
-                paths.get(overlap.file),
+                self.decl(overlap.first),
+                self.decl(overlap.second),
+                refs.get(overlap.file),
             ) else {
                 continue;
             };
-            let file = file.as_ref();
+            let (what, one) = match overlap.first {
+                Decl::Layer(_) => ("layers", "layer"),
+                Decl::Module(_) => ("modules", "module"),
+            };
             errors.push(
                 ConfigError::at(
                     Problem::OverlappingLayers,
@@ -39,12 +41,12 @@ impl Config {
                     first.decl.bytes.clone(),
                     format!("`{}` matches `{file}`", first.name),
                     format!(
-                        "`{file}` is in two layers: `{}` and `{}`",
+                        "`{file}` is in two {what}: `{}` and `{}`",
                         first.name, second.name
                     ),
                     format!(
                         "Make the `paths` of `{}` and `{}` disjoint: add `\"!{file}\"` (or a `!` \
-                         glob for its folder) to the layer it does not belong to.",
+                         glob for its folder) to the {one} it does not belong to.",
                         first.name, second.name
                     ),
                 )

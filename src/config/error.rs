@@ -49,13 +49,22 @@ pub enum Problem {
     /// A selector that can match nothing by construction (`!` entries only, `external:` in
     /// `from`, an empty `external:` name).
     InvalidSelector,
+    /// A `{name}` placeholder where it means nothing (a module that is no template, or a
+    /// different name than the template's), or a template placeholder out of place.
+    Placeholder,
+    /// A `may_import` that names a layer above its own (the layer order says that already).
+    LayerAbove,
+    /// A rule name in `[[allow]] rules` that no rule has.
+    UnknownRule,
+    /// A name in `languages` that no front-end has.
+    UnknownLanguage,
     /// A `[[forbid]]` or `[[allow]]` without `reason`.
     MissingReason,
     /// A `reason` that is empty.
     EmptyReason,
     /// A `[python] roots` entry that is not a folder.
     MissingRoot,
-    /// A file claimed by two layers.
+    /// A file claimed by two layers, or by two modules.
     OverlappingLayers,
 }
 
@@ -79,6 +88,10 @@ impl Problem {
             Problem::InvalidGlob => "config::invalid-glob",
             Problem::UnknownGroup => "config::unknown-group",
             Problem::InvalidSelector => "config::invalid-selector",
+            Problem::Placeholder => "config::placeholder",
+            Problem::LayerAbove => "config::layer-above",
+            Problem::UnknownRule => "config::unknown-rule",
+            Problem::UnknownLanguage => "config::unknown-language",
             Problem::MissingReason => "config::missing-reason",
             Problem::EmptyReason => "config::empty-reason",
             Problem::MissingRoot => "config::missing-root",

@@ -115,6 +115,16 @@ fn example(key: &str) -> &'static str {
         "exclude" => "exclude = [\"**/generated/**\"]",
         "roots" => "roots = [\"src\"]",
         "unused_allow" => "unused_allow = \"error\"",
+        "may_import" => "may_import = [\"domain\", \"shared\"]",
+        "imported_by" => "imported_by = [\"api\"]",
+        "public" => "public = [\"src/billing/__init__.py\"]",
+        "externals" => "externals = [\"requests\"]",
+        "type_only" => "type_only = \"ignore\"",
+        "independent" => "independent = true",
+        "groups" => "groups = [\"billing\", \"shipping\"]",
+        "rules" => "rules = [\"upward-import\"]",
+        "languages" => "languages = [\"python\"]",
+        "unlayered" => "unlayered = \"error\"",
         "unmatched" => "unmatched = \"error\"",
         _ => "",
     }
@@ -232,7 +242,7 @@ fn unknown_key(rest: &str, table: Option<String>) -> Explained {
         let list = choices
             .iter()
             .map(|c| match *c {
-                "layers" | "forbid" | "allow" => format!("`[[{c}]]`"),
+                "layers" | "modules" | "independent" | "forbid" | "allow" => format!("`[[{c}]]`"),
                 "python" | "check" => format!("`[{c}]`"),
                 _ => format!("`{c}`"),
             })
@@ -240,7 +250,9 @@ fn unknown_key(rest: &str, table: Option<String>) -> Explained {
             .join(", ");
         let guess = guess
             .map(|g| match g {
-                "layers" | "forbid" | "allow" => format!(" (did you mean `[[{g}]]`?)"),
+                "layers" | "modules" | "independent" | "forbid" | "allow" => {
+                    format!(" (did you mean `[[{g}]]`?)")
+                }
                 "python" | "check" => format!(" (did you mean `[{g}]`?)"),
                 _ => format!(" (did you mean `{g}`?)"),
             })

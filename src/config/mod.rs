@@ -7,6 +7,7 @@
 mod assign;
 mod error;
 mod load;
+mod model;
 mod schema;
 mod selector;
 mod validate;
@@ -18,7 +19,8 @@ use globset::{GlobSet, GlobSetBuilder};
 pub use error::{ConfigError, ConfigSource, Problem};
 pub(crate) use load::closest;
 pub use load::{discover, load};
-pub use selector::{Atom, Entry, Membership, Owner, Selector, SelectorId, Selectors, Unmatched};
+pub use model::{Decl, Group, GroupId, GroupKind, Key, Model, SelectorId, SpecKey, Unmatched};
+pub use selector::{AtomSpec, EntrySpec, ExternalPattern, SelectorSpec};
 
 use crate::diagnostic::Severity;
 use crate::source::Region;
@@ -38,50 +40,106 @@ pub struct Config {
     /// Folders whose whole content `exclude` matches (`P/**`, or a pattern without wildcards),
     /// so the walk can skip them without listing them.
     pub exclude_dirs: GlobSet,
+    /// `languages`: the front-ends that run, as written (`None`: all). The names are checked
+    /// against the language registry by the caller, which knows it.
+    pub languages: Option<Vec<(String, std::ops::Range<usize>)>>,
     /// `[check]`: the settings of every rule.
     pub check: CheckSettings,
-    pub layers: Vec<Layer>,
+    /// `[[layers]]`, top first (index = rank).
+    pub layers: Vec<GroupDecl>,
+    /// `[[modules]]`, in order.
+    pub modules: Vec<GroupDecl>,
+    pub independent: Vec<IndependentRule>,
     pub forbid: Vec<EdgeRule>,
     pub allow: Vec<EdgeRule>,
     pub python: PythonConfig,
-    /// Every selector above (layers' `paths`, rules' `from` and `to`), compiled once.
-    pub selectors: Selectors,
 }
 
-/// `[check]`, with every default filled in. Each field is the setting of one rule, read in
-/// that rule's file.
-#[derive(Debug, Clone, Copy)]
+/// `[check]`, with every default filled in. Each field is the setting of one rule (or of
+/// every rule), read in that rule's file.
+#[derive(Debug, Clone)]
 pub struct CheckSettings {
+    /// Whether type-only imports break rules, unless a group or rule says otherwise.
+    pub type_only: TypeOnly,
     /// The severity of `unused-allow` (AG003).
     pub unused_allow: Severity,
     /// The severity of `unmatched-selector` (AG010).
     pub unmatched: Severity,
+    /// Whether a source file in no layer and no module is `unlayered-file` (AG009).
+    pub unlayered: bool,
+    /// The packages a file may import when neither its module nor its layer lists them.
+    pub externals: Option<Vec<ExternalPattern>>,
 }
 
 impl Default for CheckSettings {
     fn default() -> Self {
         Self {
+            type_only: TypeOnly::Check,
             unused_allow: Severity::Warning,
             unmatched: Severity::Warning,
+            unlayered: false,
+            externals: None,
         }
     }
 }
 
-/// One `[[layers]]` entry. `rank` 0 is the top layer, which may import every other.
+/// `type_only = "check" | "ignore"`: whether type-only imports (`TYPE_CHECKING`, `.pyi`,
+/// `import type`, `.d.ts`) break a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TypeOnly {
+    Check,
+    Ignore,
+}
+
+/// A `[[layers]]` or `[[modules]]` entry.
 #[derive(Debug)]
-pub struct Layer {
+pub struct GroupDecl {
     pub name: String,
+    /// For a layer, its rank (0 is the top, which may import every other); for a module, its
+    /// index among the modules.
     pub rank: usize,
-    /// Its `paths`, a selector whose id is `rank`.
-    pub paths: SelectorId,
+    pub paths: SelectorSpec,
     /// The `paths` patterns as written, for messages.
     pub patterns: Vec<String>,
+    /// A template's placeholder name (`slice` for `src/features/{slice}/**`).
+    pub placeholder: Option<String>,
     pub description: Option<String>,
     /// Where `name = "…"` is written.
     pub decl: Region,
+    pub may_import: Option<SelectorSpec>,
+    pub imported_by: Option<SelectorSpec>,
+    pub public: Option<SelectorSpec>,
+    pub externals: Option<Vec<ExternalPattern>>,
+    pub type_only: Option<TypeOnly>,
+    /// A template's instances never import each other.
+    pub independent: bool,
+    /// Where each of its keys is written, for fix instructions that point at them.
+    pub spans: GroupSpans,
 }
 
-impl Layer {
+/// Where the keys of a group are written in `layers.toml`.
+#[derive(Debug, Clone, Default)]
+pub struct GroupSpans {
+    pub may_import: Option<Region>,
+    pub imported_by: Option<Region>,
+    pub public: Option<Region>,
+    pub externals: Option<Region>,
+}
+
+/// A layer under its older name.
+pub type Layer = GroupDecl;
+
+/// `[[independent]]`: groups that never import each other.
+#[derive(Debug)]
+pub struct IndependentRule {
+    pub groups: SelectorSpec,
+    pub reason: Option<String>,
+    pub type_only: Option<TypeOnly>,
+    /// The span of the whole entry.
+    pub decl: Region,
+}
+
+impl GroupDecl {
     /// The folder a file should be moved to in order to join this layer: the literal prefix
     /// of the first including pattern (`src/shop/api/**` → `src/shop/api/`).
     pub fn folder(&self) -> Option<String> {
@@ -155,14 +213,19 @@ impl PathMatcher {
 #[derive(Debug)]
 pub struct EdgeRule {
     /// The importing files.
-    pub from: SelectorId,
+    pub from: SelectorSpec,
     /// The imported files or packages.
-    pub to: SelectorId,
+    pub to: SelectorSpec,
     /// `from` and `to` as written, for messages.
     pub from_text: String,
     pub to_text: String,
     pub reason: String,
     pub fix: Option<String>,
+    /// `[[forbid]]`: whether type-only imports break it (`None`: the importing group's or
+    /// `[check]`'s setting).
+    pub type_only: Option<TypeOnly>,
+    /// `[[allow]]`: the names of the rules it waives (`None`: all).
+    pub rules: Option<Vec<String>>,
     /// The span of the whole entry in `layers.toml`.
     pub decl: Region,
 }
@@ -184,12 +247,14 @@ impl Config {
             text: String::new(),
             exclude: PathMatcher::empty(),
             exclude_dirs: GlobSet::empty(),
+            languages: None,
             check: CheckSettings::default(),
             layers: Vec::new(),
+            modules: Vec::new(),
+            independent: Vec::new(),
             forbid: Vec::new(),
             allow: Vec::new(),
             python: PythonConfig::default(),
-            selectors: Selectors::new(Vec::new(), &[], 0),
         }
     }
 
@@ -199,16 +264,6 @@ impl Config {
 
     pub fn absolute(&self, rel: &Path) -> PathBuf {
         self.root.join(rel)
-    }
-
-    /// The selector of `id`. Ids come from this config, so the lookup always succeeds; an
-    /// empty selector stands in otherwise.
-    pub fn selector(&self, id: SelectorId) -> &Selector {
-        static EMPTY: Selector = Selector {
-            owner: Owner::LayerPaths(usize::MAX),
-            entries: Vec::new(),
-        };
-        self.selectors.get(id).unwrap_or(&EMPTY)
     }
 }
 

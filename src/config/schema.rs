@@ -9,11 +9,17 @@ use toml::Spanned;
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawConfig {
     #[serde(default)]
+    pub languages: Option<Spanned<Vec<Spanned<String>>>>,
+    #[serde(default)]
     pub exclude: Vec<Spanned<String>>,
     #[serde(default)]
     pub check: Option<Spanned<RawCheck>>,
     #[serde(default)]
-    pub layers: Vec<Spanned<RawLayer>>,
+    pub layers: Vec<Spanned<RawGroup>>,
+    #[serde(default)]
+    pub modules: Vec<Spanned<RawGroup>>,
+    #[serde(default)]
+    pub independent: Vec<Spanned<RawIndependent>>,
     #[serde(default)]
     pub forbid: Vec<Spanned<RawEdgeRule>>,
     #[serde(default)]
@@ -26,16 +32,36 @@ pub(crate) struct RawConfig {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawCheck {
+    pub type_only: Option<Spanned<String>>,
     pub unused_allow: Option<Spanned<String>>,
     pub unmatched: Option<Spanned<String>>,
+    pub unlayered: Option<Spanned<String>>,
+    pub externals: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
+/// A `[[layers]]` or `[[modules]]` entry: a group of files and the contracts of its files.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct RawLayer {
+pub(crate) struct RawGroup {
     pub name: Spanned<String>,
     pub paths: Spanned<Vec<Spanned<String>>>,
     pub description: Option<String>,
+    pub may_import: Option<Spanned<OneOrMany>>,
+    pub imported_by: Option<Spanned<OneOrMany>>,
+    pub public: Option<Spanned<OneOrMany>>,
+    pub externals: Option<Spanned<Vec<Spanned<String>>>>,
+    pub type_only: Option<Spanned<String>>,
+    /// Templates only: instances never import each other.
+    pub independent: Option<Spanned<bool>>,
+}
+
+/// `[[independent]]`: groups that never import each other.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawIndependent {
+    pub groups: Spanned<OneOrMany>,
+    pub reason: Option<Spanned<String>>,
+    pub type_only: Option<Spanned<String>>,
 }
 
 /// A `[[forbid]]` or `[[allow]]` entry. `reason` is optional here so that its absence is
@@ -47,6 +73,10 @@ pub(crate) struct RawEdgeRule {
     pub to: Spanned<OneOrMany>,
     pub reason: Option<Spanned<String>>,
     pub fix: Option<Spanned<String>>,
+    /// `[[forbid]]` only: whether type-only imports break it.
+    pub type_only: Option<Spanned<String>>,
+    /// `[[allow]]` only: the rules it waives (all when absent).
+    pub rules: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 #[derive(Debug, Deserialize)]

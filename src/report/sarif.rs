@@ -434,6 +434,7 @@ mod tests {
             target: Some("src/shop/api.py".to_owned()),
             from_layer: Some("domain".to_owned()),
             to_layer: Some("api".to_owned()),
+            ..ImportFacts::default()
         })
     }
 

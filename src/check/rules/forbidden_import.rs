@@ -1,10 +1,10 @@
 //! `forbidden-import` (AG002): an import matching a `[[forbid]]` entry.
 
-use crate::check::{CheckContext, Rule, RuleMeta, Target, describe_layers, removal};
-use crate::config::{EdgeRule, Owner, Selector};
-use crate::diagnostic::{Diagnostic, ImportFacts, RuleId, Severity};
-use crate::graph::Site;
-use crate::resolve::FileId;
+use crate::check::{
+    CheckContext, Import, Rule, RuleMeta, Target, describe_layers, import_facts, removal,
+};
+use crate::config::{EdgeRule, Key, SelectorSpec};
+use crate::diagnostic::{Diagnostic, RuleId, Severity};
 
 pub(crate) static META: RuleMeta = RuleMeta {
     id: RuleId {
@@ -27,25 +27,19 @@ impl Rule for ForbiddenImport {
         if cx.config.forbid.is_empty() {
             return;
         }
-        let forbid_from = |owner| match owner {
-            Owner::ForbidFrom(i) => Some(i),
+        let forbid_from = |key| match key {
+            Key::ForbidFrom(i) => Some(i),
             _ => None,
         };
         // Every entry that matches is its own finding: each is a contract of its own, with
         // its own reason and fix.
-        for edge in cx.checked_edges() {
-            let to = Target::File(edge.to);
-            for i in cx.entries_matching(&cx.config.forbid, edge.from, to, forbid_from) {
-                if let Some(rule) = cx.config.forbid.get(i) {
-                    out.push(forbidden_import(cx, edge.from, to, edge.site, rule));
-                }
-            }
-        }
-        for edge in cx.checked_external_edges() {
-            let to = Target::External(edge.name);
-            for i in cx.entries_matching(&cx.config.forbid, edge.from, to, forbid_from) {
-                if let Some(rule) = cx.config.forbid.get(i) {
-                    out.push(forbidden_import(cx, edge.from, to, edge.site, rule));
+        for import in cx.imports(&META) {
+            for i in cx.entries_matching(import.from, import.to, forbid_from) {
+                let Some(rule) = cx.config.forbid.get(i) else {
+                    continue;
+                };
+                if !cx.skips_type_only(import.from, import.site, rule.type_only) {
+                    out.push(forbidden_import(cx, &import, rule));
                 }
             }
         }
@@ -53,27 +47,20 @@ impl Rule for ForbiddenImport {
 }
 
 /// A `[[forbid]]` end as it reads in prose: a layer by name, or the files its glob matches.
-fn endpoint_text(selector: &Selector, text: &str) -> String {
+fn endpoint_text(selector: &SelectorSpec, text: &str) -> String {
     if selector.as_layer().is_some() {
         format!("layer `{text}`")
-    } else if selector
-        .entries
-        .iter()
-        .all(|e| matches!(e.atom, crate::config::Atom::External { .. }))
-    {
+    } else if selector.as_group().is_some() {
+        format!("module `{text}`")
+    } else if selector.is_external_only() {
         format!("packages matching `{text}`")
     } else {
         format!("files matching `{text}`")
     }
 }
 
-fn forbidden_import(
-    cx: &CheckContext<'_>,
-    from: FileId,
-    to: Target<'_>,
-    site: &Site,
-    rule: &EdgeRule,
-) -> Diagnostic {
+fn forbidden_import(cx: &CheckContext<'_>, import: &Import<'_>, rule: &EdgeRule) -> Diagnostic {
+    let (from, to, site) = (import.from, import.to, import.site);
     let path = cx.path(from);
     let (target, to_file) = match to {
         Target::File(file) => (cx.path(file).to_owned(), Some(file)),
@@ -81,8 +68,8 @@ fn forbidden_import(
     };
     let from_layer = cx.layer_of(from);
     let to_layer = to_file.and_then(|f| cx.layer_of(f));
-    let from_sel = cx.config.selector(rule.from);
-    let to_sel = cx.config.selector(rule.to);
+    let from_sel = &rule.from;
+    let to_sel = &rule.to;
     let in_layer = |layer: Option<&crate::config::Layer>| {
         layer
             .map(|l| format!(" (layer `{}`)", l.name))
@@ -153,11 +140,5 @@ fn forbidden_import(
     }
     diagnostic
         .contract(cx.config_location(&rule.decl, "the [[forbid]] entry"))
-        .import(ImportFacts {
-            specifier: site.specifier.clone(),
-            type_only: site.kind.is_type_only(),
-            target: to_file.map(|_| target.clone()),
-            from_layer: from_layer.map(|l| l.name.clone()),
-            to_layer: to_layer.map(|l| l.name.clone()),
-        })
+        .import(import_facts(cx, import))
 }

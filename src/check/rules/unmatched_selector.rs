@@ -3,7 +3,7 @@
 //! typo cannot switch a rule off silently. `[[allow]]` entries are `unused-allow`'s.
 
 use crate::check::{CheckContext, Rule, RuleMeta};
-use crate::config::{Atom, Entry, Owner, Unmatched, closest};
+use crate::config::{AtomSpec, Decl, EntrySpec, SelectorSpec, SpecKey, Unmatched, closest};
 use crate::diagnostic::{Diagnostic, RuleId, Severity};
 use crate::source::LineIndex;
 
@@ -25,16 +25,17 @@ impl Rule for UnmatchedSelector {
     }
 
     fn check(&self, cx: &CheckContext<'_>, out: &mut Vec<Diagnostic>) {
-        let mut unmatched: Vec<Unmatched> = cx.graph.membership.unmatched.clone();
-        // `external:` entries match imports, not files.
+        let mut unmatched: Vec<Unmatched> = cx.model.unmatched.clone();
+        // `external:` entries match imports, not files: those of `[[forbid]] to`.
         let externals: Vec<&str> = cx.graph.externals().collect();
-        for (id, selector) in cx.config.selectors.list.iter().enumerate() {
-            for (i, entry) in selector.entries.iter().enumerate() {
-                let is_external = matches!(entry.atom, Atom::External { .. });
-                if is_external && !externals.iter().any(|name| entry.names_external(name)) {
+        for (i, rule) in cx.config.forbid.iter().enumerate() {
+            for (entry, e) in rule.to.entries.iter().enumerate() {
+                if let AtomSpec::External(pattern) = &e.atom
+                    && !externals.iter().any(|name| pattern.matches(name))
+                {
                     unmatched.push(Unmatched {
-                        selector: u32::try_from(id).unwrap_or(u32::MAX),
-                        entry: i,
+                        key: SpecKey::ForbidTo(i),
+                        entry,
                     });
                 }
             }
@@ -45,11 +46,10 @@ impl Rule for UnmatchedSelector {
         let index = LineIndex::new(cx.config.text.as_bytes());
         let folders = folders(cx);
         for u in unmatched {
-            let selector = cx.config.selector(u.selector);
-            let Some(entry) = selector.entries.get(u.entry) else {
+            let Some((spec, place)) = spec(cx, u.key) else {
                 continue;
             };
-            let Some(place) = place(cx, selector.owner) else {
+            let Some(entry) = spec.entries.get(u.entry) else {
                 continue;
             };
             out.push(unmatched_selector(cx, &index, entry, &place, &folders));
@@ -57,21 +57,36 @@ impl Rule for UnmatchedSelector {
     }
 }
 
-/// The key a selector is written in, in prose; `None` for `[[allow]]` (AG003 reports those).
-fn place(cx: &CheckContext<'_>, owner: Owner) -> Option<String> {
-    let forbid = |i: usize, key: &str| {
-        let line = cx.config.forbid.get(i).map_or(0, |r| r.decl.start.line);
-        format!("`{key}` of the [[forbid]] entry on line {line}")
+/// The selector a key names, and the key in prose; `None` for `[[allow]]` (AG003 reports
+/// those).
+fn spec<'a>(cx: &CheckContext<'a>, key: SpecKey) -> Option<(&'a SelectorSpec, String)> {
+    let group = |d: Decl, key: &str| {
+        let (what, decl) = match d {
+            Decl::Layer(i) => ("layer", cx.config.layers.get(i)?),
+            Decl::Module(i) => ("module", cx.config.modules.get(i)?),
+        };
+        Some((decl, format!("`{key}` of {what} `{}`", decl.name)))
     };
-    match owner {
-        Owner::LayerPaths(rank) => cx
-            .config
-            .layers
-            .get(rank)
-            .map(|l| format!("`paths` of layer `{}`", l.name)),
-        Owner::ForbidFrom(i) => Some(forbid(i, "from")),
-        Owner::ForbidTo(i) => Some(forbid(i, "to")),
-        Owner::AllowFrom(_) | Owner::AllowTo(_) => None,
+    let forbid = |i: usize, key: &str| {
+        let rule = cx.config.forbid.get(i)?;
+        let line = rule.decl.start.line;
+        Some((
+            rule,
+            format!("`{key}` of the [[forbid]] entry on line {line}"),
+        ))
+    };
+    match key {
+        SpecKey::Paths(d) => group(d, "paths").map(|(g, p)| (&g.paths, p)),
+        SpecKey::MayImport(d) => {
+            group(d, "may_import").and_then(|(g, p)| Some((g.may_import.as_ref()?, p)))
+        }
+        SpecKey::ImportedBy(d) => {
+            group(d, "imported_by").and_then(|(g, p)| Some((g.imported_by.as_ref()?, p)))
+        }
+        SpecKey::Public(d) => group(d, "public").and_then(|(g, p)| Some((g.public.as_ref()?, p))),
+        SpecKey::ForbidFrom(i) => forbid(i, "from").map(|(r, p)| (&r.from, p)),
+        SpecKey::ForbidTo(i) => forbid(i, "to").map(|(r, p)| (&r.to, p)),
+        SpecKey::AllowFrom(_) | SpecKey::AllowTo(_) => None,
     }
 }
 
@@ -92,13 +107,13 @@ fn folders(cx: &CheckContext<'_>) -> Vec<String> {
 fn unmatched_selector(
     cx: &CheckContext<'_>,
     index: &LineIndex<'_>,
-    entry: &Entry,
+    entry: &EntrySpec,
     place: &str,
     folders: &[String],
 ) -> Diagnostic {
     let text = &entry.text;
     let (message, label, help) = match &entry.atom {
-        Atom::External { .. } => (
+        AtomSpec::External(_) => (
             format!("`{text}` in {place} matches no imported package"),
             "no import names such a package".to_owned(),
             format!(

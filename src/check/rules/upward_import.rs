@@ -23,12 +23,12 @@ impl Rule for UpwardImport {
     }
 
     fn check(&self, cx: &CheckContext<'_>, out: &mut Vec<Diagnostic>) {
-        for edge in cx.checked_edges() {
+        for edge in cx.checked_edges(&META) {
             // Files outside every layer are unconstrained by layer order.
             let (Some(from), Some(to)) = (cx.layer_of(edge.from), cx.layer_of(edge.to)) else {
                 continue;
             };
-            if to.rank < from.rank {
+            if to.rank < from.rank && !cx.skips_type_only(edge.from, edge.site, None) {
                 out.push(upward_import(cx, &edge, from, to));
             }
         }
@@ -99,5 +99,9 @@ fn upward_import(
             target: Some(target.to_owned()),
             from_layer: Some(from.name.clone()),
             to_layer: Some(to.name.clone()),
+            // The contract is the layer order: its groups are the two layers.
+            from_group: Some(from.name.clone()),
+            to_group: Some(to.name.clone()),
+            external: None,
         })
 }

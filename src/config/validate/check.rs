@@ -1,9 +1,9 @@
-//! `[check]`: the defaults every rule reads (SPEC §8). Each key is the setting of one rule;
-//! the rule's file says what it does with it.
+//! `[check]`: the defaults every rule reads (SPEC §8). Each key is the setting of one rule (or
+//! of every rule); the rule's file says what it does with it.
 
 use toml::Spanned;
 
-use super::Errors;
+use super::{Errors, external_list, type_only};
 use crate::config::CheckSettings;
 use crate::config::error::Problem;
 use crate::config::schema::RawCheck;
@@ -14,11 +14,37 @@ pub(super) fn validate(raw: Option<&Spanned<RawCheck>>, errors: &mut Errors) -> 
     let Some(raw) = raw.map(Spanned::get_ref) else {
         return settings;
     };
+    if let Some(value) = &raw.type_only
+        && let Some(t) = type_only(value, "`type_only` in [check]", errors)
+    {
+        settings.type_only = t;
+    }
     if let Some(value) = &raw.unused_allow {
         settings.unused_allow = severity(value, "unused_allow", errors);
     }
     if let Some(value) = &raw.unmatched {
         settings.unmatched = severity(value, "unmatched", errors);
+    }
+    if let Some(value) = &raw.unlayered {
+        settings.unlayered = match value.get_ref().as_str() {
+            "allow" => false,
+            "error" => true,
+            other => {
+                errors.push(
+                    Problem::InvalidValue,
+                    value.span(),
+                    "not a choice",
+                    format!("`unlayered` in [check] must be \"allow\" or \"error\", not `{other}`"),
+                    "Write `unlayered = \"error\"` (a source file in no layer and no module fails \
+                     the check) or `unlayered = \"allow\"` (the default)."
+                        .to_owned(),
+                );
+                false
+            }
+        };
+    }
+    if let Some(list) = &raw.externals {
+        settings.externals = Some(external_list(list, "`externals` in [check]", errors));
     }
     settings
 }

@@ -3,23 +3,25 @@
 //! collected, not just the first, so that one edit fixes them all.
 //!
 //! A new table is one struct in `schema.rs` and one file here that turns it into its part of
-//! [`Config`]; selectors it names go through [`SelectorBuilder`], so they get the same
-//! matching, the same errors and `unmatched-selector` for free.
+//! [`Config`]; the selectors it names go through `selectors.rs`, so they get the same names,
+//! the same errors and `unmatched-selector` for free.
 
 mod check;
-mod layers;
+mod groups;
+mod independent;
 mod python;
 mod rules;
+mod selectors;
 
 use std::ops::Range;
 use std::path::PathBuf;
 
-use globset::Glob;
+use toml::Spanned;
 
 use super::error::{ConfigError, ConfigSource, Problem};
 use super::schema::RawConfig;
-use super::selector::{Atom, Entry, Owner, Selector, SelectorId, Selectors, compile_pattern};
-use super::{Config, PathMatcher, folder_globs};
+use super::selector::{ExternalPattern, compile_pattern};
+use super::{Config, PathMatcher, TypeOnly, folder_globs};
 use crate::source::LineIndex;
 
 /// The problems found so far, all pointing into one `layers.toml`.
@@ -48,32 +50,6 @@ impl Errors {
     }
 }
 
-/// Selectors in the order they are declared, layers' `paths` first (a layer's selector id is
-/// its rank), with the globs of each entry.
-pub(super) struct SelectorBuilder {
-    list: Vec<Selector>,
-    globs: Vec<(SelectorId, usize, Vec<Glob>)>,
-}
-
-impl SelectorBuilder {
-    /// Adds a selector made of `entries` (already checked) and their globs; returns its id.
-    pub fn add(&mut self, owner: Owner, entries: Vec<(Entry, Vec<Glob>)>) -> SelectorId {
-        let id = SelectorId::try_from(self.list.len()).unwrap_or(SelectorId::MAX);
-        let mut kept = Vec::with_capacity(entries.len());
-        for (i, (entry, globs)) in entries.into_iter().enumerate() {
-            if entry.atom == Atom::Glob {
-                self.globs.push((id, i, globs));
-            }
-            kept.push(entry);
-        }
-        self.list.push(Selector {
-            owner,
-            entries: kept,
-        });
-        id
-    }
-}
-
 pub(super) fn validate(
     raw: &RawConfig,
     root: PathBuf,
@@ -85,16 +61,12 @@ pub(super) fn validate(
         source: ConfigSource::new(&name, &text),
         list: Vec::new(),
     };
-    let mut selectors = SelectorBuilder {
-        list: Vec::new(),
-        globs: Vec::new(),
-    };
 
     let exclude_patterns: Vec<String> = raw.exclude.iter().map(|p| p.get_ref().clone()).collect();
     let exclude = match PathMatcher::new(&exclude_patterns) {
         Ok(m) => m,
         Err((i, e)) => {
-            let span = raw.exclude.get(i).map_or(0..0, toml::Spanned::span);
+            let span = raw.exclude.get(i).map_or(0..0, Spanned::span);
             errors.push(
                 Problem::InvalidGlob,
                 span,
@@ -105,30 +77,42 @@ pub(super) fn validate(
             PathMatcher::empty()
         }
     };
+    let languages = raw.languages.as_ref().map(|list| {
+        list.get_ref()
+            .iter()
+            .map(|l| (l.get_ref().clone(), l.span()))
+            .collect()
+    });
     let check = check::validate(raw.check.as_ref(), &mut errors);
-    let layers = layers::validate(&raw.layers, &index, &mut selectors, &mut errors);
+    let names = groups::names(&raw.layers, &raw.modules, &mut errors);
+    let layers = groups::validate(
+        &raw.layers,
+        groups::Table::Layers,
+        &names,
+        &index,
+        &mut errors,
+    );
+    let modules = groups::validate(
+        &raw.modules,
+        groups::Table::Modules,
+        &names,
+        &index,
+        &mut errors,
+    );
+    let independent = independent::validate(&raw.independent, &names, &index, &mut errors);
     let forbid = rules::validate(
         &raw.forbid,
         rules::Table::Forbid,
-        &layers,
+        &names,
         &index,
-        &mut selectors,
         &mut errors,
     );
-    let allow = rules::validate(
-        &raw.allow,
-        rules::Table::Allow,
-        &layers,
-        &index,
-        &mut selectors,
-        &mut errors,
-    );
+    let allow = rules::validate(&raw.allow, rules::Table::Allow, &names, &index, &mut errors);
     let python = python::validate(raw.python.as_ref(), &root, &mut errors);
 
     if !errors.list.is_empty() {
         return Err(errors.list);
     }
-    let selectors = Selectors::new(selectors.list, &selectors.globs, layers.len());
     let exclude_dirs = folder_globs(&exclude_patterns);
     Ok(Config {
         root,
@@ -136,34 +120,26 @@ pub(super) fn validate(
         text,
         exclude,
         exclude_dirs,
+        languages,
         check,
         layers,
+        modules,
+        independent,
         forbid,
         allow,
         python,
-        selectors,
     })
 }
 
-/// Compiles one glob entry of a selector or `paths` list, or records why it cannot be.
-pub(super) fn glob_entry(
-    text: &str,
+/// Checks that a glob compiles, or records why it does not.
+pub(super) fn compile_check(
+    pattern: &str,
     span: Range<usize>,
     place: &str,
     errors: &mut Errors,
-) -> Option<(Entry, Vec<Glob>)> {
-    let negated = text.starts_with('!');
-    let pattern = text.strip_prefix('!').unwrap_or(text);
+) -> Option<()> {
     match compile_pattern(pattern) {
-        Ok(globs) => Some((
-            Entry {
-                negated,
-                atom: Atom::Glob,
-                text: text.to_owned(),
-                span,
-            },
-            globs,
-        )),
+        Ok(_) => Some(()),
         Err(e) => {
             errors.push(
                 Problem::InvalidGlob,
@@ -175,6 +151,58 @@ pub(super) fn glob_entry(
             None
         }
     }
+}
+
+/// `type_only = "check" | "ignore"`.
+pub(super) fn type_only(
+    value: &Spanned<String>,
+    place: &str,
+    errors: &mut Errors,
+) -> Option<TypeOnly> {
+    match value.get_ref().as_str() {
+        "check" => Some(TypeOnly::Check),
+        "ignore" => Some(TypeOnly::Ignore),
+        other => {
+            errors.push(
+                Problem::InvalidValue,
+                value.span(),
+                "not a choice",
+                format!("{place} must be \"check\" or \"ignore\", not `{other}`"),
+                "Write `type_only = \"ignore\"` (type-only imports break no rule) or \
+                 `type_only = \"check\"` (the default)."
+                    .to_owned(),
+            );
+            None
+        }
+    }
+}
+
+/// An `externals` list: package names, each optionally `external:`-prefixed, a trailing `*`
+/// matching any rest.
+pub(super) fn external_list(
+    list: &Spanned<Vec<Spanned<String>>>,
+    place: &str,
+    errors: &mut Errors,
+) -> Vec<ExternalPattern> {
+    let mut out = Vec::new();
+    for item in list.get_ref() {
+        let text = item.get_ref();
+        let name = text.strip_prefix("external:").unwrap_or(text);
+        if name.is_empty() || name.starts_with('!') {
+            errors.push(
+                Problem::InvalidSelector,
+                item.span(),
+                "not a package name",
+                format!("{place} has `{text}`, which names no package"),
+                "List package names as `archgate graph` prints them after `external:`, e.g. \
+                 `externals = [\"requests\", \"pydantic*\"]`."
+                    .to_owned(),
+            );
+            continue;
+        }
+        out.push(ExternalPattern::parse(name));
+    }
+    out
 }
 
 pub(super) fn glob_help() -> String {
