@@ -31,9 +31,10 @@ use crate::source::Region;
 pub const DEFAULT_DIR: &str = ".archgate_cache";
 const FILE_NAME: &str = "imports.bin";
 
-/// The version of [`Entry`]'s layout, part of the stamp: bump it whenever a stored type
-/// changes, so that a cache written before is ignored rather than decoded as the new one.
-pub const FORMAT: u32 = 2;
+/// The version of [`Entry`]'s layout and of what extraction puts in it, part of the stamp:
+/// bump it whenever a stored type or an extraction rule changes (3: imports in stubs are
+/// type-only), so that a cache written before is ignored rather than trusted.
+pub const FORMAT: u32 = 3;
 
 /// What extraction found in one file, everything needed to skip parsing it next time.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]

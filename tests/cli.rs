@@ -224,6 +224,8 @@ fn json_format_follows_the_schema() {
             "column",
             "end_column",
             "end_line",
+            "external",
+            "from_group",
             "from_layer",
             "help",
             "import",
@@ -234,10 +236,15 @@ fn json_format_follows_the_schema() {
             "rule",
             "severity",
             "target",
+            "to_group",
             "to_layer",
             "type_only"
         ]
     );
+    // The groups of the layer order are the two layers; the target is a file, not a package.
+    assert_eq!(first["from_group"], "model");
+    assert_eq!(first["to_group"], "ui");
+    assert_eq!(first["external"], Value::Null);
     assert_eq!(first["code"], "AG001");
     assert_eq!(first["rule"], "upward-import");
     assert_eq!(first["severity"], "error");

@@ -45,7 +45,7 @@ pub(super) fn walk(config: &Config, threads: usize, cache: &Cache) -> Walked {
     Walked(walk::walk(
         config,
         threads,
-        &|name| resolve::language_for(name).is_some(),
+        &|name| resolve::language_for(name).is_some_and(|l| config.runs_language(l.name)),
         &|file| probe(file, cache),
     ))
 }

@@ -72,7 +72,47 @@ fn load_config(explicit: Option<&Path>, cwd: &Path) -> Result<Config, Vec<Config
         Some(p) => cwd.join(p),
         None => config::discover(cwd).map_err(|e| vec![e])?,
     };
-    config::load(&path)
+    let config = config::load(&path)?;
+    // What only the layers above `config` know: the rules and the languages.
+    let mut errors = check::validate(&config);
+    errors.extend(unknown_languages(&config));
+    if errors.is_empty() {
+        Ok(config)
+    } else {
+        Err(errors)
+    }
+}
+
+/// `languages` entries that name no row of the language registry.
+fn unknown_languages(config: &Config) -> Vec<ConfigError> {
+    let names: Vec<&str> = resolve::LANGUAGES.iter().map(|l| l.name).collect();
+    let source = config::ConfigSource::new(&config.path, &config.text);
+    config
+        .languages
+        .iter()
+        .flatten()
+        .filter(|(name, _)| !names.contains(&name.as_str()))
+        .map(|(name, span)| {
+            let guess = config::closest(name, names.iter().copied())
+                .map(|g| format!(" (did you mean `{g}`?)"))
+                .unwrap_or_default();
+            ConfigError::at(
+                config::Problem::UnknownLanguage,
+                &source,
+                span.clone(),
+                "no such language",
+                format!("`languages` names `{name}`, which archgate does not read"),
+                format!(
+                    "Write the languages to check{guess}: {}.",
+                    names
+                        .iter()
+                        .map(|n| format!("`\"{n}\"`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+        })
+        .collect()
 }
 
 /// The config for `graph`, which also runs without one (SPEC §1): with no `--config` and no

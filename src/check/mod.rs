@@ -367,6 +367,73 @@ pub(crate) fn describe_layers<'a>(layers: impl Iterator<Item = &'a Layer>) -> St
     described.join(", ")
 }
 
+/// What a selector allows, in prose for a fix instruction: each group with its folders
+/// (`` `shared` in `src/shared/` ``), each glob as written, `{placeholder}`s replaced by the
+/// instance's `value`.
+pub(crate) fn describe_selector(
+    cx: &CheckContext<'_>,
+    spec: &crate::config::SelectorSpec,
+    subst: Option<(&str, &str)>,
+) -> String {
+    use crate::config::AtomSpec;
+    let replace = |text: &str| match subst {
+        Some((name, value)) => text.replace(&format!("{{{name}}}"), value),
+        None => text.to_owned(),
+    };
+    let named = |id: GroupId| {
+        let name = cx.model.group(id).map_or("", |g| g.name.as_str());
+        let folders: Vec<String> = cx
+            .folders(id)
+            .iter()
+            .filter_map(|p| crate::config::folder_of(std::slice::from_ref(p)))
+            .collect();
+        if folders.is_empty() {
+            format!("`{name}`")
+        } else {
+            format!("`{name}` in `{}`", folders.join("`, `"))
+        }
+    };
+    let mut parts = Vec::new();
+    for entry in spec.entries.iter().filter(|e| !e.negated) {
+        match &entry.atom {
+            AtomSpec::Layer(rank) => parts.push(named(*rank)),
+            AtomSpec::Module(m) => {
+                let decl = cx.config.modules.get(*m);
+                if let Some(d) = decl.filter(|d| d.placeholder.is_some()) {
+                    parts.push(format!("any `{}/…` module", d.name));
+                } else {
+                    let id = (0..cx.model.groups.len()).find(|&g| {
+                        cx.model.group(g).is_some_and(|g| {
+                            g.decl == crate::config::Decl::Module(*m) && g.value.is_none()
+                        })
+                    });
+                    parts.extend(id.map(named));
+                }
+            }
+            AtomSpec::Instance { module, value } => {
+                let name = format!(
+                    "{}/{}",
+                    cx.config
+                        .modules
+                        .get(*module)
+                        .map_or("", |d| d.name.as_str()),
+                    replace(value)
+                );
+                let id = (0..cx.model.groups.len())
+                    .find(|&g| cx.model.group(g).is_some_and(|g| g.name == name));
+                parts.push(id.map_or_else(|| format!("`{name}`"), named));
+            }
+            AtomSpec::Glob(pattern) => parts.push(format!("files matching `{}`", replace(pattern))),
+            AtomSpec::External(p) => parts.push(format!(
+                "package `{}{}`",
+                p.name,
+                if p.prefix { "*" } else { "" }
+            )),
+        }
+    }
+    parts.join(", ")
+}
+
 /// The first words of a fix: remove the import at its site, or, for a dependency declared in
 /// a manifest, the dependency (the code that uses the crate goes with it).
 pub(crate) fn removal(site: &crate::graph::Site, path: &str) -> String {

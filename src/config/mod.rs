@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use globset::{GlobSet, GlobSetBuilder};
 
 pub use error::{ConfigError, ConfigSource, Problem};
-pub(crate) use load::closest;
+pub use load::closest;
 pub use load::{discover, load};
 pub use model::{Decl, Group, GroupId, GroupKind, Key, Model, SelectorId, SpecKey, Unmatched};
 pub use selector::{AtomSpec, EntrySpec, ExternalPattern, SelectorSpec};
@@ -148,7 +148,7 @@ impl GroupDecl {
 }
 
 /// The literal prefix of the first including pattern of `patterns`, as a folder.
-fn folder_of(patterns: &[String]) -> Option<String> {
+pub fn folder_of(patterns: &[String]) -> Option<String> {
     let first = patterns.iter().find(|p| !p.starts_with('!'))?;
     let literal: Vec<&str> = first
         .split('/')
@@ -256,6 +256,13 @@ impl Config {
             allow: Vec::new(),
             python: PythonConfig::default(),
         }
+    }
+
+    /// Whether the front-end named `name` runs (`languages`, SPEC §8; all of them by default).
+    pub fn runs_language(&self, name: &str) -> bool {
+        self.languages
+            .as_ref()
+            .is_none_or(|list| list.iter().any(|(l, _)| l == name))
     }
 
     pub fn is_excluded(&self, path: &str) -> bool {

@@ -131,6 +131,16 @@ pub trait Frontend: Sync {
     fn reports_syntax_errors(&self) -> bool {
         true
     }
+    /// Whether `path` is a stub the type checker reads instead of code (`.pyi`, `.d.ts`):
+    /// every import in it is type-only.
+    fn is_stub(&self, _path: &Path) -> bool {
+        false
+    }
+    /// Whether `package` (an external module as the resolver names it) belongs to the
+    /// language's standard library, which every `externals` allowlist allows.
+    fn is_stdlib(&self, _package: &str) -> bool {
+        false
+    }
     /// Every import site in `tree`, in source order. `src` is what was parsed. Must not panic
     /// on any tree, including trees full of errors: it takes what the tree gives.
     fn imports(&self, src: &[u8], tree: &tree_sitter::Tree) -> Vec<RawImport>;
@@ -210,8 +220,14 @@ pub fn extract(frontend: &dyn Frontend, path: &Path, bytes: &[u8]) -> Result<Ext
         tree = parse(src)?;
     }
     let mut imports = frontend.imports(src, &tree);
+    // Stubs (`.pyi`, `.d.ts`) exist for the type checker: every import in them is type-only
+    // (SPEC §8).
+    let stub = frontend.is_stub(path);
     for import in &mut imports {
         import.span = import.span.start + offset..import.span.end + offset;
+        if stub {
+            import.kind = ImportKind::Type;
+        }
     }
     let first_error = first_error(&tree).map(|e| e + offset);
     Ok(Extracted {

@@ -30,6 +30,11 @@ struct JsonViolation<'a> {
     target: Option<&'a str>,
     from_layer: Option<&'a str>,
     to_layer: Option<&'a str>,
+    /// v2 (same `version`): the groups of the broken contract, and an external target's
+    /// package name.
+    from_group: Option<&'a str>,
+    to_group: Option<&'a str>,
+    external: Option<&'a str>,
     message: &'a str,
     help: &'a str,
     note: Option<&'a str>,
@@ -62,6 +67,9 @@ pub(super) fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> 
                 target: import.and_then(|i| i.target.as_deref()),
                 from_layer: import.and_then(|i| i.from_layer.as_deref()),
                 to_layer: import.and_then(|i| i.to_layer.as_deref()),
+                from_group: import.and_then(|i| i.from_group.as_deref()),
+                to_group: import.and_then(|i| i.to_group.as_deref()),
+                external: import.and_then(|i| i.external.as_deref()),
                 message: &d.message,
                 help: &d.help,
                 note: d.note.as_deref(),

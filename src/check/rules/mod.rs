@@ -1,6 +1,11 @@
 //! The rule registry: one line per rule.
 
+mod disallowed_import;
+mod external_import;
 mod forbidden_import;
+mod private_import;
+mod sibling_import;
+mod unlayered_file;
 mod unmatched_selector;
 mod unused_allow;
 mod upward_import;
@@ -12,5 +17,10 @@ pub static RULES: &[&dyn Rule] = &[
     &upward_import::UpwardImport,
     &forbidden_import::ForbiddenImport,
     &unused_allow::UnusedAllow,
+    &disallowed_import::DisallowedImport,
+    &external_import::ExternalImport,
+    &sibling_import::SiblingImport,
+    &private_import::PrivateImport,
+    &unlayered_file::UnlayeredFile,
     &unmatched_selector::UnmatchedSelector,
 ];

@@ -11,6 +11,7 @@
 //! files in memory; the statement walk costs much less. The walk uses an explicit stack:
 //! hostile trees are deep.
 
+mod stdlib;
 use std::path::Path;
 
 use super::{Frontend, ImportKind, Lang, RawImport, SiteContext, node_text};
@@ -20,6 +21,14 @@ pub struct PyFrontend;
 impl Frontend for PyFrontend {
     fn lang(&self) -> Lang {
         Lang::Python
+    }
+
+    fn is_stub(&self, path: &Path) -> bool {
+        path.extension().is_some_and(|e| e == "pyi")
+    }
+
+    fn is_stdlib(&self, package: &str) -> bool {
+        stdlib::STDLIB.binary_search(&package).is_ok()
     }
 
     fn extensions(&self) -> &'static [&'static str] {

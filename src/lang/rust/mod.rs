@@ -63,6 +63,10 @@ impl Frontend for RustFrontend {
         Lang::Rust
     }
 
+    fn is_stdlib(&self, package: &str) -> bool {
+        matches!(package, "std" | "core" | "alloc" | "proc_macro" | "test")
+    }
+
     fn extensions(&self) -> &'static [&'static str] {
         &["rs"]
     }

@@ -25,6 +25,7 @@
 //! [`Frontend::reports_syntax_errors`] is `false` here, and imports are read from whatever
 //! the tree holds.
 
+mod builtins;
 use std::path::Path;
 
 use super::{Frontend, ImportKind, Lang, RawImport, SiteContext, node_text};
@@ -34,6 +35,17 @@ pub struct TsFrontend;
 impl Frontend for TsFrontend {
     fn lang(&self) -> Lang {
         Lang::TypeScript
+    }
+
+    fn is_stub(&self, path: &Path) -> bool {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        [".d.ts", ".d.mts", ".d.cts"]
+            .iter()
+            .any(|e| name.ends_with(e))
+    }
+
+    fn is_stdlib(&self, package: &str) -> bool {
+        package.starts_with("node:") || builtins::BUILTINS.binary_search(&package).is_ok()
     }
 
     fn extensions(&self) -> &'static [&'static str] {

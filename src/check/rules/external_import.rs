@@ -1,0 +1,145 @@
+//! `external-import` (AG005): an import of an external package that no applicable `externals`
+//! allowlist names: the module's list if it has one, else the layer's, else `[check]`'s. The
+//! language's standard library is always allowed.
+
+use crate::check::{CheckContext, Import, Rule, RuleMeta, Target, import_facts, removal};
+use crate::config::{Decl, ExternalPattern, GroupId};
+use crate::diagnostic::{Diagnostic, RuleId, Severity};
+use crate::source::Region;
+
+pub(crate) static META: RuleMeta = RuleMeta {
+    id: RuleId {
+        code: "AG005",
+        name: "external-import",
+    },
+    summary: "an import of an external package that no `externals` allowlist names",
+    doc: include_str!("../../../rules/external-import.md"),
+    default_severity: Severity::Error,
+};
+
+pub(crate) struct ExternalImport;
+
+impl Rule for ExternalImport {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &CheckContext<'_>, out: &mut Vec<Diagnostic>) {
+        let any_list = cx.config.check.externals.is_some()
+            || cx
+                .config
+                .layers
+                .iter()
+                .chain(&cx.config.modules)
+                .any(|g| g.externals.is_some());
+        if !any_list {
+            return;
+        }
+        for import in cx.imports(&META) {
+            let Target::External(package) = import.to else {
+                continue;
+            };
+            if cx.skips_type_only(import.from, import.site, None) {
+                continue;
+            }
+            let path = cx.path(import.from);
+            let is_stdlib =
+                crate::resolve::language_for(path).is_some_and(|l| l.frontend.is_stdlib(package));
+            if is_stdlib {
+                continue;
+            }
+            let Some(list) = applicable(cx, import.from) else {
+                continue;
+            };
+            if !list.patterns.iter().any(|p| p.matches(package)) {
+                out.push(external_import(cx, &import, package, &list));
+            }
+        }
+    }
+}
+
+/// The `externals` list that governs a file, and where it is written.
+struct List<'a> {
+    patterns: &'a [ExternalPattern],
+    /// The group that owns it, `None` for `[check]`.
+    group: Option<GroupId>,
+    span: Option<&'a Region>,
+}
+
+/// The narrowest list: the module's, else the layer's, else `[check]`'s.
+fn applicable<'a>(cx: &CheckContext<'a>, file: usize) -> Option<List<'a>> {
+    for g in [cx.model.module(file), cx.model.layer(file)]
+        .into_iter()
+        .flatten()
+    {
+        if let Some((_, decl)) = cx.group(g)
+            && let Some(patterns) = &decl.externals
+        {
+            return Some(List {
+                patterns,
+                group: Some(g),
+                span: decl.spans.externals.as_ref(),
+            });
+        }
+    }
+    cx.config.check.externals.as_deref().map(|patterns| List {
+        patterns,
+        group: None,
+        span: None,
+    })
+}
+
+fn external_import(
+    cx: &CheckContext<'_>,
+    import: &Import<'_>,
+    package: &str,
+    list: &List<'_>,
+) -> Diagnostic {
+    let path = cx.path(import.from);
+    let owner = list.group.and_then(|g| cx.group(g)).map(|(g, _)| {
+        let kind = match g.decl {
+            Decl::Layer(_) => "layer",
+            Decl::Module(_) => "module",
+        };
+        format!("{kind} `{}`", g.name)
+    });
+    let whose = owner
+        .clone()
+        .map_or_else(|| "this repository".to_owned(), |o| format!("files of {o}"));
+    let allowed: Vec<String> = list
+        .patterns
+        .iter()
+        .map(|p| format!("`{}{}`", p.name, if p.prefix { "*" } else { "" }))
+        .collect();
+    let allowed = if allowed.is_empty() {
+        "no package".to_owned()
+    } else {
+        allowed.join(", ")
+    };
+    let mut facts = import_facts(cx, import);
+    if let Some(name) = list.group.and_then(|g| cx.model.group(g)) {
+        facts.from_group = Some(name.name.clone());
+    }
+    let mut diagnostic = Diagnostic::new(
+        META.id,
+        META.default_severity,
+        path,
+        import.site.region.clone(),
+    )
+    .message(format!(
+        "`{path}`{} imports package `{package}`, which its `externals` list does not name",
+        owner.map(|o| format!(" ({o})")).unwrap_or_default()
+    ))
+    .label(format!("`{package}` is not an allowed package"))
+    .help(format!(
+        "{}: {whose} may import only the standard library and {allowed}. Use one of \
+             those instead of `{package}`, or move the code that needs `{package}` into a group \
+             whose `externals` list it. Adding a package to `externals` in layers.toml needs a \
+             human review.",
+        removal(import.site, path),
+    ));
+    if let Some(region) = list.span {
+        diagnostic = diagnostic.contract(cx.config_location(region, "the `externals` list"));
+    }
+    diagnostic.import(facts)
+}
