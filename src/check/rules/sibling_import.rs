@@ -56,9 +56,10 @@ impl Rule for SiblingImport {
             let groups: Vec<GroupId> = (0..cx.model.groups.len())
                 .filter(|&g| cx.model.group(g).is_some_and(|g| g.decl == Decl::Module(m)))
                 .collect();
+            // The template's description says why, when it has one.
             contracts.push(Contract {
                 groups,
-                reason: None,
+                reason: decl.description.as_deref(),
                 type_only: None,
                 decl: &decl.decl,
             });
