@@ -121,15 +121,16 @@ pub fn json(graph: &ImportGraph, config: &Config, out: &mut dyn Write) -> io::Re
     writeln!(out)
 }
 
-/// A node of the layer picture: a declared layer, or the files in no layer.
+/// A node of the picture: a group (a layer, or with modules declared a module or template
+/// instance), or the files in no group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum LayerNode {
-    /// A layer, by rank (top first).
-    Layer(usize),
+    /// A group by id: layers first (id = rank, top first), then modules.
+    Group(usize),
     Unassigned,
 }
 
-/// One arrow of the layer picture.
+/// One arrow of the picture.
 struct LayerEdge {
     from: LayerNode,
     to: LayerNode,
@@ -139,11 +140,11 @@ struct LayerEdge {
     violations: usize,
 }
 
-/// The layer graph: every declared layer with its file count (top first), then the files in
-/// no layer if any import touches them; one edge per ordered pair of nodes with imports
-/// between them, counting import sites and violating ones. Imports within one layer are
-/// drawn (as a loop) only when some of them violate a rule, since layer order always allows
-/// them.
+/// The graph of groups: the layers (top first) with their file counts, or, when modules are
+/// declared, each file's module (else its layer); then the files in no group if any import
+/// touches them. One edge per ordered pair of nodes with imports between them, counting import
+/// sites and violating ones. Imports within one node are drawn (as a loop) only when some of
+/// them violate a rule.
 struct LayerPicture {
     nodes: Vec<(LayerNode, String, usize)>,
     edges: Vec<LayerEdge>,
@@ -151,18 +152,15 @@ struct LayerPicture {
 
 impl LayerPicture {
     fn new(graph: &ImportGraph, config: &Config, diagnostics: &[Diagnostic]) -> Self {
+        let model = &graph.model;
+        let by_module = !config.modules.is_empty();
         let node_of = |file| {
-            graph
-                .layer_of(file)
-                .map_or(LayerNode::Unassigned, LayerNode::Layer)
-        };
-        let node_named = |name: Option<&str>| match name {
-            Some(name) => config
-                .layers
-                .iter()
-                .find(|l| l.name == name)
-                .map_or(LayerNode::Unassigned, |l| LayerNode::Layer(l.rank)),
-            None => LayerNode::Unassigned,
+            let group = if by_module {
+                model.module(file).or_else(|| model.layer(file))
+            } else {
+                model.layer(file)
+            };
+            group.map_or(LayerNode::Unassigned, LayerNode::Group)
         };
         let mut counts: std::collections::BTreeMap<(LayerNode, LayerNode), (usize, usize)> =
             std::collections::BTreeMap::new();
@@ -172,13 +170,16 @@ impl LayerPicture {
                 .or_default()
                 .0 += 1;
         }
+        // A finding counts on the arrow of the import it is about.
         for d in diagnostics {
             let Some(import) = &d.import else { continue };
-            let key = (
-                node_named(import.from_layer.as_deref()),
-                node_named(import.to_layer.as_deref()),
-            );
-            counts.entry(key).or_default().1 += 1;
+            let (Some(from), Some(to)) = (
+                graph.files.id(&d.path),
+                import.target.as_deref().and_then(|t| graph.files.id(t)),
+            ) else {
+                continue;
+            };
+            counts.entry((node_of(from), node_of(to))).or_default().1 += 1;
         }
         let edges: Vec<LayerEdge> = counts
             .into_iter()
@@ -190,25 +191,33 @@ impl LayerPicture {
                 violations,
             })
             .collect();
-        let mut files = vec![0usize; config.layers.len()];
+        let mut files = vec![0usize; model.groups.len()];
         let mut unassigned = 0;
         for id in 0..graph.files.len() {
-            match graph.layer_of(id).and_then(|l| files.get_mut(l)) {
-                Some(n) => *n += 1,
-                None => unassigned += 1,
+            match node_of(id) {
+                LayerNode::Group(g) => {
+                    if let Some(n) = files.get_mut(g) {
+                        *n += 1;
+                    }
+                }
+                LayerNode::Unassigned => unassigned += 1,
             }
         }
-        let mut nodes: Vec<(LayerNode, String, usize)> = config
-            .layers
+        // Layers always (the picture of the architecture); modules when they hold files.
+        let mut nodes: Vec<(LayerNode, String, usize)> = model
+            .groups
             .iter()
             .zip(files)
-            .map(|(l, n)| (LayerNode::Layer(l.rank), l.name.clone(), n))
+            .enumerate()
+            .filter(|(_, (g, n))| g.kind == crate::config::GroupKind::Layer || *n > 0)
+            .map(|(id, (g, n))| (LayerNode::Group(id), g.name.clone(), n))
             .collect();
         let touches_unassigned = edges
             .iter()
             .any(|e| e.from == LayerNode::Unassigned || e.to == LayerNode::Unassigned);
         if touches_unassigned {
-            nodes.push((LayerNode::Unassigned, "(no layer)".to_owned(), unassigned));
+            let name = if by_module { "(no group)" } else { "(no layer)" };
+            nodes.push((LayerNode::Unassigned, name.to_owned(), unassigned));
         }
         Self { nodes, edges }
     }
@@ -217,7 +226,7 @@ impl LayerPicture {
 impl LayerNode {
     fn id(self) -> String {
         match self {
-            LayerNode::Layer(rank) => format!("L{rank}"),
+            LayerNode::Group(id) => format!("L{id}"),
             LayerNode::Unassigned => "none".to_owned(),
         }
     }
