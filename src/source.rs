@@ -93,6 +93,83 @@ pub fn display_text(bytes: &[u8]) -> String {
     out
 }
 
+/// A repo-relative path: `/`-separated, no `.`, `..` or empty segments, `""` for the root.
+/// Every file of the run is named so (the walk makes them), and this is the one place that
+/// knows how to take such paths apart and put them together; `..` always means the same
+/// thing: climbing above the root gives `None`, never a path that wraps around.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RelPath<'a>(&'a str);
+
+impl<'a> RelPath<'a> {
+    /// Wraps a repo-relative path (one the walk made, or a folder of one).
+    pub fn new(path: &'a str) -> Self {
+        Self(path)
+    }
+
+    pub fn as_str(self) -> &'a str {
+        self.0
+    }
+
+    /// `a/b/c.rs` → (`a/b`, `c.rs`); `c.rs` → (`""`, `c.rs`).
+    pub fn split(self) -> (RelPath<'a>, &'a str) {
+        match self.0.rsplit_once('/') {
+            Some((dir, name)) => (Self(dir), name),
+            None => (Self(""), self.0),
+        }
+    }
+
+    /// The folder holding this path (`""` at the root).
+    #[must_use]
+    pub fn parent(self) -> RelPath<'a> {
+        self.split().0
+    }
+
+    /// The last segment.
+    pub fn file_name(self) -> &'a str {
+        self.split().1
+    }
+
+    /// The text after the last `.` of the file name, or `""`.
+    pub fn extension(self) -> &'a str {
+        self.file_name().rsplit_once('.').map_or("", |(_, e)| e)
+    }
+
+    /// The rest of this path below the folder `dir` (`""` is the root), if it is inside it.
+    pub fn strip_dir(self, dir: &str) -> Option<&'a str> {
+        if dir.is_empty() {
+            return Some(self.0);
+        }
+        self.0.strip_prefix(dir)?.strip_prefix('/')
+    }
+
+    /// `rel` (which may hold `.`, `..`, empty segments, and `\` as written in a Windows
+    /// `#[path]`) read from this folder, normalized; `None` when it climbs above the root.
+    pub fn join(self, rel: &str) -> Option<String> {
+        let mut parts: Vec<&str> = self.0.split('/').filter(|p| !p.is_empty()).collect();
+        for part in rel.split(['/', '\\']) {
+            match part {
+                "" | "." => {}
+                ".." => {
+                    parts.pop()?;
+                }
+                other => parts.push(other),
+            }
+        }
+        Some(parts.join("/"))
+    }
+
+    /// `path` normalized as a repo-relative path (see [`RelPath::join`]).
+    pub fn normalize(path: &str) -> Option<String> {
+        RelPath("").join(path)
+    }
+}
+
+impl std::fmt::Display for RelPath<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
 /// A path relative to the root, with `/` separators, as every output prints it.
 pub fn display_path(rel: &std::path::Path) -> String {
     let mut out = String::new();
@@ -118,6 +195,37 @@ mod tests {
         // `=` comes after `b`, `é` (2 bytes) and a space.
         assert_eq!(idx.position(7), Position { line: 2, column: 4 });
         assert_eq!(idx.position(src.len()), Position { line: 3, column: 2 });
+    }
+
+    #[test]
+    fn rel_paths_split_join_and_never_climb_out() {
+        let p = RelPath::new("a/b/c.d.ts");
+        assert_eq!(p.parent().as_str(), "a/b");
+        assert_eq!(p.file_name(), "c.d.ts");
+        assert_eq!(p.extension(), "ts");
+        assert_eq!(RelPath::new("c.rs").parent().as_str(), "");
+        assert_eq!(RelPath::new("Makefile").extension(), "");
+        assert_eq!(p.strip_dir("a"), Some("b/c.d.ts"));
+        assert_eq!(p.strip_dir(""), Some("a/b/c.d.ts"));
+        assert_eq!(RelPath::new("ab/x").strip_dir("a"), None);
+        let dir = RelPath::new("src/x");
+        assert_eq!(dir.join("./y/../z.rs").as_deref(), Some("src/x/z.rs"));
+        assert_eq!(dir.join("../../top.py").as_deref(), Some("top.py"));
+        assert_eq!(
+            dir.join("../../../outside.py"),
+            None,
+            "climbing out is not clamped"
+        );
+        assert_eq!(RelPath::new("").join("a//b").as_deref(), Some("a/b"));
+        assert_eq!(
+            dir.join("win\\style.rs").as_deref(),
+            Some("src/x/win/style.rs")
+        );
+        assert_eq!(
+            RelPath::normalize("a/./b/../c.rs").as_deref(),
+            Some("a/c.rs")
+        );
+        assert_eq!(RelPath::normalize("../x.rs"), None);
     }
 
     #[test]

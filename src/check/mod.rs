@@ -452,5 +452,5 @@ pub(crate) fn removal(site: &crate::graph::Site, path: &str) -> String {
 
 /// The file name of a repo-relative path.
 pub(crate) fn file_name(path: &str) -> &str {
-    path.rsplit('/').next().unwrap_or(path)
+    crate::source::RelPath::new(path).file_name()
 }

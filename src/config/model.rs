@@ -213,10 +213,37 @@ impl<O: Copy> GlobTable<O> {
         }
     }
 
-    fn build(self) -> (GlobSet, Vec<(O, usize)>) {
+    fn build(self) -> Globs<O> {
         // Every glob compiled on its own; a set of valid globs always builds.
         let set = self.builder.build().unwrap_or_else(|_| GlobSet::empty());
-        (set, self.owners)
+        Globs {
+            set,
+            owners: self.owners,
+            matched: Vec::new(),
+        }
+    }
+}
+
+/// A compiled [`GlobTable`].
+struct Globs<O> {
+    set: GlobSet,
+    owners: Vec<(O, usize)>,
+    /// Scratch space for the indices of matching globs.
+    matched: Vec<usize>,
+}
+
+impl<O: Copy + Ord> Globs<O> {
+    /// The (owner, entry) pairs whose globs match `path`, sorted and unique, into `hits`.
+    fn hits(&mut self, path: &str, hits: &mut Vec<(O, usize)>) {
+        self.set.matches_into(path, &mut self.matched);
+        hits.clear();
+        hits.extend(
+            self.matched
+                .iter()
+                .filter_map(|&g| self.owners.get(g).copied()),
+        );
+        hits.sort_unstable();
+        hits.dedup();
     }
 }
 
@@ -385,18 +412,13 @@ fn claim(decls: &[(Decl, &GroupDecl)], paths: &[&str]) -> Result<Claims, Vec<Ove
             }
         }
     }
-    let (set, owners) = table.build();
+    let mut globs = table.build();
     let mut used = HashSet::new();
     let mut overlaps = Vec::new();
     let mut claims = Vec::with_capacity(paths.len());
-    let mut matched = Vec::new();
     let mut hits: Vec<(usize, usize)> = Vec::new();
     for (file, path) in paths.iter().enumerate() {
-        set.matches_into(path, &mut matched);
-        hits.clear();
-        hits.extend(matched.iter().filter_map(|&g| owners.get(g).copied()));
-        hits.sort_unstable();
-        hits.dedup();
+        globs.hits(path, &mut hits);
         let mut candidates: Vec<usize> = hits.iter().map(|(d, _)| *d).collect();
         candidates.dedup();
         let mut layer: Option<usize> = None;
@@ -635,17 +657,12 @@ impl Builder<'_> {
     /// Evaluates every selector for every file, and records the glob and `!` entries that
     /// matched nothing (`[[allow]]` entries are `unused-allow`'s, not ours).
     fn assign(self, model: &mut Model, paths: &[&str]) {
-        let (set, owners) = self.table.build();
+        let mut globs = self.table.build();
         let mut used: HashSet<(SpecKey, usize)> = HashSet::new();
-        let mut matched = Vec::new();
         let mut hits: Vec<(SelectorId, usize)> = Vec::new();
         let mut candidates: Vec<SelectorId> = Vec::new();
         for (file, path) in paths.iter().enumerate() {
-            set.matches_into(path, &mut matched);
-            hits.clear();
-            hits.extend(matched.iter().filter_map(|&g| owners.get(g).copied()));
-            hits.sort_unstable();
-            hits.dedup();
+            globs.hits(path, &mut hits);
             candidates.clear();
             candidates.extend(hits.iter().map(|(s, _)| *s));
             for g in model.groups_of(file) {

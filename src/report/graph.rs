@@ -216,7 +216,11 @@ impl LayerPicture {
             .iter()
             .any(|e| e.from == LayerNode::Unassigned || e.to == LayerNode::Unassigned);
         if touches_unassigned {
-            let name = if by_module { "(no group)" } else { "(no layer)" };
+            let name = if by_module {
+                "(no group)"
+            } else {
+                "(no layer)"
+            };
             nodes.push((LayerNode::Unassigned, name.to_owned(), unassigned));
         }
         Self { nodes, edges }

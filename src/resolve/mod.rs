@@ -69,11 +69,12 @@ pub static LANGUAGES: &[Language] = &[
 /// The language of the file at `path` (a file name, or a path with `/`): by exact manifest
 /// name first, then by the front-ends' extensions.
 pub fn language_for(path: &str) -> Option<&'static Language> {
-    let file_name = path.rsplit('/').next().unwrap_or(path);
+    let path = crate::source::RelPath::new(path);
+    let file_name = path.file_name();
     if let Some(row) = LANGUAGES.iter().find(|l| l.manifests.contains(&file_name)) {
         return Some(row);
     }
-    let (_, ext) = file_name.rsplit_once('.')?;
+    let ext = path.extension();
     LANGUAGES
         .iter()
         .find(|l| l.frontend.extensions().contains(&ext))

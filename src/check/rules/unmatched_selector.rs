@@ -97,7 +97,8 @@ fn folders(cx: &CheckContext<'_>) -> Vec<String> {
         .files
         .paths
         .iter()
-        .filter_map(|p| p.rsplit_once('/').map(|(dir, _)| dir.to_owned()))
+        .map(|p| crate::source::RelPath::new(p).parent().as_str().to_owned())
+        .filter(|dir| !dir.is_empty())
         .collect();
     out.sort();
     out.dedup();

@@ -15,6 +15,7 @@ use std::collections::HashSet;
 
 use super::{FileId, FileTable, Resolution, ResolveContext, Resolver};
 use crate::lang::{Lang, RawImport};
+use crate::source::RelPath;
 
 pub(crate) struct PyResolver<'a> {
     files: &'a FileTable,
@@ -32,9 +33,9 @@ impl<'a> PyResolver<'a> {
             if *lang != Lang::Python {
                 continue;
             }
-            let (dir, name) = split(path);
+            let (dir, name) = RelPath::new(path).split();
             if name == "__init__.py" || name == "__init__.pyi" {
-                packages.insert(dir.to_owned());
+                packages.insert(dir.as_str().to_owned());
             }
         }
         let mut roots: Vec<String> = cx
@@ -48,7 +49,7 @@ impl<'a> PyResolver<'a> {
         let mut auto: Vec<String> = packages
             .iter()
             .filter(|dir| !dir.is_empty())
-            .map(|dir| split(dir).0)
+            .map(|dir| RelPath::new(dir).parent().as_str())
             .filter(|parent| !packages.contains(*parent))
             .map(str::to_owned)
             .collect();
@@ -98,7 +99,7 @@ impl<'a> PyResolver<'a> {
 impl Resolver for PyResolver<'_> {
     fn resolve(&self, from: FileId, import: &RawImport) -> Resolution {
         let spec = import.specifier.as_str();
-        let (dir, _) = split(self.files.path(from));
+        let dir = RelPath::new(self.files.path(from)).parent().as_str();
         let dots = spec.len() - spec.trim_start_matches('.').len();
         let rest = &spec[dots..];
         let parts: Vec<&str> = rest.split('.').filter(|p| !p.is_empty()).collect();
@@ -111,7 +112,7 @@ impl Resolver for PyResolver<'_> {
                         "`{spec}` climbs above the repository root"
                     ));
                 }
-                base = split(base).0;
+                base = RelPath::new(base).parent().as_str();
             }
             return match self.deepest(base, &parts, 0) {
                 Some(id) => Resolution::Internal(id),
@@ -134,9 +135,4 @@ impl Resolver for PyResolver<'_> {
         }
         Resolution::External((*first).to_owned())
     }
-}
-
-/// `a/b/c.py` → (`a/b`, `c.py`); `c.py` → (`""`, `c.py`).
-fn split(path: &str) -> (&str, &str) {
-    path.rsplit_once('/').unwrap_or(("", path))
 }

@@ -27,6 +27,7 @@ use crate::lang::rust::manifest::{
     self, Build, CargoManifest, Dependency, EditionField, PackageTable, TargetTable,
 };
 use crate::resolve::{FileId, FileTable};
+use crate::source::RelPath;
 
 /// A Rust edition; 2015 when the manifest names none.
 pub(crate) type Edition = u16;
@@ -96,7 +97,8 @@ pub(crate) fn packages(
     let mut workspaces: HashMap<PathBuf, Option<Workspace>> = HashMap::new();
     let mut out = Vec::new();
     for (id, path) in files.paths.iter().enumerate() {
-        let (dir, name) = split(path);
+        let (dir, name) = RelPath::new(path).split();
+        let dir = dir.as_str();
         if name != manifest::FILE_NAME {
             continue;
         }
@@ -144,11 +146,7 @@ fn read_package(
                 Some(Dep { dir })
             })
         } else {
-            let dir = dep
-                .path
-                .as_deref()
-                .map(|p| join(dir, p))
-                .and_then(|p| normalize(&p));
+            let dir = dep.path.as_deref().and_then(|p| RelPath::new(dir).join(p));
             Some(Dep { dir })
         };
         let code_name = dep.key.replace('-', "_");
@@ -174,7 +172,7 @@ fn targets(
     package: &PackageTable,
     files: &FileTable,
 ) -> Vec<Root> {
-    let at = |rel: &str| normalize(&join(dir, rel)).and_then(|p| files.id(&p));
+    let at = |rel: &str| RelPath::new(dir).join(rel).and_then(|p| files.id(&p));
     let mut roots: Vec<Root> = Vec::new();
     let mut add = |file: Option<FileId>, is_lib: bool| {
         if let Some(file) = file
@@ -219,7 +217,9 @@ fn targets(
         if !auto {
             continue;
         }
-        let prefix = join(dir, folder);
+        let Some(prefix) = RelPath::new(dir).join(folder) else {
+            continue;
+        };
         for file in discovered(&prefix, files) {
             add(Some(file), false);
         }
@@ -283,10 +283,8 @@ fn find_workspace<'w>(
 /// facts when the manifest is a file of the run, else read from disk.
 fn read_workspace(dir: &Path, run: &Run<'_>) -> Option<Workspace> {
     let of_run = dir.strip_prefix(run.root).ok().and_then(|rel| {
-        run.files.id(&join(
-            &crate::source::display_path(rel),
-            manifest::FILE_NAME,
-        ))
+        let rel = crate::source::display_path(rel);
+        run.files.id(&RelPath::new(&rel).join(manifest::FILE_NAME)?)
     });
     let from_disk;
     let cargo = if let Some(id) = of_run {
@@ -306,7 +304,7 @@ fn read_workspace(dir: &Path, run: &Run<'_>) -> Option<Workspace> {
         exclude: workspace
             .exclude
             .iter()
-            .filter_map(|e| normalize(e.trim_end_matches('/')))
+            .filter_map(|e| RelPath::normalize(e.trim_end_matches('/')))
             .collect(),
         edition: workspace.edition.as_deref().and_then(|e| e.parse().ok()),
         deps: workspace.dependencies.clone(),
@@ -315,57 +313,18 @@ fn read_workspace(dir: &Path, run: &Run<'_>) -> Option<Workspace> {
 
 /// Whether `path` names a `.rs` file (any case, as rustc accepts on case-insensitive disks).
 pub(crate) fn has_rs_extension(path: &str) -> bool {
-    Path::new(path)
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("rs"))
+    RelPath::new(path).extension().eq_ignore_ascii_case("rs")
 }
 
 /// An absolute path as a repo-relative one, if it is under `root`.
 fn relative_to_root(root: &Path, path: &Path) -> Option<String> {
     let rel = path.strip_prefix(root).ok()?;
-    normalize(&crate::source::display_path(rel))
-}
-
-/// `a/b/c.rs` → (`a/b`, `c.rs`); `c.rs` → (`""`, `c.rs`).
-pub(crate) fn split(path: &str) -> (&str, &str) {
-    path.rsplit_once('/').unwrap_or(("", path))
-}
-
-/// `dir/rel` with `/` separators; `rel` as is when `dir` is the root.
-pub(crate) fn join(dir: &str, rel: &str) -> String {
-    if dir.is_empty() {
-        rel.to_owned()
-    } else {
-        format!("{dir}/{rel}")
-    }
-}
-
-/// Removes `.` and `..` segments and empty ones; `None` when the path climbs above the root.
-/// Backslashes (a Windows `#[path]`) count as separators.
-pub(crate) fn normalize(path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split(['/', '\\']) {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            other => parts.push(other),
-        }
-    }
-    Some(parts.join("/"))
+    RelPath::normalize(&crate::source::display_path(rel))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn normalize_removes_dots_and_refuses_to_climb_out() {
-        assert_eq!(normalize("a/./b/../c.rs").as_deref(), Some("a/c.rs"));
-        assert_eq!(normalize("a\\b.rs").as_deref(), Some("a/b.rs"));
-        assert_eq!(normalize("../x.rs"), None);
-    }
 
     #[test]
     fn discovery_finds_single_files_and_main_rs_folders_only() {

@@ -58,7 +58,8 @@ use super::{FileId, FileTable, Resolution, ResolveContext, Resolver};
 use crate::diagnostic::{FileWarning, WarningKind};
 use crate::lang::rust::SYSROOT;
 use crate::lang::{ImportKind, InlineModule, Lang, RawImport};
-use cargo::{Package, has_rs_extension, join, normalize, split};
+use crate::source::RelPath;
+use cargo::{Package, has_rs_extension};
 
 /// A module of some crate's tree: an index into [`RustResolver::modules`].
 type NodeId = usize;
@@ -401,7 +402,10 @@ impl<'a> RustResolver<'a> {
                 // No declaration says what an orphan is: its `mod x;` still resolve (for
                 // `archgate graph`), by the file name's usual mod-rs-ness.
                 warnings.insert(self.orphan_warning(file));
-                matches!(split(path).1, "mod.rs" | "lib.rs" | "main.rs")
+                matches!(
+                    RelPath::new(path).file_name(),
+                    "mod.rs" | "lib.rs" | "main.rs"
+                )
             };
             for import in imports.iter().filter(|i| i.kind == ImportKind::Mod) {
                 let declared = declared_file(self.files, path, mod_rs, import, fallback.as_deref());
@@ -496,7 +500,7 @@ impl<'a> RustResolver<'a> {
         if let Some(node) = self.placement.get(file).copied().flatten() {
             return self.crate_of(node).map(|c| c.package);
         }
-        let mut dir = split(self.files.path(file)).0;
+        let mut dir = RelPath::new(self.files.path(file)).parent().as_str();
         loop {
             if let Some(&p) = self.package_by_dir.get(dir) {
                 return Some(p);
@@ -504,7 +508,7 @@ impl<'a> RustResolver<'a> {
             if dir.is_empty() {
                 return None;
             }
-            dir = split(dir).0;
+            dir = RelPath::new(dir).parent().as_str();
         }
     }
 
@@ -1009,37 +1013,40 @@ fn declared_file(
 
 /// Where `mod x;` in the file at `path` puts `x` by the Reference's rules alone.
 fn declared_here(files: &FileTable, path: &str, mod_rs: bool, import: &RawImport) -> Declared {
-    let (dir, file_name) = split(path);
+    let (dir, file_name) = RelPath::new(path).split();
     if is_include(import) {
         // `include!` paths are relative to the including file's folder.
-        let target = normalize(&join(dir, &import.specifier));
+        let target = dir.join(&import.specifier);
         return match target.as_deref().and_then(|t| files.id(t)) {
             Some(file) => Declared::Found { file, mod_rs: true },
             None => Declared::Missing(target.into_iter().collect()),
         };
     }
     let scope = &import.context.scope;
+    let name = import.specifier.trim_start_matches("r#");
     // The folder of the children: the file's own, or the one named after a non-mod-rs file,
-    // then one level per inline module.
+    // then one level per inline module. `None`: an inline `#[path]` climbs out of the
+    // repository.
     let mut folder = if mod_rs {
-        dir.to_owned()
+        Some(dir.as_str().to_owned())
     } else {
-        join(dir, file_name.trim_end_matches(".rs"))
+        dir.join(file_name.trim_end_matches(".rs"))
     };
     for inline in scope {
-        folder = join(&folder, inline.path.as_deref().unwrap_or(&inline.name));
+        folder = folder
+            .and_then(|f| RelPath::new(&f).join(inline.path.as_deref().unwrap_or(&inline.name)));
     }
     // `#[path]` outside inline modules is relative to the file's folder, even in a
     // non-mod-rs file (`#[path = "foo.rs"] mod c;` in `src/a/b.rs` is `src/a/foo.rs`);
     // inside them, to the folder they add.
     if let Some(written) = &import.context.path {
         let base = if scope.is_empty() {
-            dir
+            Some(dir.as_str())
         } else {
-            folder.as_str()
+            folder.as_deref()
         };
         // `None`: the path climbs out of the repository.
-        let Some(target) = normalize(&join(base, written)) else {
+        let Some(target) = base.and_then(|b| RelPath::new(b).join(written)) else {
             return Declared::Missing(vec![written.clone()]);
         };
         return match files.id(&target) {
@@ -1048,10 +1055,10 @@ fn declared_here(files: &FileTable, path: &str, mod_rs: bool, import: &RawImport
             None => Declared::Missing(vec![target]),
         };
     }
-    let name = import.specifier.trim_start_matches("r#");
+    let in_folder = |rel: String| folder.as_deref().and_then(|f| RelPath::new(f).join(&rel));
     let (Some(single), Some(nested)) = (
-        normalize(&join(&folder, &format!("{name}.rs"))),
-        normalize(&join(&folder, &format!("{name}/mod.rs"))),
+        in_folder(format!("{name}.rs")),
+        in_folder(format!("{name}/mod.rs")),
     ) else {
         return Declared::Missing(vec![format!("{name}.rs")]);
     };

@@ -28,6 +28,7 @@ use oxc_resolver::{ResolveError, ResolveOptions, TsconfigDiscovery};
 
 use super::{FileId, FileTable, Resolution, ResolveContext, Resolver};
 use crate::lang::{Lang, RawImport};
+use crate::source::RelPath;
 
 /// Extensions of source files archgate reads, in the order TypeScript tries them when a
 /// build output is mapped back to its source.
@@ -109,9 +110,9 @@ impl<'a> TsResolver<'a> {
             if *lang != Lang::TypeScript {
                 continue;
             }
-            let dir = parent(path);
+            let dir = RelPath::new(path).parent().as_str();
             let is_ts = |p: &str| {
-                let e = extension(p);
+                let e = RelPath::new(p).extension();
                 matches!(e, "ts" | "tsx" | "mts" | "cts")
             };
             by_dir
@@ -127,7 +128,10 @@ impl<'a> TsResolver<'a> {
             .paths
             .iter()
             .enumerate()
-            .map(|(id, path)| by_dir.get(parent(path)).copied().unwrap_or(id))
+            .map(|(id, path)| {
+                let dir = RelPath::new(path).parent().as_str();
+                by_dir.get(dir).copied().unwrap_or(id)
+            })
             .collect();
 
         let packages = find_packages(&root, by_dir.keys().copied());
@@ -168,7 +172,7 @@ impl<'a> TsResolver<'a> {
         if let Some(id) = self.files.id(&rel) {
             return Resolution::Internal(id);
         }
-        if !SOURCE_EXTENSIONS.contains(&extension(&rel)) {
+        if !SOURCE_EXTENSIONS.contains(&RelPath::new(&rel).extension()) {
             return Resolution::Ignored;
         }
         if let Some(id) = self.source_of_output(&rel) {
@@ -184,7 +188,7 @@ impl<'a> TsResolver<'a> {
     fn source_of_output(&self, rel: &str) -> Option<FileId> {
         let package = self.package_of(rel);
         let dir = package.map_or("", |p| p.dir.as_str());
-        let inner = strip_dir(rel, dir)?;
+        let inner = RelPath::new(rel).strip_dir(dir)?;
         let mut rest = inner;
         let mut stripped = 0;
         while stripped < 2 {
@@ -203,7 +207,7 @@ impl<'a> TsResolver<'a> {
         let stem = strip_output_extension(rest);
         ["src/", ""]
             .iter()
-            .find_map(|src| self.source_file(&join(dir, &format!("{src}{stem}"))))
+            .find_map(|src| self.source_file(&RelPath::new(dir).join(&format!("{src}{stem}"))?))
     }
 
     /// The source file `stem` names: `stem.ts`, …, or `stem/index.ts`, ….
@@ -212,9 +216,10 @@ impl<'a> TsResolver<'a> {
             .iter()
             .find_map(|e| self.files.id(&format!("{stem}.{e}")))
             .or_else(|| {
-                SOURCE_EXTENSIONS
-                    .iter()
-                    .find_map(|e| self.files.id(&join(stem, &format!("index.{e}"))))
+                SOURCE_EXTENSIONS.iter().find_map(|e| {
+                    self.files
+                        .id(&RelPath::new(stem).join(&format!("index.{e}"))?)
+                })
             })
     }
 
@@ -222,7 +227,7 @@ impl<'a> TsResolver<'a> {
     fn package_of(&self, rel: &str) -> Option<&Package> {
         self.packages
             .iter()
-            .find(|p| strip_dir(rel, &p.dir).is_some())
+            .find(|p| RelPath::new(rel).strip_dir(&p.dir).is_some())
     }
 
     /// A repository package's own `exports`/`main`, read here when oxc found nothing (its
@@ -242,8 +247,8 @@ impl<'a> TsResolver<'a> {
             None => vec![key],
         };
         targets.iter().find_map(|target| {
-            let rel = join(&package.dir, target.trim_start_matches("./"));
-            let rel = rel.trim_end_matches('/');
+            let rel = RelPath::new(&package.dir).join(target.trim_start_matches("./"))?;
+            let rel = rel.as_str();
             self.source_of_output(rel)
                 .or_else(|| self.files.id(rel))
                 .or_else(|| self.source_file(strip_output_extension(rel)))
@@ -342,7 +347,7 @@ fn find_packages<'d>(root: &Path, dirs: impl Iterator<Item = &'d str>) -> Vec<Pa
                     manifest,
                 });
             }
-            current = (!d.is_empty()).then(|| parent(d));
+            current = (!d.is_empty()).then(|| RelPath::new(d).parent().as_str());
         }
     }
     // Deepest first, so that `package_of` finds the nearest; then by folder, deterministic.
@@ -497,40 +502,6 @@ fn is_asset(spec: &str) -> bool {
     }
 }
 
-/// `a/b/c.ts` → `a/b`; `c.ts` → `""`.
-fn parent(path: &str) -> &str {
-    path.rsplit_once('/').map_or("", |(dir, _)| dir)
-}
-
-/// The extension after the last dot of the file name, or `""`.
-fn extension(path: &str) -> &str {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    name.rsplit_once('.').map_or("", |(_, e)| e)
-}
-
-/// `rel` without the folder `dir` (`""` is the root), if it is inside it.
-fn strip_dir<'r>(rel: &'r str, dir: &str) -> Option<&'r str> {
-    if dir.is_empty() {
-        return Some(rel);
-    }
-    rel.strip_prefix(dir)?.strip_prefix('/')
-}
-
-/// `dir/rest`, or `rest` at the root; `.` and `..` segments folded.
-fn join(dir: &str, rest: &str) -> String {
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for part in rest.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    parts.join("/")
-}
-
 /// Whether `rel` looks like build output: a declaration file or JavaScript.
 fn is_output_file(rel: &str) -> bool {
     [".d.ts", ".d.mts", ".d.cts", ".js", ".mjs", ".cjs", ".jsx"]
@@ -599,12 +570,8 @@ mod tests {
     }
 
     #[test]
-    fn paths_join_and_strip() {
-        assert_eq!(join("pkgs/a", "./dist/../src/x"), "pkgs/a/src/x");
-        assert_eq!(join("", "./x"), "x");
+    fn output_extensions_are_stripped() {
         assert_eq!(strip_output_extension("a/b.d.ts"), "a/b");
         assert_eq!(strip_output_extension("a/b.mjs"), "a/b");
-        assert_eq!(strip_dir("pkgs/a/x.ts", "pkgs/a"), Some("x.ts"));
-        assert_eq!(strip_dir("pkgs/ab/x.ts", "pkgs/a"), None);
     }
 }
