@@ -4,7 +4,8 @@
 //! The pipeline, one module per stage, each layer importing only the ones below it (the
 //! repository's own `layers.toml` enforces this):
 //!
-//! 1. [`config`] finds, parses and validates `layers.toml`, and puts each file in its layer;
+//! 1. [`config`] finds, parses and validates `layers.toml`, and applies it to the files of a
+//!    run: each file's layer and module, and the selectors it belongs to;
 //! 2. [`walk`] lists the source files in parallel, honouring ignore files;
 //! 3. [`lang`] front-ends parse each file with tree-sitter into raw imports (and read
 //!    manifests such as `Cargo.toml` for their dependencies and package facts), which
@@ -12,8 +13,8 @@
 //! 4. [`resolve`] turns each raw import into a file of the repository, an external module or
 //!    an unresolved specifier; its [`resolve::LANGUAGES`] registry has one row per language
 //!    (name, front-end, resolver, manifest names);
-//! 5. [`graph`] holds files, their layers and one edge per import site;
-//! 6. [`check`] runs the rules over the graph;
+//! 5. [`graph`] holds files, their groups and one edge per import site;
+//! 6. [`check`] runs the rules over the graph and returns the final, sorted findings;
 //! 7. [`report`] renders the findings (`human`, `agent`, `json`, `sarif`, `github`) and the
 //!    layer graph (`dot`, `mermaid`);
 //!
