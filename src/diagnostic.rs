@@ -60,6 +60,16 @@ pub struct ImportFacts {
     pub external: Option<String>,
 }
 
+/// One link of a chain of imports (an indirect finding's, or a cycle's): the import site and
+/// the file it imports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainLink {
+    pub path: String,
+    pub line: u32,
+    pub column: u32,
+    pub target: String,
+}
+
 /// One finding of one rule, with everything a report needs. Build it with [`Diagnostic::new`]
 /// and the chained setters; rules do that in one builder function each.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,6 +92,10 @@ pub struct Diagnostic {
     /// The line in `layers.toml` of the contract that was broken (0 for none): findings at
     /// one site sort by it.
     pub contract_line: u32,
+    /// Whether the finding is about a chain of imports rather than one import.
+    pub indirect: bool,
+    /// The chain, in order: for a cycle, the shortest cycle through the finding's import.
+    pub chain: Vec<ChainLink>,
 }
 
 impl Diagnostic {
@@ -98,6 +112,8 @@ impl Diagnostic {
             related: Vec::new(),
             import: None,
             contract_line: 0,
+            indirect: false,
+            chain: Vec::new(),
         }
     }
 
@@ -129,6 +145,43 @@ impl Diagnostic {
     pub fn related(mut self, location: Location) -> Self {
         self.related.push(location);
         self
+    }
+
+    /// The chain of imports the finding is about.
+    #[must_use]
+    pub fn chain(mut self, chain: Vec<ChainLink>) -> Self {
+        self.chain = chain;
+        self
+    }
+
+    /// The message, the help, the chain and the note, one per line: the text of formats that
+    /// carry a finding as one string (SARIF `message.text`, GitHub annotations).
+    pub fn full_text(&self) -> String {
+        let mut text = format!("{}\nhelp: {}", self.message, self.help);
+        if let Some(chain) = self.chain_text() {
+            text.push_str("\nchain: ");
+            text.push_str(&chain);
+        }
+        if let Some(note) = &self.note {
+            text.push_str("\nnote: ");
+            text.push_str(note);
+        }
+        text
+    }
+
+    /// The chain as text: `a.py:3 → b.py:5 → a.py`.
+    pub fn chain_text(&self) -> Option<String> {
+        let first = self.chain.first()?;
+        let mut text = format!("{}:{}", first.path, first.line);
+        for (i, link) in self.chain.iter().enumerate() {
+            match self.chain.get(i + 1) {
+                Some(next) if next.path == link.target => {
+                    text.push_str(&format!(" → {}:{}", next.path, next.line));
+                }
+                _ => text.push_str(&format!(" → {}", link.target)),
+            }
+        }
+        Some(text)
     }
 
     /// The `layers.toml` entry of the broken contract, as a related location.
@@ -246,6 +299,15 @@ impl miette::Diagnostic for WithSource<'_> {
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
         let d = self.diagnostic;
         let mut help = d.help.clone();
+        if !d.chain.is_empty() {
+            help.push_str("\nchain:");
+            for link in &d.chain {
+                help.push_str(&format!(
+                    "\n  {}:{}:{} → {}",
+                    link.path, link.line, link.column, link.target
+                ));
+            }
+        }
         if let Some(note) = &d.note {
             help.push_str("\nnote: ");
             help.push_str(note);

@@ -220,6 +220,7 @@ fn json_format_follows_the_schema() {
     assert_eq!(
         keys,
         [
+            "chain",
             "code",
             "column",
             "end_column",
@@ -229,6 +230,7 @@ fn json_format_follows_the_schema() {
             "from_layer",
             "help",
             "import",
+            "indirect",
             "line",
             "message",
             "note",
@@ -245,6 +247,8 @@ fn json_format_follows_the_schema() {
     assert_eq!(first["from_group"], "model");
     assert_eq!(first["to_group"], "ui");
     assert_eq!(first["external"], Value::Null);
+    assert_eq!(first["indirect"], false);
+    assert_eq!(first["chain"], Value::Array(Vec::new()));
     assert_eq!(first["code"], "AG001");
     assert_eq!(first["rule"], "upward-import");
     assert_eq!(first["severity"], "error");

@@ -242,7 +242,9 @@ fn unknown_key(rest: &str, table: Option<String>) -> Explained {
         let list = choices
             .iter()
             .map(|c| match *c {
-                "layers" | "modules" | "independent" | "forbid" | "allow" => format!("`[[{c}]]`"),
+                "layers" | "modules" | "independent" | "forbid" | "allow" | "cycles" => {
+                    format!("`[[{c}]]`")
+                }
                 "python" | "check" => format!("`[{c}]`"),
                 _ => format!("`{c}`"),
             })
@@ -250,7 +252,7 @@ fn unknown_key(rest: &str, table: Option<String>) -> Explained {
             .join(", ");
         let guess = guess
             .map(|g| match g {
-                "layers" | "modules" | "independent" | "forbid" | "allow" => {
+                "layers" | "modules" | "independent" | "forbid" | "allow" | "cycles" => {
                     format!(" (did you mean `[[{g}]]`?)")
                 }
                 "python" | "check" => format!(" (did you mean `[{g}]`?)"),

@@ -52,6 +52,7 @@ pub struct Config {
     pub independent: Vec<IndependentRule>,
     pub forbid: Vec<EdgeRule>,
     pub allow: Vec<EdgeRule>,
+    pub cycles: Vec<CyclesRule>,
     pub python: PythonConfig,
 }
 
@@ -128,6 +129,29 @@ pub struct GroupSpans {
 
 /// A layer under its older name.
 pub type Layer = GroupDecl;
+
+/// `[[cycles]]`: import cycles reported inside a scope (AG008).
+#[derive(Debug)]
+pub struct CyclesRule {
+    /// The files in scope (`None`: every source file).
+    pub paths: Option<SelectorSpec>,
+    /// Whether the cycles are among files or among groups.
+    pub between: Between,
+    /// For cycles the default is `Ignore`: type-only imports close no cycle.
+    pub type_only: TypeOnly,
+    pub reason: Option<String>,
+    /// The span of the whole entry.
+    pub decl: Region,
+}
+
+/// `between = "files" | "groups"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Between {
+    Files,
+    /// Each file stands for its module, else its layer; files in no group are left out, and
+    /// cycles among the files of one group do not count.
+    Groups,
+}
 
 /// `[[independent]]`: groups that never import each other.
 #[derive(Debug)]
@@ -254,6 +278,7 @@ impl Config {
             independent: Vec::new(),
             forbid: Vec::new(),
             allow: Vec::new(),
+            cycles: Vec::new(),
             python: PythonConfig::default(),
         }
     }

@@ -64,6 +64,7 @@ pub enum SpecKey {
     ForbidTo(usize),
     AllowFrom(usize),
     AllowTo(usize),
+    CyclesPaths(usize),
 }
 
 /// Which compiled selector a rule looks up.
@@ -76,6 +77,7 @@ pub enum Key {
     MayImport(GroupId),
     ImportedBy(GroupId),
     Public(GroupId),
+    CyclesScope(usize),
 }
 
 /// A selector entry of layers.toml that matched nothing: a glob no file matched, or a `!`
@@ -121,6 +123,8 @@ pub struct Model {
     pub allow: Vec<(SelectorId, SelectorId)>,
     /// For each `[[independent]]` entry, its groups.
     pub independent: Vec<Vec<GroupId>>,
+    /// For each `[[cycles]]` entry, the selector of its scope (`None`: every file).
+    pub cycles: Vec<Option<SelectorId>>,
     /// Glob and `!` entries that matched nothing.
     pub unmatched: Vec<Unmatched>,
     selectors: Vec<Compiled>,
@@ -369,6 +373,12 @@ impl Config {
                 g.imported_by = imported_by;
                 g.public = public;
             }
+        }
+        for (i, rule) in self.cycles.iter().enumerate() {
+            let scope = rule.paths.as_ref().map(|spec| {
+                builder.compile(Key::CyclesScope(i), SpecKey::CyclesPaths(i), spec, None)
+            });
+            model.cycles.push(scope);
         }
         for rule in &self.independent {
             let mut ids: Vec<GroupId> = rule

@@ -23,6 +23,8 @@ pub(crate) struct RawConfig {
     #[serde(default)]
     pub forbid: Vec<Spanned<RawEdgeRule>>,
     #[serde(default)]
+    pub cycles: Vec<Spanned<RawCycles>>,
+    #[serde(default)]
     pub allow: Vec<Spanned<RawEdgeRule>>,
     #[serde(default)]
     pub python: Option<RawPython>,
@@ -77,6 +79,16 @@ pub(crate) struct RawEdgeRule {
     pub type_only: Option<Spanned<String>>,
     /// `[[allow]]` only: the rules it waives (all when absent).
     pub rules: Option<Spanned<Vec<Spanned<String>>>>,
+}
+
+/// `[[cycles]]`: a scope in which import cycles are reported.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawCycles {
+    pub paths: Option<Spanned<OneOrMany>>,
+    pub between: Option<Spanned<String>>,
+    pub type_only: Option<Spanned<String>>,
+    pub reason: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

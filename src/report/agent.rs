@@ -18,6 +18,10 @@ pub(super) fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> 
             d.message,
             d.help,
         );
+        if let Some(chain) = d.chain_text() {
+            line.push_str(" — chain: ");
+            line.push_str(&chain);
+        }
         if let Some(note) = &d.note {
             line.push_str(" — note: ");
             line.push_str(note);

@@ -17,11 +17,7 @@ use crate::source::Region;
 
 pub(super) fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     for d in report.diagnostics {
-        let mut text = format!("{}\nhelp: {}", d.message, d.help);
-        if let Some(note) = &d.note {
-            text.push_str("\nnote: ");
-            text.push_str(note);
-        }
+        let text = d.full_text();
         let command = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",

@@ -35,9 +35,20 @@ struct JsonViolation<'a> {
     from_group: Option<&'a str>,
     to_group: Option<&'a str>,
     external: Option<&'a str>,
+    indirect: bool,
+    chain: Vec<JsonLink<'a>>,
     message: &'a str,
     help: &'a str,
     note: Option<&'a str>,
+}
+
+/// One link of a chain: the import site and the file it imports.
+#[derive(Serialize)]
+struct JsonLink<'a> {
+    path: &'a str,
+    line: u32,
+    column: u32,
+    target: &'a str,
 }
 
 #[derive(Serialize)]
@@ -70,6 +81,17 @@ pub(super) fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> 
                 from_group: import.and_then(|i| i.from_group.as_deref()),
                 to_group: import.and_then(|i| i.to_group.as_deref()),
                 external: import.and_then(|i| i.external.as_deref()),
+                indirect: d.indirect,
+                chain: d
+                    .chain
+                    .iter()
+                    .map(|l| JsonLink {
+                        path: &l.path,
+                        line: l.line,
+                        column: l.column,
+                        target: &l.target,
+                    })
+                    .collect(),
                 message: &d.message,
                 help: &d.help,
                 note: d.note.as_deref(),

@@ -304,11 +304,7 @@ fn level(severity: Severity) -> &'static str {
 }
 
 fn result<'a>(d: &'a Diagnostic, hash: String) -> SarifResult<'a> {
-    let mut text = format!("{}\nhelp: {}", d.message, d.help);
-    if let Some(note) = &d.note {
-        text.push_str("\nnote: ");
-        text.push_str(note);
-    }
+    let text = d.full_text();
     let related = d
         .related
         .iter()

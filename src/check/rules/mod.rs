@@ -3,6 +3,7 @@
 mod disallowed_import;
 mod external_import;
 mod forbidden_import;
+mod import_cycle;
 mod private_import;
 mod sibling_import;
 mod unlayered_file;
@@ -21,6 +22,7 @@ pub static RULES: &[&dyn Rule] = &[
     &external_import::ExternalImport,
     &sibling_import::SiblingImport,
     &private_import::PrivateImport,
+    &import_cycle::ImportCycle,
     &unlayered_file::UnlayeredFile,
     &unmatched_selector::UnmatchedSelector,
 ];

@@ -86,6 +86,14 @@ fn spec<'a>(cx: &CheckContext<'a>, key: SpecKey) -> Option<(&'a SelectorSpec, St
         SpecKey::Public(d) => group(d, "public").and_then(|(g, p)| Some((g.public.as_ref()?, p))),
         SpecKey::ForbidFrom(i) => forbid(i, "from").map(|(r, p)| (&r.from, p)),
         SpecKey::ForbidTo(i) => forbid(i, "to").map(|(r, p)| (&r.to, p)),
+        SpecKey::CyclesPaths(i) => {
+            let rule = cx.config.cycles.get(i)?;
+            let line = rule.decl.start.line;
+            Some((
+                rule.paths.as_ref()?,
+                format!("`paths` of the [[cycles]] entry on line {line}"),
+            ))
+        }
         SpecKey::AllowFrom(_) | SpecKey::AllowTo(_) => None,
     }
 }

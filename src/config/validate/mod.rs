@@ -7,6 +7,7 @@
 //! the same errors and `unmatched-selector` for free.
 
 mod check;
+mod cycles;
 mod groups;
 mod independent;
 mod python;
@@ -108,6 +109,7 @@ pub(super) fn validate(
         &mut errors,
     );
     let allow = rules::validate(&raw.allow, rules::Table::Allow, &names, &index, &mut errors);
+    let cycles = cycles::validate(&raw.cycles, &names, &index, &mut errors);
     let python = python::validate(raw.python.as_ref(), &root, &mut errors);
 
     if !errors.list.is_empty() {
@@ -127,6 +129,7 @@ pub(super) fn validate(
         independent,
         forbid,
         allow,
+        cycles,
         python,
     })
 }

@@ -269,7 +269,7 @@ fn unknown_group_help(text: &str, cx: Context<'_>, names: &Names) -> String {
     };
     let declared: Vec<String> = names.all().map(|n| format!("`{n}`")).collect();
     let glob = if cx.globs {
-        format!("; a path glob such as `\"src/{text}/**\"` also works")
+        format!("; a path glob such as `\"{text}/**\"` or `\"src/{text}/**\"` also works")
     } else {
         String::new()
     };
@@ -277,7 +277,7 @@ fn unknown_group_help(text: &str, cx: Context<'_>, names: &Names) -> String {
         _ if declared.is_empty() => format!(
             "Declare a `[[layers]]` entry named `{text}` first{}.",
             if cx.globs {
-                format!(", or write a path glob such as `{key} = \"src/{text}/**\"`")
+                format!(", or write a path glob such as `{key} = \"{text}/**\"`")
             } else {
                 String::new()
             }

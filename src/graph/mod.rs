@@ -4,6 +4,8 @@
 //!
 //! Layer `graph`: imports `resolve`, `lang`, `input` and `core`.
 
+pub mod algo;
+
 use std::collections::HashMap;
 
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
