@@ -43,7 +43,7 @@ pub fn validate(config: &Config) -> Vec<crate::config::ConfigError> {
     let source = crate::config::ConfigSource::new(&config.path, &config.text);
     let mut errors = Vec::new();
     for allow in &config.allow {
-        for name in allow.rules.iter().flatten() {
+        for (name, span) in allow.rules.iter().flatten() {
             if find_rule(name).is_some() {
                 continue;
             }
@@ -54,8 +54,8 @@ pub fn validate(config: &Config) -> Vec<crate::config::ConfigError> {
             errors.push(crate::config::ConfigError::at(
                 crate::config::Problem::UnknownRule,
                 &source,
-                allow.decl.bytes.clone(),
-                "this entry",
+                span.clone(),
+                "no rule has this name",
                 format!("`rules` of [[allow]] names `{name}`, which is no rule"),
                 format!(
                     "Write rule names or codes{guess}: {}.",
@@ -196,7 +196,7 @@ impl<'a> CheckContext<'a> {
                     .get(i)
                     .is_some_and(|allow| match &allow.rules {
                         None => true,
-                        Some(names) => names.iter().any(|n| {
+                        Some(names) => names.iter().any(|(n, _)| {
                             n.eq_ignore_ascii_case(rule.id.name)
                                 || n.eq_ignore_ascii_case(rule.id.code)
                         }),
@@ -287,9 +287,13 @@ impl<'a> CheckContext<'a> {
         self.allow_used.get(index).copied().unwrap_or(false)
     }
 
-    /// `layer` and every layer below it, top first.
+    /// The layers a file of `layer` may import, top first: its own and every layer below it,
+    /// or, when the layer has `may_import`, its own and the layers the list names.
     pub fn layers_at_or_below(&self, layer: &Layer) -> impl Iterator<Item = &'a Layer> {
-        self.config.layers.iter().skip(layer.rank)
+        let listed = layer.may_import.as_ref();
+        self.config.layers.iter().skip(layer.rank).filter(move |l| {
+            l.rank == layer.rank || listed.is_none_or(|spec| spec.names_layer(l.rank))
+        })
     }
 
     /// The files of group `id`, as folders to name in a fix: each including `paths` pattern's
@@ -335,6 +339,23 @@ impl<'a> CheckContext<'a> {
             message: "the imported module".to_owned(),
         }
     }
+}
+
+/// ` (module `billing`)`: a file's group (its module, else its layer) for a message, or
+/// nothing for a file in no group.
+pub(crate) fn group_label(cx: &CheckContext<'_>, file: FileId) -> String {
+    cx.model
+        .module(file)
+        .or_else(|| cx.model.layer(file))
+        .and_then(|g| cx.model.group(g))
+        .map(|g| {
+            let kind = match g.decl {
+                crate::config::Decl::Layer(_) => "layer",
+                crate::config::Decl::Module(_) => "module",
+            };
+            format!(" ({kind} `{}`)", g.name)
+        })
+        .unwrap_or_default()
 }
 
 /// The facts of an import for the structured formats, with the groups of both ends: each

@@ -30,13 +30,13 @@ impl Config {
             ) else {
                 continue;
             };
-            let (what, one) = match overlap.first {
-                Decl::Layer(_) => ("layers", "layer"),
-                Decl::Module(_) => ("modules", "module"),
+            let (what, one, problem) = match overlap.first {
+                Decl::Layer(_) => ("layers", "layer", Problem::OverlappingLayers),
+                Decl::Module(_) => ("modules", "module", Problem::OverlappingModules),
             };
             errors.push(
                 ConfigError::at(
-                    Problem::OverlappingLayers,
+                    problem,
                     &source,
                     first.decl.bytes.clone(),
                     format!("`{}` matches `{file}`", first.name),

@@ -64,8 +64,10 @@ pub enum Problem {
     EmptyReason,
     /// A `[python] roots` entry that is not a folder.
     MissingRoot,
-    /// A file claimed by two layers, or by two modules.
+    /// A file claimed by two layers.
     OverlappingLayers,
+    /// A file claimed by two modules.
+    OverlappingModules,
 }
 
 impl Problem {
@@ -96,6 +98,7 @@ impl Problem {
             Problem::EmptyReason => "config::empty-reason",
             Problem::MissingRoot => "config::missing-root",
             Problem::OverlappingLayers => "config::overlapping-layers",
+            Problem::OverlappingModules => "config::overlapping-modules",
         }
     }
 }

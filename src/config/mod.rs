@@ -70,6 +70,8 @@ pub struct CheckSettings {
     pub unlayered: bool,
     /// The packages a file may import when neither its module nor its layer lists them.
     pub externals: Option<Vec<ExternalPattern>>,
+    /// Where `externals` is written.
+    pub externals_span: Option<Region>,
 }
 
 impl Default for CheckSettings {
@@ -80,6 +82,7 @@ impl Default for CheckSettings {
             unmatched: Severity::Warning,
             unlayered: false,
             externals: None,
+            externals_span: None,
         }
     }
 }
@@ -125,6 +128,7 @@ pub struct GroupSpans {
     pub imported_by: Option<Region>,
     pub public: Option<Region>,
     pub externals: Option<Region>,
+    pub independent: Option<Region>,
 }
 
 /// A layer under its older name.
@@ -248,8 +252,9 @@ pub struct EdgeRule {
     /// `[[forbid]]`: whether type-only imports break it (`None`: the importing group's or
     /// `[check]`'s setting).
     pub type_only: Option<TypeOnly>,
-    /// `[[allow]]`: the names of the rules it waives (`None`: all).
-    pub rules: Option<Vec<String>>,
+    /// `[[allow]]`: the names (or codes) of the rules it waives, with where each is written
+    /// (`None`: all).
+    pub rules: Option<Vec<(String, std::ops::Range<usize>)>>,
     /// The span of the whole entry in `layers.toml`.
     pub decl: Region,
 }

@@ -9,6 +9,7 @@ pub mod algo;
 use std::collections::HashMap;
 
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+use petgraph::visit::EdgeRef;
 
 use crate::config::Model;
 use crate::lang::ImportKind;
@@ -124,6 +125,16 @@ impl ImportGraph {
                 Some(Module::File(id)) => Some(*id),
                 _ => None,
             })
+    }
+
+    /// The import sites in `file` that name the file `target`.
+    pub fn sites_between(&self, file: FileId, target: FileId) -> impl Iterator<Item = &Site> {
+        self.graph
+            .edges(NodeIndex::new(file))
+            .filter(move |e| {
+                matches!(self.graph.node_weight(e.target()), Some(Module::File(t)) if *t == target)
+            })
+            .map(|e| e.weight())
     }
 
     /// The files that import `file`.

@@ -3,7 +3,7 @@
 //! `onlyDependOnLibsWithTags`, dependency-cruiser allowlists).
 
 use crate::check::{
-    CheckContext, Import, Rule, RuleMeta, Target, describe_selector, file_name, import_facts,
+    CheckContext, Import, Rule, RuleMeta, Target, describe_selector, group_label, import_facts,
     removal,
 };
 use crate::config::{Decl, GroupId, SelectorSpec};
@@ -105,23 +105,27 @@ fn disallowed_import(
             .unwrap_or_else(|| "nothing else".to_owned())
     };
     let mut facts = import_facts(cx, import);
+    let group_of = |file: FileId| group_label(cx, file);
     let (message, label, help, span, which) = match key {
         Side::MayImport(_) => {
             let allowed = describe(decl.may_import.as_ref());
             facts.from_group = Some(group.name.clone());
             (
                 format!(
-                    "`{path}` ({kind} `{}`) imports `{target}`, which `may_import` of `{}` does not allow",
-                    group.name, group.name
+                    "`{path}` ({kind} `{}`) imports `{target}`{}, which `may_import` of `{}` does \
+                     not allow",
+                    group.name,
+                    group_of(to),
+                    group.name
                 ),
                 format!("`{target}` is outside what `{}` may import", group.name),
                 format!(
                     "{}: files of {kind} `{}` may import only their own {kind} and {allowed}. \
                      Import what it needs from one of those, or move the code that needs \
-                     `{}` out of `{}`. Widening `may_import` in layers.toml needs a human review.",
+                     `{target}` out of `{}`. Widening `may_import` in layers.toml needs a human \
+                     review.",
                     removal(import.site, path),
                     group.name,
-                    file_name(target),
                     group.name,
                 ),
                 decl.spans.may_import.clone(),
@@ -133,17 +137,19 @@ fn disallowed_import(
             facts.to_group = Some(group.name.clone());
             (
                 format!(
-                    "`{path}` imports `{target}` ({kind} `{}`), which `imported_by` of `{}` does not allow",
-                    group.name, group.name
+                    "`{path}`{} imports `{target}` ({kind} `{}`), which `imported_by` of `{}` \
+                     does not allow",
+                    group_of(import.from),
+                    group.name,
+                    group.name
                 ),
                 format!("only {allowed} may import `{}`", group.name),
                 format!(
-                    "{}: {kind} `{}` may be imported only by its own files and {allowed}. Have \
-                     one of those pass in what `{}` needs, or move that code out of `{}`. \
-                     Widening `imported_by` in layers.toml needs a human review.",
+                    "{}: {kind} `{}` may be imported only by its own files and {allowed}. Move \
+                     the code of `{path}` that needs it into one of those, or have one of them \
+                     pass in what it needs. Widening `imported_by` in layers.toml needs a human \
+                     review.",
                     removal(import.site, path),
-                    group.name,
-                    file_name(path),
                     group.name,
                 ),
                 decl.spans.imported_by.clone(),

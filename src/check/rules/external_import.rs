@@ -96,16 +96,25 @@ fn external_import(
     list: &List<'_>,
 ) -> Diagnostic {
     let path = cx.path(import.from);
-    let owner = list.group.and_then(|g| cx.group(g)).map(|(g, _)| {
-        let kind = match g.decl {
-            Decl::Layer(_) => "layer",
-            Decl::Module(_) => "module",
-        };
-        format!("{kind} `{}`", g.name)
-    });
-    let whose = owner
-        .clone()
-        .map_or_else(|| "this repository".to_owned(), |o| format!("files of {o}"));
+    let own_group = cx
+        .model
+        .module(import.from)
+        .or_else(|| cx.model.layer(import.from));
+    let owner = list
+        .group
+        .or(own_group)
+        .and_then(|g| cx.group(g))
+        .map(|(g, _)| {
+            let kind = match g.decl {
+                Decl::Layer(_) => "layer",
+                Decl::Module(_) => "module",
+            };
+            format!("{kind} `{}`", g.name)
+        });
+    let whose = owner.clone().map_or_else(
+        || "files of this repository".to_owned(),
+        |o| format!("files of {o}"),
+    );
     let allowed: Vec<String> = list
         .patterns
         .iter()
@@ -132,14 +141,42 @@ fn external_import(
     ))
     .label(format!("`{package}` is not an allowed package"))
     .help(format!(
-        "{}: {whose} may import only the standard library and {allowed}. Use one of \
-             those instead of `{package}`, or move the code that needs `{package}` into a group \
-             whose `externals` list it. Adding a package to `externals` in layers.toml needs a \
-             human review.",
+        "{}: {whose} may import only the standard library and {allowed}. Use one of those \
+         instead of `{package}`, {}. Adding a package to `externals` in layers.toml needs a \
+         human review.",
         removal(import.site, path),
+        elsewhere(cx, package),
     ));
-    if let Some(region) = list.span {
+    if let Some(region) = list.span.or(cx.config.check.externals_span.as_ref()) {
         diagnostic = diagnostic.contract(cx.config_location(region, "the `externals` list"));
     }
     diagnostic.import(facts)
+}
+
+/// Where the code that needs `package` could go: the groups whose `externals` list it (with
+/// their folders), or, when none does, that no group may use it.
+fn elsewhere(cx: &CheckContext<'_>, package: &str) -> String {
+    let groups: Vec<String> = cx
+        .config
+        .layers
+        .iter()
+        .chain(&cx.config.modules)
+        .filter(|g| {
+            g.externals
+                .as_ref()
+                .is_some_and(|list| list.iter().any(|p| p.matches(package)))
+        })
+        .map(|g| match g.folder() {
+            Some(folder) => format!("`{}` in `{folder}`", g.name),
+            None => format!("`{}`", g.name),
+        })
+        .collect();
+    if groups.is_empty() {
+        format!("or drop what needs it: no group of layers.toml may import `{package}`")
+    } else {
+        format!(
+            "or move the code that needs `{package}` into a group whose `externals` lists it ({})",
+            groups.join(", ")
+        )
+    }
 }

@@ -7,6 +7,7 @@ use crate::check::{
 use crate::config::{Decl, GroupId};
 use crate::diagnostic::{Diagnostic, RuleId, Severity};
 use crate::resolve::FileId;
+use crate::source::RelPath;
 
 pub(crate) static META: RuleMeta = RuleMeta {
     id: RuleId {
@@ -86,26 +87,43 @@ fn private_import(
             file_name(path),
         ),
         files => {
-            // A public file that already imports the target likely exports what is needed.
-            let exporting = files
-                .iter()
-                .find(|&&p| cx.graph.imports_of(p).any(|t| t == to));
-            let shown: Vec<String> = files.iter().map(|&f| format!("`{}`", cx.path(f))).collect();
+            // A public file that already imports the name from the target exports it.
+            let wanted = imported_name(&import.site.specifier);
+            let exporting = files.iter().find(|&&p| {
+                cx.graph.sites_between(p, to).any(|site| match wanted {
+                    // TypeScript specifiers name files, not bindings: any import will do.
+                    None => true,
+                    Some(name) => {
+                        imported_name(&site.specifier).is_some_and(|n| n == name || n == "*")
+                    }
+                })
+            });
+            let what = wanted.map_or_else(|| "what it needs".to_owned(), |n| format!("`{n}`"));
             if let Some(&p) = exporting {
                 format!(
-                    "Import `{}` from the public API of `{name}` instead: `{}` (which imports \
-                     `{}`) rather than `{target}` directly.",
-                    import.site.specifier,
+                    "{}: import {what} from `{}`, the public API of {kind} `{name}`, which \
+                     already exports it, instead of from `{target}`.",
+                    removal(import.site, path),
                     cx.path(p),
-                    file_name(target),
                 )
             } else {
                 let first = cx.path(files.first().copied().unwrap_or(to));
+                let others: Vec<String> = files
+                    .iter()
+                    .skip(1)
+                    .map(|&f| format!("`{}`", cx.path(f)))
+                    .collect();
+                let also = if others.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (or from {})", others.join(", "))
+                };
                 format!(
-                    "Import it from the public API of `{name}` ({}) instead of `{target}`; it is \
-                     not exported there yet: first re-export it from `{first}` ({}).",
-                    shown.join(", "),
-                    reexport_syntax(first),
+                    "{}: {what} is not exported by the public API of {kind} `{name}` yet. \
+                     Re-export it from `{first}`{also} first ({}), then import it from there \
+                     instead of from `{target}`.",
+                    removal(import.site, path),
+                    reexport(first, target, &import.site.specifier, wanted),
                 )
             }
         }
@@ -134,12 +152,66 @@ fn private_import(
     diagnostic.import(facts)
 }
 
-/// How a re-export is written in the language of `path`.
-fn reexport_syntax(path: &str) -> &'static str {
-    let ext = path.rsplit_once('.').map_or("", |(_, e)| e);
+/// The name an import takes from its module, where the specifier carries one: the last
+/// segment of a Python dotted name or a Rust path; `None` for a path-like specifier
+/// (TypeScript), which names a file.
+fn imported_name(specifier: &str) -> Option<&str> {
+    if specifier.contains("::") {
+        return specifier.rsplit("::").next();
+    }
+    if specifier.contains('/') {
+        return None;
+    }
+    specifier.rsplit('.').next().filter(|n| !n.is_empty())
+}
+
+/// The re-export to write in the public file `public` for `name` of `target`, in its
+/// language.
+fn reexport(public: &str, target: &str, specifier: &str, name: Option<&str>) -> String {
+    let ext = RelPath::new(public).extension();
+    let dir = RelPath::new(public).parent();
+    let below = RelPath::new(target).strip_dir(dir.as_str());
     match ext {
-        "py" | "pyi" => "`from .module import name`",
-        "rs" => "`pub use self::module::Name;`",
-        _ => "`export { name } from \"./module\"`",
+        "py" | "pyi" => {
+            // `from pkg.billing import tax` imports the module itself: re-export the module.
+            let stem = RelPath::new(target)
+                .file_name()
+                .trim_end_matches(".pyi")
+                .trim_end_matches(".py");
+            if name.is_some_and(|n| n == stem) {
+                let package = below
+                    .and_then(|rest| rest.rsplit_once('/'))
+                    .map_or(String::new(), |(dir, _)| dir.replace('/', "."));
+                return format!("`from .{package} import {stem}`");
+            }
+            let module = match below {
+                Some(rest) => format!(
+                    ".{}",
+                    rest.trim_end_matches(".pyi")
+                        .trim_end_matches(".py")
+                        .trim_end_matches("/__init__")
+                        .replace('/', ".")
+                ),
+                None => specifier
+                    .rsplit_once('.')
+                    .map_or(specifier, |(m, _)| m)
+                    .to_owned(),
+            };
+            format!("`from {module} import {}`", name.unwrap_or("…"))
+        }
+        "rs" => format!("`pub use {specifier};`"),
+        _ => {
+            let rel = below.map_or_else(
+                || target.to_owned(),
+                |rest| {
+                    let stem = rest
+                        .rsplit_once('.')
+                        .map_or(rest, |(s, _)| s)
+                        .trim_end_matches(".d");
+                    format!("./{stem}")
+                },
+            );
+            format!("`export {{ … }} from \"{rel}\"`")
+        }
     }
 }

@@ -2,9 +2,7 @@
 //! `[[independent]]` entry or `independent = true` on a template (import-linter's
 //! independence contract, Sheriff's and Nx's sibling bans).
 
-use crate::check::{
-    CheckContext, Import, Rule, RuleMeta, Target, file_name, import_facts, removal,
-};
+use crate::check::{CheckContext, Import, Rule, RuleMeta, Target, import_facts, removal};
 use crate::config::{Decl, GroupId, TypeOnly};
 use crate::diagnostic::{Diagnostic, RuleId, Severity};
 use crate::resolve::FileId;
@@ -21,6 +19,49 @@ pub(crate) static META: RuleMeta = RuleMeta {
 };
 
 pub(crate) struct SiblingImport;
+
+/// The groups outside `contract` that files of both `a` and `b` import (each file's module,
+/// else its layer), with their folders.
+fn shared_groups(
+    cx: &CheckContext<'_>,
+    a: GroupId,
+    b: GroupId,
+    contracts: &[Contract<'_>],
+) -> Vec<String> {
+    // A group independent of either is no place for shared code.
+    let apart = |g: GroupId| {
+        contracts
+            .iter()
+            .any(|c| c.groups.contains(&g) && (c.groups.contains(&a) || c.groups.contains(&b)))
+    };
+    let mut of_a = std::collections::BTreeSet::new();
+    let mut of_b = std::collections::BTreeSet::new();
+    for edge in cx.graph.internal_edges() {
+        let Some(g) = cx.model.module(edge.to).or_else(|| cx.model.layer(edge.to)) else {
+            continue;
+        };
+        // Instances of a template belong to one slice each: not shared.
+        let is_instance = cx.model.group(g).is_some_and(|g| g.value.is_some());
+        if apart(g) || is_instance {
+            continue;
+        }
+        if cx.model.is_in(edge.from, a) {
+            of_a.insert(g);
+        }
+        if cx.model.is_in(edge.from, b) {
+            of_b.insert(g);
+        }
+    }
+    of_a.intersection(&of_b)
+        .filter_map(|&g| {
+            let (group, decl) = cx.group(g)?;
+            Some(match decl.folder() {
+                Some(folder) => format!("`{}` in `{folder}`", group.name),
+                None => format!("`{}`", group.name),
+            })
+        })
+        .collect()
+}
 
 /// One independence contract: its groups, reason, type-only setting and where it is written.
 struct Contract<'a> {
@@ -61,7 +102,7 @@ impl Rule for SiblingImport {
                 groups,
                 reason: decl.description.as_deref(),
                 type_only: None,
-                decl: &decl.decl,
+                decl: decl.spans.independent.as_ref().unwrap_or(&decl.decl),
             });
         }
         if contracts.is_empty() {
@@ -83,7 +124,14 @@ impl Rule for SiblingImport {
                 if a == b || cx.skips_type_only(import.from, import.site, contract.type_only) {
                     continue;
                 }
-                out.push(sibling_import(cx, &import, to, a, b, contract));
+                out.push(sibling_import(
+                    cx,
+                    &import,
+                    to,
+                    (a, b),
+                    contract,
+                    &contracts,
+                ));
             }
         }
     }
@@ -93,28 +141,39 @@ fn sibling_import(
     cx: &CheckContext<'_>,
     import: &Import<'_>,
     to: FileId,
-    a: GroupId,
-    b: GroupId,
+    (a, b): (GroupId, GroupId),
     contract: &Contract<'_>,
+    contracts: &[Contract<'_>],
 ) -> Diagnostic {
     let path = cx.path(import.from);
     let target = cx.path(to);
     let name = |g: GroupId| cx.model.group(g).map_or("", |g| g.name.as_str());
     let (a_name, b_name) = (name(a), name(b));
-    // What both may use instead: a layer below both, or a shared module they may import.
-    let shared: Vec<String> = cx
-        .layer_of(import.from)
-        .map(|l| {
-            cx.layers_at_or_below(l)
-                .filter(|l| l.rank != a && l.rank != b)
-                .filter_map(|l| l.folder().map(|f| format!("`{}` in `{f}`", l.name)))
-                .collect()
-        })
-        .unwrap_or_default();
+    // What both could use instead: groups outside the contract that files of both already
+    // import, else the layers below the importing file's.
+    let shared = shared_groups(cx, a, b, contracts);
     let instead = if shared.is_empty() {
-        "into a module both may import".to_owned()
+        let below: Vec<String> = cx
+            .layer_of(import.from)
+            .map(|l| {
+                cx.layers_at_or_below(l)
+                    .filter(|l| !contract.groups.contains(&l.rank) && l.rank != a && l.rank != b)
+                    .filter_map(|l| l.folder().map(|f| format!("`{}` in `{f}`", l.name)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if below.is_empty() {
+            "into a module both may import".to_owned()
+        } else {
+            format!("into a group both may import ({})", below.join(", "))
+        }
     } else {
-        format!("into a group both may import ({})", shared.join(", "))
+        format!("into a group both already import ({})", shared.join(", "))
+    };
+    let what = if import.site.kind == crate::lang::ImportKind::Manifest {
+        format!("what `{a_name}` uses from `{b_name}`")
+    } else {
+        format!("what `{path}` uses from `{target}`")
     };
     let mut facts = import_facts(cx, import);
     facts.from_group = Some(a_name.to_owned());
@@ -125,12 +184,10 @@ fn sibling_import(
         ))
         .label(format!("`{target}` is in `{b_name}`"))
         .help(format!(
-            "{}: `{a_name}` must not depend on its sibling `{b_name}`. Move what `{}` uses from \
-             `{}` {instead}, or have the code that uses both pass it in. Making the two \
-             dependent in layers.toml needs a human review.",
+            "{}: `{a_name}` must not depend on its sibling `{b_name}`. Move {what} {instead}, or \
+             have the code that uses both pass it in. Making the two dependent in layers.toml \
+             needs a human review.",
             removal(import.site, path),
-            file_name(path),
-            file_name(target),
         ))
         .note(contract.reason.map(str::to_owned))
         .related(cx.target_location(to))

@@ -40,7 +40,7 @@ impl Rule for UnlayeredFile {
 }
 
 fn unlayered_file(cx: &CheckContext<'_>, path: &str) -> Diagnostic {
-    // The layer whose folder shares the longest leading folders with the file.
+    // The groups with a folder, nearest first: the most leading folders shared with the file.
     let shared = |folder: &str| {
         folder
             .split('/')
@@ -48,29 +48,41 @@ fn unlayered_file(cx: &CheckContext<'_>, path: &str) -> Diagnostic {
             .take_while(|(a, b)| a == b)
             .count()
     };
-    let mut layers: Vec<(usize, String, String)> = cx
+    let mut groups: Vec<(usize, String)> = cx
         .config
         .layers
         .iter()
-        .filter_map(|l| l.folder().map(|f| (shared(&f), l.name.clone(), f)))
+        .map(|g| ("layer", g))
+        .chain(
+            cx.config
+                .modules
+                .iter()
+                .filter(|g| g.placeholder.is_none())
+                .map(|g| ("module", g)),
+        )
+        .filter_map(|(kind, g)| {
+            let folder = g.folder()?;
+            Some((
+                shared(&folder),
+                format!("{kind} `{}` in `{folder}`", g.name),
+            ))
+        })
         .collect();
-    layers.sort_by_key(|l| std::cmp::Reverse(l.0));
-    let listed: Vec<String> = layers
-        .iter()
-        .map(|(_, name, folder)| format!("`{name}` in `{folder}`"))
-        .collect();
-    let help = match layers.first() {
-        Some((_, name, folder)) => format!(
-            "Move `{path}` into the folder of the layer it belongs to ({}; the nearest is `{name}` \
-             in `{folder}`), so that the architecture's rules apply to it. Adding a folder to a \
-             layer's `paths` in layers.toml needs a human review.",
-            listed.join(", ")
-        ),
-        None => format!(
+    groups.sort_by_key(|g| std::cmp::Reverse(g.0));
+    let listed: Vec<&str> = groups.iter().map(|(_, text)| text.as_str()).collect();
+    let help = if listed.is_empty() {
+        format!(
             "Move `{path}` into the folder of a layer or module declared in layers.toml, so that \
              the architecture's rules apply to it. Adding a folder to a group's `paths` needs a \
              human review."
-        ),
+        )
+    } else {
+        format!(
+            "Move `{path}` into the folder of the group it belongs to, nearest first: {}; so \
+             that the architecture's rules apply to it. Adding a folder to a group's `paths` in \
+             layers.toml needs a human review.",
+            listed.join(", ")
+        )
     };
     let start = Position { line: 1, column: 1 };
     Diagnostic::new(

@@ -8,8 +8,13 @@ use crate::config::CheckSettings;
 use crate::config::error::Problem;
 use crate::config::schema::RawCheck;
 use crate::diagnostic::Severity;
+use crate::source::LineIndex;
 
-pub(super) fn validate(raw: Option<&Spanned<RawCheck>>, errors: &mut Errors) -> CheckSettings {
+pub(super) fn validate(
+    raw: Option<&Spanned<RawCheck>>,
+    index: &LineIndex<'_>,
+    errors: &mut Errors,
+) -> CheckSettings {
     let mut settings = CheckSettings::default();
     let Some(raw) = raw.map(Spanned::get_ref) else {
         return settings;
@@ -45,6 +50,7 @@ pub(super) fn validate(raw: Option<&Spanned<RawCheck>>, errors: &mut Errors) -> 
     }
     if let Some(list) = &raw.externals {
         settings.externals = Some(external_list(list, "`externals` in [check]", errors));
+        settings.externals_span = Some(index.region(list.span()));
     }
     settings
 }

@@ -185,6 +185,7 @@ pub(super) fn validate(
                 imported_by: region(group.imported_by.as_ref().map(Spanned::span)),
                 public: region(group.public.as_ref().map(Spanned::span)),
                 externals: region(group.externals.as_ref().map(Spanned::span)),
+                independent: region(group.independent.as_ref().map(Spanned::span)),
             },
         });
     }

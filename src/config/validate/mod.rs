@@ -84,7 +84,7 @@ pub(super) fn validate(
             .map(|l| (l.get_ref().clone(), l.span()))
             .collect()
     });
-    let check = check::validate(raw.check.as_ref(), &mut errors);
+    let check = check::validate(raw.check.as_ref(), &index, &mut errors);
     let names = groups::names(&raw.layers, &raw.modules, &mut errors);
     let layers = groups::validate(
         &raw.layers,

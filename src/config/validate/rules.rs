@@ -107,10 +107,12 @@ pub(super) fn validate(
             reason,
             fix: rule.fix.as_ref().map(|f| f.get_ref().clone()),
             type_only,
-            rules: rule
-                .rules
-                .as_ref()
-                .map(|list| list.get_ref().iter().map(|r| r.get_ref().clone()).collect()),
+            rules: rule.rules.as_ref().map(|list| {
+                list.get_ref()
+                    .iter()
+                    .map(|r| (r.get_ref().clone(), r.span()))
+                    .collect()
+            }),
             decl: index.region(entry.span()),
         });
     }

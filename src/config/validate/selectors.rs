@@ -105,6 +105,7 @@ pub(super) fn selector(
     errors: &mut Errors,
 ) -> Option<SelectorSpec> {
     let items = items(value);
+    let in_list = matches!(value.get_ref(), OneOrMany::Many(_));
     if items.iter().all(|(text, _)| text.starts_with('!')) {
         only_exclusions(value.span(), &items, cx, errors);
         return None;
@@ -112,7 +113,7 @@ pub(super) fn selector(
     let mut entries = Vec::with_capacity(items.len());
     let mut ok = true;
     for (text, span) in items {
-        match entry(&text, span, names, cx, errors) {
+        match entry(&text, span, in_list, names, cx, errors) {
             Some(e) => entries.push(e),
             None => ok = false,
         }
@@ -168,6 +169,7 @@ fn only_exclusions(
 fn entry(
     text: &str,
     span: Range<usize>,
+    in_list: bool,
     names: &Names,
     cx: Context<'_>,
     errors: &mut Errors,
@@ -218,9 +220,11 @@ fn entry(
                         "Write `{{{own}}}`, this template's placeholder, or a value without \
                          braces."
                     ),
-                    None => "Put `{NAME}` in this module's `paths` to make it a template (one \
-                             module per folder), or write the value without braces."
-                        .to_owned(),
+                    None => format!(
+                        "Put `{{{used}}}` in this module's `paths` to make it a template (one \
+                         module per folder, e.g. `paths = [\"src/features/{{{used}}}/**\"]`), \
+                         or write the value without braces."
+                    ),
                 };
                 errors.push(
                     Problem::Placeholder,
@@ -252,7 +256,7 @@ fn entry(
             span,
             &format!("no {what} has this name"),
             format!("unknown {what} `{body}` in {place}"),
-            unknown_group_help(body, cx, names),
+            unknown_group_help(body, in_list, cx, names),
         );
         return None;
     }
@@ -260,7 +264,7 @@ fn entry(
     Some(make(AtomSpec::Glob(body.to_owned())))
 }
 
-fn unknown_group_help(text: &str, cx: Context<'_>, names: &Names) -> String {
+fn unknown_group_help(text: &str, in_list: bool, cx: Context<'_>, names: &Names) -> String {
     let key = cx.key;
     let what = if names.modules.is_empty() {
         "layers"
@@ -282,10 +286,18 @@ fn unknown_group_help(text: &str, cx: Context<'_>, names: &Names) -> String {
                 String::new()
             }
         ),
-        Some(g) => format!(
-            "Write `{key} = \"{g}\"` (did you mean `{g}`?). The declared {what} are {}{glob}.",
-            declared.join(", ")
-        ),
+        Some(g) => {
+            // In a list, name the entry; a single value is the whole key.
+            let write = if in_list {
+                format!("`\"{g}\"` instead of `\"{text}\"` in `{key}`")
+            } else {
+                format!("`{key} = \"{g}\"`")
+            };
+            format!(
+                "Write {write} (did you mean `{g}`?). The declared {what} are {}{glob}.",
+                declared.join(", ")
+            )
+        }
         None => format!(
             "Write one of the declared {what} ({}){glob}.",
             declared.join(", ")
