@@ -3,6 +3,7 @@
 //!
 //! Layer `check`: imports `graph`, `input` and `core`.
 
+pub(crate) mod indirect;
 mod rules;
 
 use crate::config::{Config, Group, GroupDecl, GroupId, Key, Layer, Model, SelectorId, TypeOnly};

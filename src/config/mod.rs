@@ -62,6 +62,9 @@ pub struct Config {
 pub struct CheckSettings {
     /// Whether type-only imports break rules, unless a group or rule says otherwise.
     pub type_only: TypeOnly,
+    /// Whether the layer order, `[[forbid]]` and independence contracts also hold through
+    /// chains of imports, unless the rule says otherwise.
+    pub indirect: bool,
     /// The severity of `unused-allow` (AG003).
     pub unused_allow: Severity,
     /// The severity of `unmatched-selector` (AG010).
@@ -78,6 +81,7 @@ impl Default for CheckSettings {
     fn default() -> Self {
         Self {
             type_only: TypeOnly::Check,
+            indirect: false,
             unused_allow: Severity::Warning,
             unmatched: Severity::Warning,
             unlayered: false,
@@ -117,6 +121,8 @@ pub struct GroupDecl {
     pub type_only: Option<TypeOnly>,
     /// A template's instances never import each other.
     pub independent: bool,
+    /// With `independent`: not through other files either (`None`: `[check] indirect`).
+    pub indirect: Option<bool>,
     /// Where each of its keys is written, for fix instructions that point at them.
     pub spans: GroupSpans,
 }
@@ -163,6 +169,8 @@ pub struct IndependentRule {
     pub groups: SelectorSpec,
     pub reason: Option<String>,
     pub type_only: Option<TypeOnly>,
+    /// Also through other files (`None`: `[check] indirect`).
+    pub indirect: Option<bool>,
     /// The span of the whole entry.
     pub decl: Region,
 }
@@ -252,6 +260,8 @@ pub struct EdgeRule {
     /// `[[forbid]]`: whether type-only imports break it (`None`: the importing group's or
     /// `[check]`'s setting).
     pub type_only: Option<TypeOnly>,
+    /// `[[forbid]]`: also through other files (`None`: `[check] indirect`).
+    pub indirect: Option<bool>,
     /// `[[allow]]`: the names (or codes) of the rules it waives, with where each is written
     /// (`None`: all).
     pub rules: Option<Vec<(String, std::ops::Range<usize>)>>,

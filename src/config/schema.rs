@@ -35,6 +35,7 @@ pub(crate) struct RawConfig {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawCheck {
     pub type_only: Option<Spanned<String>>,
+    pub indirect: Option<Spanned<bool>>,
     pub unused_allow: Option<Spanned<String>>,
     pub unmatched: Option<Spanned<String>>,
     pub unlayered: Option<Spanned<String>>,
@@ -55,6 +56,8 @@ pub(crate) struct RawGroup {
     pub type_only: Option<Spanned<String>>,
     /// Templates only: instances never import each other.
     pub independent: Option<Spanned<bool>>,
+    /// Templates with `independent`: also not through other files.
+    pub indirect: Option<Spanned<bool>>,
 }
 
 /// `[[independent]]`: groups that never import each other.
@@ -64,6 +67,7 @@ pub(crate) struct RawIndependent {
     pub groups: Spanned<OneOrMany>,
     pub reason: Option<Spanned<String>>,
     pub type_only: Option<Spanned<String>>,
+    pub indirect: Option<Spanned<bool>>,
 }
 
 /// A `[[forbid]]` or `[[allow]]` entry. `reason` is optional here so that its absence is
@@ -77,6 +81,8 @@ pub(crate) struct RawEdgeRule {
     pub fix: Option<Spanned<String>>,
     /// `[[forbid]]` only: whether type-only imports break it.
     pub type_only: Option<Spanned<String>>,
+    /// `[[forbid]]` only: also through other files.
+    pub indirect: Option<Spanned<bool>>,
     /// `[[allow]]` only: the rules it waives (all when absent).
     pub rules: Option<Spanned<Vec<Spanned<String>>>>,
 }

@@ -7,7 +7,7 @@
 //! Templates make this two-step: `{slice}` in a module's keys stands for each instance's own
 //! value, and instances are known only once the files are. So [`crate::config::Model`] compiles
 //! the specs when the files of the run are assigned: every glob of every selector goes into one
-//! [`GlobSet`], run once per file, and each file gets the sorted list of selectors it belongs
+//! `GlobSet`, run once per file, and each file gets the sorted list of selectors it belongs
 //! to. Checking an import is then a few lookups: its cost grows with the entries that match it,
 //! not with the number of entries in `layers.toml`.
 

@@ -118,6 +118,129 @@ pub fn shortest_path(
     None
 }
 
+/// A flow network for [`min_cut`]: directed links with capacities.
+#[derive(Debug, Default)]
+pub struct Network {
+    /// For each node, the indices into `links` of the links leaving it and of their reverse
+    /// (residual) twins entering it.
+    adjacent: Vec<Vec<usize>>,
+    /// (to, remaining capacity); link `2k + 1` is the residual twin of link `2k`.
+    links: Vec<(usize, u64)>,
+}
+
+impl Network {
+    pub fn new(nodes: usize) -> Self {
+        Self {
+            adjacent: vec![Vec::new(); nodes],
+            links: Vec::new(),
+        }
+    }
+
+    /// Adds the link `from` → `to`; returns its index, for [`min_cut`]'s answer.
+    pub fn add(&mut self, from: usize, to: usize, capacity: u64) -> usize {
+        let index = self.links.len();
+        self.links.push((to, capacity));
+        self.links.push((from, 0));
+        if let Some(a) = self.adjacent.get_mut(from) {
+            a.push(index);
+        }
+        if let Some(a) = self.adjacent.get_mut(to) {
+            a.push(index + 1);
+        }
+        index
+    }
+}
+
+/// A minimum cut between `source` and `sink` (Edmonds–Karp: shortest augmenting paths, no
+/// recursion), as the indices of the links cut. Of the minimum cuts, the one nearest `sink`:
+/// its sink side is every node that can still reach `sink` once the flow is maximal, so the
+/// source side holds every node that cannot.
+pub fn min_cut(mut network: Network, source: usize, sink: usize) -> Vec<usize> {
+    let nodes = network.adjacent.len();
+    loop {
+        // Breadth-first search for an augmenting path.
+        let mut via: Vec<Option<usize>> = vec![None; nodes];
+        let mut seen = vec![false; nodes];
+        let mut queue = VecDeque::new();
+        if let Some(s) = seen.get_mut(source) {
+            *s = true;
+        }
+        queue.push_back(source);
+        while let Some(node) = queue.pop_front() {
+            if node == sink {
+                break;
+            }
+            for &l in network.adjacent.get(node).map_or(&[][..], Vec::as_slice) {
+                let Some(&(to, capacity)) = network.links.get(l) else {
+                    continue;
+                };
+                if capacity == 0 || seen.get(to).copied().unwrap_or(true) {
+                    continue;
+                }
+                if let Some(s) = seen.get_mut(to) {
+                    *s = true;
+                }
+                if let Some(v) = via.get_mut(to) {
+                    *v = Some(l);
+                }
+                queue.push_back(to);
+            }
+        }
+        if !seen.get(sink).copied().unwrap_or(false) {
+            break;
+        }
+        // The bottleneck, then push it along the path.
+        let mut bottleneck = u64::MAX;
+        let mut at = sink;
+        while let Some(l) = via.get(at).copied().flatten() {
+            bottleneck = bottleneck.min(network.links.get(l).map_or(0, |x| x.1));
+            at = network.links.get(l ^ 1).map_or(source, |x| x.0);
+        }
+        let mut at = sink;
+        while let Some(l) = via.get(at).copied().flatten() {
+            if let Some(x) = network.links.get_mut(l) {
+                x.1 -= bottleneck;
+            }
+            if let Some(x) = network.links.get_mut(l ^ 1) {
+                x.1 = x.1.saturating_add(bottleneck);
+            }
+            at = network.links.get(l ^ 1).map_or(source, |x| x.0);
+        }
+    }
+    // The sink side: nodes with a residual path to the sink (walked backwards).
+    let mut reaches = vec![false; nodes];
+    let mut queue = VecDeque::new();
+    if let Some(r) = reaches.get_mut(sink) {
+        *r = true;
+    }
+    queue.push_back(sink);
+    while let Some(node) = queue.pop_front() {
+        for &l in network.adjacent.get(node).map_or(&[][..], Vec::as_slice) {
+            // `l ^ 1` runs from the neighbour into `node`; usable when it has capacity left.
+            let (Some(&(from, _)), Some(&(_, capacity))) =
+                (network.links.get(l), network.links.get(l ^ 1))
+            else {
+                continue;
+            };
+            if capacity == 0 || reaches.get(from).copied().unwrap_or(true) {
+                continue;
+            }
+            if let Some(r) = reaches.get_mut(from) {
+                *r = true;
+            }
+            queue.push_back(from);
+        }
+    }
+    (0..network.links.len())
+        .step_by(2)
+        .filter(|&l| {
+            let from = network.links.get(l + 1).map_or(0, |x| x.0);
+            let to = network.links.get(l).map_or(0, |x| x.0);
+            !reaches.get(from).copied().unwrap_or(true) && reaches.get(to).copied().unwrap_or(false)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,6 +264,27 @@ mod tests {
             shortest_path(&adjacency, 4, 3, |_| true),
             Some(vec![4, 0, 1, 2, 3])
         );
+    }
+
+    #[test]
+    fn min_cuts_prefer_fewer_links_and_sit_nearest_the_sink() {
+        // s=0 → a=1 → b=2 → t=3, and s → c=4 → b: the cut of one link is b → t, not the two
+        // links into b, nor s → a and s → c.
+        let mut net = Network::new(5);
+        let sa = net.add(0, 1, 10);
+        let _ab = net.add(1, 2, 10);
+        let bt = net.add(2, 3, 10);
+        let _sc = net.add(0, 4, 10);
+        let _cb = net.add(4, 2, 10);
+        assert_eq!(min_cut(net, 0, 3), vec![bt]);
+        let _ = sa;
+        // Two disjoint routes need two links; of equal cuts the one nearest the sink wins.
+        let mut net = Network::new(4);
+        let _ = net.add(0, 1, 5);
+        let x = net.add(1, 3, 5);
+        let _ = net.add(0, 2, 5);
+        let y = net.add(2, 3, 5);
+        assert_eq!(min_cut(net, 0, 3), vec![x, y]);
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! `forbidden-import` (AG002): an import matching a `[[forbid]]` entry.
 
+use crate::check::indirect::{self, ChainFinding, ChainGraph, Cuts, Role, chain_finding};
 use crate::check::{
     CheckContext, Import, Rule, RuleMeta, Target, describe_layers, import_facts, removal,
 };
 use crate::config::{EdgeRule, Key, SelectorSpec};
 use crate::diagnostic::{Diagnostic, RuleId, Severity};
+use crate::resolve::FileId;
 
 pub(crate) static META: RuleMeta = RuleMeta {
     id: RuleId {
@@ -43,6 +45,71 @@ impl Rule for ForbiddenImport {
                 }
             }
         }
+        for (i, rule) in cx.config.forbid.iter().enumerate() {
+            if rule.indirect.unwrap_or(cx.config.check.indirect) {
+                indirect_chains(cx, i, rule, out);
+            }
+        }
+    }
+}
+
+/// `indirect = true`: chains from the files `from` matches to those `to` matches, through
+/// files outside both (a file in both counts as `from`).
+fn indirect_chains(cx: &CheckContext<'_>, i: usize, rule: &EdgeRule, out: &mut Vec<Diagnostic>) {
+    let Some(&(from_sel, to_sel)) = cx.model.forbid.get(i) else {
+        return;
+    };
+    let graph = ChainGraph::new(cx, &META, rule.type_only);
+    let files = cx.graph.files.len();
+    let sources: Vec<FileId> = (0..files)
+        .filter(|&f| cx.model.contains(f, from_sel))
+        .collect();
+    let role_of = |f: FileId| {
+        if cx.model.contains(f, from_sel) {
+            Role::Source
+        } else if cx.model.contains(f, to_sel) {
+            Role::Target
+        } else {
+            Role::Between
+        }
+    };
+    let mut cuts = Cuts::default();
+    cuts.add(
+        indirect::cut(cx, &graph, &role_of, &sources),
+        &rule.from_text,
+        &rule.to_text,
+    );
+    let links = cuts.len();
+    for (cut, pairs) in cuts.into_links() {
+        let mut finding = chain_finding(
+            cx,
+            &META,
+            &cut,
+            ChainFinding {
+                contract: format!(
+                    "from {} to {}",
+                    endpoint_text(&rule.from, &rule.from_text),
+                    endpoint_text(&rule.to, &rule.to_text)
+                ),
+                pairs: &pairs,
+                links,
+                through: "other files",
+                review: "Lifting the ban in layers.toml needs a human review.",
+                note: Some(rule.reason.clone()),
+                location: cx.config_location(&rule.decl, "the [[forbid]] entry"),
+            },
+        );
+        // For a glob, the groups are those of the chain's ends.
+        if let Some(import) = finding.import.as_mut() {
+            let first = cut.chain.first().and_then(|l| cx.graph.files.id(&l.path));
+            let last = cut.chain.last().and_then(|l| cx.graph.files.id(&l.target));
+            import.from_group = first.and_then(|f| cx.group_name(f)).map(str::to_owned);
+            import.to_group = last.and_then(|f| cx.group_name(f)).map(str::to_owned);
+        }
+        if let Some(fix) = &rule.fix {
+            finding.help = format!("{} {}", fix.trim_end(), finding.help);
+        }
+        out.push(finding);
     }
 }
 

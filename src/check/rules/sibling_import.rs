@@ -2,6 +2,7 @@
 //! `[[independent]]` entry or `independent = true` on a template (import-linter's
 //! independence contract, Sheriff's and Nx's sibling bans).
 
+use crate::check::indirect::{self, ChainFinding, ChainGraph, Cuts, Role, chain_finding};
 use crate::check::{CheckContext, Import, Rule, RuleMeta, Target, import_facts, removal};
 use crate::config::{Decl, GroupId, TypeOnly};
 use crate::diagnostic::{Diagnostic, RuleId, Severity};
@@ -68,6 +69,8 @@ struct Contract<'a> {
     groups: Vec<GroupId>,
     reason: Option<&'a str>,
     type_only: Option<TypeOnly>,
+    /// Also through chains of imports.
+    indirect: bool,
     decl: &'a Region,
 }
 
@@ -86,6 +89,7 @@ impl Rule for SiblingImport {
                 groups: groups.clone(),
                 reason: rule.reason.as_deref(),
                 type_only: rule.type_only,
+                indirect: rule.indirect.unwrap_or(cx.config.check.indirect),
                 decl: &rule.decl,
             })
             .collect();
@@ -102,6 +106,7 @@ impl Rule for SiblingImport {
                 groups,
                 reason: decl.description.as_deref(),
                 type_only: None,
+                indirect: decl.indirect.unwrap_or(cx.config.check.indirect),
                 decl: decl.spans.independent.as_ref().unwrap_or(&decl.decl),
             });
         }
@@ -134,6 +139,65 @@ impl Rule for SiblingImport {
                 ));
             }
         }
+        for contract in contracts.iter().filter(|c| c.indirect) {
+            indirect_chains(cx, contract, out);
+        }
+    }
+}
+
+/// `indirect = true`: chains from each member to another through files in no member. Only
+/// the pairs a chain can join are cut (a template may have a thousand instances).
+fn indirect_chains(cx: &CheckContext<'_>, contract: &Contract<'_>, out: &mut Vec<Diagnostic>) {
+    let graph = ChainGraph::new(cx, &META, contract.type_only);
+    let files = cx.graph.files.len();
+    let member = |f: FileId| cx.model.groups_of(f).find(|g| contract.groups.contains(g));
+    let mut by_group: std::collections::BTreeMap<GroupId, Vec<FileId>> =
+        std::collections::BTreeMap::new();
+    for file in 0..files {
+        if let Some(g) = member(file) {
+            by_group.entry(g).or_default().push(file);
+        }
+    }
+    let name = |g: GroupId| cx.model.group(g).map_or("", |g| g.name.as_str());
+    let between = |f: FileId| member(f).is_none();
+    let mut cuts = Cuts::default();
+    for (&a, sources) in &by_group {
+        let mut hit: Vec<GroupId> = indirect::reached(&graph, sources, &between)
+            .into_iter()
+            .filter_map(member)
+            .filter(|&b| b != a)
+            .collect();
+        hit.sort_unstable();
+        hit.dedup();
+        for b in hit {
+            let role = |f: FileId| match member(f) {
+                Some(g) if g == a => Role::Source,
+                Some(g) if g == b => Role::Target,
+                Some(_) => Role::Out,
+                None => Role::Between,
+            };
+            cuts.add(indirect::cut(cx, &graph, &role, sources), name(a), name(b));
+        }
+    }
+    let links = cuts.len();
+    for (cut, pairs) in cuts.into_links() {
+        let Some((a, b)) = pairs.first() else {
+            continue;
+        };
+        out.push(chain_finding(
+            cx,
+            &META,
+            &cut,
+            ChainFinding {
+                contract: format!("from `{a}` to its independent sibling `{b}`"),
+                pairs: &pairs,
+                links,
+                through: "files of no member",
+                review: "Making the groups dependent in layers.toml needs a human review.",
+                note: contract.reason.map(str::to_owned),
+                location: cx.config_location(contract.decl, "the independence contract"),
+            },
+        ));
     }
 }
 

@@ -1,9 +1,11 @@
 //! `upward-import` (AG001): a file imports a file of a layer listed above its own.
 
+use crate::check::indirect::{self, ChainFinding, ChainGraph, Cuts, Role, chain_finding};
 use crate::check::{CheckContext, Rule, RuleMeta, describe_layers, file_name, removal};
 use crate::config::Layer;
 use crate::diagnostic::{Diagnostic, ImportFacts, RuleId, Severity};
 use crate::graph::InternalEdge;
+use crate::resolve::FileId;
 
 pub(crate) static META: RuleMeta = RuleMeta {
     id: RuleId {
@@ -32,6 +34,76 @@ impl Rule for UpwardImport {
                 out.push(upward_import(cx, &edge, from, to));
             }
         }
+        if cx.config.check.indirect {
+            indirect_chains(cx, out);
+        }
+    }
+}
+
+/// `[check] indirect = true`: chains from each layer to a higher one through files in no
+/// layer (a chain through a third layer holds a shorter one between two layers, reported
+/// there).
+fn indirect_chains(cx: &CheckContext<'_>, out: &mut Vec<Diagnostic>) {
+    let graph = ChainGraph::new(cx, &META, None);
+    let files = cx.graph.files.len();
+    let mut by_layer: Vec<Vec<FileId>> = vec![Vec::new(); cx.config.layers.len()];
+    for file in 0..files {
+        if let Some(list) = cx.model.layer(file).and_then(|l| by_layer.get_mut(l)) {
+            list.push(file);
+        }
+    }
+    let mut cuts = Cuts::default();
+    for lower in &cx.config.layers {
+        let Some(sources) = by_layer.get(lower.rank) else {
+            continue;
+        };
+        let unlayered = |f: FileId| cx.model.layer(f).is_none();
+        let reached = indirect::reached(&graph, sources, &unlayered);
+        for higher in cx.config.layers.iter().take(lower.rank) {
+            if !reached
+                .iter()
+                .any(|&t| cx.model.layer(t) == Some(higher.rank))
+            {
+                continue;
+            }
+            let role = |f: FileId| match cx.model.layer(f) {
+                Some(l) if l == lower.rank => Role::Source,
+                Some(l) if l == higher.rank => Role::Target,
+                Some(_) => Role::Out,
+                None => Role::Between,
+            };
+            cuts.add(
+                indirect::cut(cx, &graph, &role, sources),
+                &lower.name,
+                &higher.name,
+            );
+        }
+    }
+    let links = cuts.len();
+    for (cut, pairs) in cuts.into_links() {
+        let Some((from, to)) = pairs.first() else {
+            continue;
+        };
+        let Some(decl) = cx.config.layers.iter().find(|l| &l.name == to) else {
+            continue;
+        };
+        out.push(chain_finding(
+            cx,
+            &META,
+            &cut,
+            ChainFinding {
+                contract: format!("from layer `{from}` to higher layer `{to}`"),
+                pairs: &pairs,
+                links,
+                through: "files in no layer",
+                review: "Changing the layer order in layers.toml needs a human review.",
+                note: None,
+                location: cx.config_location(
+                    &decl.decl,
+                    format!("layer `{to}` is declared above `{from}` here"),
+                ),
+            },
+        ));
     }
 }
 

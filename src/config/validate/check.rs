@@ -24,6 +24,9 @@ pub(super) fn validate(
     {
         settings.type_only = t;
     }
+    if let Some(value) = &raw.indirect {
+        settings.indirect = *value.get_ref();
+    }
     if let Some(value) = &raw.unused_allow {
         settings.unused_allow = severity(value, "unused_allow", errors);
     }

@@ -180,6 +180,7 @@ pub(super) fn validate(
             externals,
             type_only,
             independent,
+            indirect: group.indirect.as_ref().map(|v| *v.get_ref()),
             spans: GroupSpans {
                 may_import: region(group.may_import.as_ref().map(Spanned::span)),
                 imported_by: region(group.imported_by.as_ref().map(Spanned::span)),

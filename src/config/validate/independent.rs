@@ -49,6 +49,7 @@ pub(super) fn validate(
                 groups,
                 reason: rule.reason.as_ref().map(|r| r.get_ref().clone()),
                 type_only,
+                indirect: rule.indirect.as_ref().map(|v| *v.get_ref()),
                 decl: index.region(entry.span()),
             });
         }

@@ -107,6 +107,11 @@ pub(super) fn validate(
             reason,
             fix: rule.fix.as_ref().map(|f| f.get_ref().clone()),
             type_only,
+            indirect: rule
+                .indirect
+                .as_ref()
+                .filter(|_| table == Table::Forbid)
+                .map(|v| *v.get_ref()),
             rules: rule.rules.as_ref().map(|list| {
                 list.get_ref()
                     .iter()
@@ -127,7 +132,8 @@ fn misplaced_keys(rule: &RawEdgeRule, table: Table, errors: &mut Errors) {
             .type_only
             .as_ref()
             .map(|t| ("type_only", t.span()))
-            .or_else(|| rule.fix.as_ref().map(|f| ("fix", f.span()))),
+            .or_else(|| rule.fix.as_ref().map(|f| ("fix", f.span())))
+            .or_else(|| rule.indirect.as_ref().map(|i| ("indirect", i.span()))),
     };
     let Some((key, span)) = misplaced else {
         return;

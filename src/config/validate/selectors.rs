@@ -52,7 +52,7 @@ impl Names {
 /// What a selector may hold where it is written.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Context<'a> {
-    /// The key as it reads in messages: "`to` of [[forbid]]".
+    /// The key as it reads in messages: "`to` of \[\[forbid\]\]".
     pub place: &'a str,
     /// The key's name, for "write `KEY = …`".
     pub key: &'a str,
