@@ -33,8 +33,8 @@ const FILE_NAME: &str = "imports.bin";
 
 /// The version of [`Entry`]'s layout and of what extraction puts in it, part of the stamp:
 /// bump it whenever a stored type or an extraction rule changes (3: imports in stubs are
-/// type-only), so that a cache written before is ignored rather than trusted.
-pub const FORMAT: u32 = 3;
+/// type-only; 4: suppression comments), so that a cache written before is ignored rather than trusted.
+pub const FORMAT: u32 = 4;
 
 /// What extraction found in one file, everything needed to skip parsing it next time.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -44,6 +44,8 @@ pub struct Entry {
     pub warnings: Vec<(WarningKind, String)>,
     /// The facts of a manifest (`Cargo.toml`); `None` for source files.
     pub manifest: Option<Manifest>,
+    /// The inline `archgate: allow(…)` comments.
+    pub suppressions: Vec<crate::lang::Suppression>,
 }
 
 /// How long before the cache's writing a file's modification must lie for its size and time
@@ -257,6 +259,7 @@ mod tests {
 
     fn entry() -> Entry {
         Entry {
+            suppressions: Vec::new(),
             imports: vec![RawImport {
                 specifier: "a.b".into(),
                 kind: ImportKind::Import,

@@ -26,6 +26,28 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Print the resolved import graph, to debug resolution or compare with other tools.
     Graph(GraphArgs),
+    /// Freeze today's error findings in the baseline file, or shrink it to what still matches.
+    Baseline(BaselineArgs),
+}
+
+#[derive(Debug, Args, Default)]
+pub struct BaselineArgs {
+    /// Also add today's new findings (a human's decision); without it the baseline only
+    /// shrinks.
+    #[arg(long)]
+    pub add: bool,
+
+    /// The configuration file [default: the nearest layers.toml in this folder or above].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Number of worker threads, at most 256 and the number of files [default: the number
+    /// of CPUs].
+    #[arg(long, short = 'j', value_name = "N", value_parser = parse_jobs)]
+    pub jobs: Option<usize>,
+
+    #[command(flatten)]
+    pub cache: CacheArgs,
 }
 
 #[derive(Debug, Args, Default)]
@@ -52,6 +74,15 @@ pub struct CheckArgs {
 
     #[command(flatten)]
     pub cache: CacheArgs,
+
+    /// Report only findings in files changed since the merge base of REV and HEAD, or in the
+    /// working tree (changed, staged, untracked); the graph is still built whole.
+    #[arg(long, value_name = "REV")]
+    pub changed_since: Option<String>,
+
+    /// Report every finding, ignoring the baseline file.
+    #[arg(long)]
+    pub no_baseline: bool,
 }
 
 /// Where extraction results are kept between runs.

@@ -53,10 +53,12 @@ fn analyze_walked(
     let mut imports: Vec<Vec<RawImport>> = Vec::with_capacity(parsed.len());
     let mut regions: Vec<Vec<Region>> = Vec::with_capacity(parsed.len());
     let mut manifests: Vec<Option<Manifest>> = Vec::with_capacity(parsed.len());
+    let mut suppressions = Vec::with_capacity(parsed.len());
     for p in parsed {
         imports.push(p.entry.imports);
         regions.push(p.entry.regions);
         manifests.push(p.entry.manifest);
+        suppressions.push(p.entry.suppressions);
     }
     let cx = ResolveContext {
         config: &config,
@@ -69,6 +71,7 @@ fn analyze_walked(
     warnings.sort();
 
     let mut graph = ImportGraph::new(files, model);
+    graph.suppressions = suppressions;
     for (site, resolution) in resolved.into_iter().flatten() {
         graph.add(site, resolution);
     }

@@ -260,5 +260,6 @@ fn extract_entry(
         regions,
         warnings,
         manifest: extracted.manifest,
+        suppressions: lang::suppressions(bytes),
     })
 }

@@ -8,6 +8,7 @@
 
 mod analyze;
 mod extract;
+mod git;
 mod targets;
 
 use std::io::Write;
@@ -15,9 +16,9 @@ use std::path::Path;
 
 use crate::cache::{self, Cache};
 use crate::check;
-use crate::cli::{CacheArgs, CheckArgs, Cli, Command, GraphArgs, GraphFormat};
+use crate::cli::{BaselineArgs, CacheArgs, CheckArgs, Cli, Command, GraphArgs, GraphFormat};
 use crate::config::{self, Config, ConfigError};
-use crate::diagnostic::{Diagnostic, FileWarning, Severity};
+use crate::diagnostic::{FileWarning, Severity};
 use crate::report::{self, Summary};
 use crate::resolve;
 
@@ -55,6 +56,7 @@ pub fn run(cli: Cli, cwd: &Path, out: &mut dyn Write, err: &mut dyn Write) -> Ex
         Some(Command::Check(args)) => check(&args, cwd, out, err),
         Some(Command::Explain(args)) => explain(&args.rule, out, err),
         Some(Command::Graph(args)) => graph(&args, cwd, out, err),
+        Some(Command::Baseline(args)) => baseline(&args, cwd, err),
     };
     match result {
         Ok(status) => status,
@@ -64,6 +66,73 @@ pub fn run(cli: Cli, cwd: &Path, out: &mut dyn Write, err: &mut dyn Write) -> Ex
             ExitStatus::Error
         }
     }
+}
+
+/// The baseline entries, when the baseline file exists.
+fn read_baseline(config: &Config) -> Result<Option<Vec<check::baseline::Entry>>, String> {
+    let path = config.root.join(&config.check.baseline);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(format!(
+                "cannot read the baseline `{}`: {e}",
+                config.check.baseline
+            ));
+        }
+    };
+    check::baseline::parse(&text).map(Some).map_err(|e| {
+        format!(
+            "the baseline `{}` is not a baseline file ({e}); run `archgate baseline` to write it \
+             again, or `archgate check --no-baseline` to report every finding",
+            config.check.baseline
+        )
+    })
+}
+
+/// `archgate baseline [--add]`: writes the baseline file (SPEC §9).
+fn baseline(args: &BaselineArgs, cwd: &Path, err: &mut dyn Write) -> std::io::Result<ExitStatus> {
+    let config = match load_config(args.config.as_deref(), cwd) {
+        Ok(c) => c,
+        Err(errors) => return print_config_errors(errors, err),
+    };
+    let cache = open_cache(&args.cache, cwd, &config.root);
+    let analysis = match analyze(config, jobs(args.jobs), &cache) {
+        Ok(a) => a,
+        Err(errors) => return print_config_errors(errors, err),
+    };
+    let config = &analysis.config;
+    let existing = match read_baseline(config) {
+        Ok(existing) => existing,
+        Err(message) => {
+            writeln!(err, "error: {message}")?;
+            return Ok(ExitStatus::Error);
+        }
+    };
+    let findings = check::run_counted(&analysis.graph, config).diagnostics;
+    let entries = check::baseline::update(&findings, existing.as_deref(), args.add);
+    let path = config.root.join(&config.check.baseline);
+    if let Err(e) = std::fs::write(&path, check::baseline::render(&entries)) {
+        writeln!(err, "error: cannot write `{}`: {e}", config.check.baseline)?;
+        return Ok(ExitStatus::Error);
+    }
+    let frozen: usize = entries.iter().map(|e| e.count).sum();
+    let before: usize = existing.iter().flatten().map(|e| e.count).sum();
+    let change = match &existing {
+        None => "written".to_owned(),
+        Some(_) if frozen < before => format!("{} fixed and removed", before - frozen),
+        Some(_) if frozen > before => format!("{} added", frozen - before),
+        Some(_) => "unchanged".to_owned(),
+    };
+    writeln!(
+        err,
+        "archgate: {} holds {frozen} finding{} in {} entr{} ({change})",
+        config.check.baseline,
+        if frozen == 1 { "" } else { "s" },
+        entries.len(),
+        if entries.len() == 1 { "y" } else { "ies" },
+    )?;
+    Ok(ExitStatus::Success)
 }
 
 /// Finds and loads the config for `check` and `graph`.
@@ -173,15 +242,44 @@ fn check(
         Ok(a) => a,
         Err(errors) => return config_failure(errors, &targets, cwd, out, err),
     };
-    // The final findings, sorted: PATH arguments only narrow them.
-    let diagnostics: Vec<Diagnostic> = check::run(&analysis.graph, &analysis.config)
-        .into_iter()
-        .filter(|d| is_selected(&d.path, &filters))
-        .collect();
+    // The final findings, sorted; suppressions, then the baseline absorb theirs; PATH
+    // arguments and `--changed-since` only narrow what is left (SPEC §9).
+    let findings = check::run_counted(&analysis.graph, &analysis.config);
+    let (diagnostics, baselined) = if args.no_baseline {
+        (findings.diagnostics, 0)
+    } else {
+        match read_baseline(&analysis.config) {
+            Ok(Some(entries)) => check::baseline::apply(
+                findings.diagnostics,
+                &entries,
+                &analysis.config.check.baseline,
+            ),
+            Ok(None) => (findings.diagnostics, 0),
+            Err(message) => {
+                writeln!(err, "error: {message}")?;
+                return Ok(ExitStatus::Error);
+            }
+        }
+    };
+    let changed = match &args.changed_since {
+        Some(rev) => match git::changed_files(&analysis.config.root, rev) {
+            Ok(files) => Some(files),
+            Err(message) => {
+                writeln!(err, "error: {message}")?;
+                return Ok(ExitStatus::Error);
+            }
+        },
+        None => None,
+    };
+    let keep = |path: &str| {
+        is_selected(path, &filters) && changed.as_ref().is_none_or(|c| c.contains(path))
+    };
+    let mut diagnostics = diagnostics;
+    diagnostics.retain(|d| keep(&d.path));
     let warnings: Vec<FileWarning> = analysis
         .warnings
         .into_iter()
-        .filter(|w| is_selected(&w.path, &filters))
+        .filter(|w| keep(&w.path))
         .collect();
     for w in &warnings {
         writeln!(err, "warning: {w}")?;
@@ -192,6 +290,8 @@ fn check(
         unresolved: analysis.graph.unresolved_count(),
         violations: diagnostics.len(),
         warnings: warnings.len(),
+        baselined,
+        suppressed: findings.suppressed,
     };
     let report = report::Report {
         diagnostics: &diagnostics,

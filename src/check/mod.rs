@@ -3,6 +3,7 @@
 //!
 //! Layer `check`: imports `graph`, `input` and `core`.
 
+pub mod baseline;
 pub(crate) mod indirect;
 mod rules;
 
@@ -72,18 +73,94 @@ pub fn validate(config: &Config) -> Vec<crate::config::ConfigError> {
     errors
 }
 
-/// Runs every rule and returns the findings every consumer uses: sorted (SPEC §1) and with
+/// Runs every rule and returns the findings every consumer uses: sorted (SPEC §1), with
 /// duplicates removed (`from a import b, c` is two import sites at one position; when both
-/// name the same file, one finding says it all).
+/// name the same file, one finding says it all) and inline suppressions applied.
 pub fn run(graph: &ImportGraph, config: &Config) -> Vec<Diagnostic> {
+    run_counted(graph, config).diagnostics
+}
+
+/// The findings of a run, and how many inline suppressions absorbed.
+#[derive(Debug, Default)]
+pub struct Findings {
+    pub diagnostics: Vec<Diagnostic>,
+    pub suppressed: usize,
+}
+
+/// [`run`], with the number of findings that suppressions absorbed.
+pub fn run_counted(graph: &ImportGraph, config: &Config) -> Findings {
     let cx = CheckContext::new(graph, config);
     let mut out = Vec::new();
     for rule in RULES {
         rule.check(&cx, &mut out);
     }
+    let mut findings = if config.check.inline_allow {
+        suppress(graph, out)
+    } else {
+        Findings {
+            diagnostics: out,
+            suppressed: 0,
+        }
+    };
+    let out = &mut findings.diagnostics;
     out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     out.dedup_by(|a, b| a.sort_key() == b.sort_key());
-    out
+    findings
+}
+
+/// Applies `archgate: allow(RULE) REASON` comments: a finding on the line a comment with a
+/// reason waives, of a rule it names, is absorbed; each comment that absorbed nothing (or has
+/// no reason) is `unused-suppression`.
+fn suppress(graph: &ImportGraph, findings: Vec<Diagnostic>) -> Findings {
+    let mut used: Vec<Vec<bool>> = graph
+        .suppressions
+        .iter()
+        .map(|list| vec![false; list.len()])
+        .collect();
+    let mut kept = Vec::with_capacity(findings.len());
+    let mut suppressed = 0;
+    for d in findings {
+        let file = graph.files.id(&d.path);
+        let hit = file.and_then(|f| {
+            let list = graph.suppressions.get(f)?;
+            let i = list.iter().position(|s| {
+                !s.reason.is_empty()
+                    && s.target == d.region.start.line
+                    && s.rules.iter().any(|r| {
+                        r.eq_ignore_ascii_case(d.rule.name) || r.eq_ignore_ascii_case(d.rule.code)
+                    })
+            })?;
+            Some((f, i))
+        });
+        match hit {
+            Some((f, i)) => {
+                if let Some(flag) = used.get_mut(f).and_then(|u| u.get_mut(i)) {
+                    *flag = true;
+                }
+                suppressed += 1;
+            }
+            None => kept.push(d),
+        }
+    }
+    for (file, list) in graph.suppressions.iter().enumerate() {
+        for (i, s) in list.iter().enumerate() {
+            if !used
+                .get(file)
+                .and_then(|u| u.get(i))
+                .copied()
+                .unwrap_or(false)
+            {
+                kept.push(rules::unused_suppression::unused_suppression(
+                    graph.files.path(file),
+                    s,
+                ));
+            }
+        }
+    }
+    Findings {
+        diagnostics: kept,
+        suppressed,
+    }
 }
 
 /// What an import names, as rules match it.

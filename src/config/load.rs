@@ -125,6 +125,10 @@ fn example(key: &str) -> &'static str {
         "rules" => "rules = [\"upward-import\"]",
         "languages" => "languages = [\"python\"]",
         "unlayered" => "unlayered = \"error\"",
+        "inline_allow" => "inline_allow = true",
+        "baseline" => "baseline = \"archgate-baseline.json\"",
+        "indirect" => "indirect = true",
+        "between" => "between = \"groups\"",
         "unmatched" => "unmatched = \"error\"",
         _ => "",
     }

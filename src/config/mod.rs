@@ -75,6 +75,11 @@ pub struct CheckSettings {
     pub externals: Option<Vec<ExternalPattern>>,
     /// Where `externals` is written.
     pub externals_span: Option<Region>,
+    /// Whether `archgate: allow(RULE) REASON` comments waive findings (`unused-suppression`
+    /// reports those that waive nothing).
+    pub inline_allow: bool,
+    /// The baseline file, relative to the root.
+    pub baseline: String,
 }
 
 impl Default for CheckSettings {
@@ -87,9 +92,14 @@ impl Default for CheckSettings {
             unlayered: false,
             externals: None,
             externals_span: None,
+            inline_allow: false,
+            baseline: DEFAULT_BASELINE.to_owned(),
         }
     }
 }
+
+/// The baseline file when `[check] baseline` names none (SPEC §9).
+pub const DEFAULT_BASELINE: &str = "archgate-baseline.json";
 
 /// `type_only = "check" | "ignore"`: whether type-only imports (`TYPE_CHECKING`, `.pyi`,
 /// `import type`, `.d.ts`) break a rule.

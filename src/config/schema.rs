@@ -40,6 +40,8 @@ pub(crate) struct RawCheck {
     pub unmatched: Option<Spanned<String>>,
     pub unlayered: Option<Spanned<String>>,
     pub externals: Option<Spanned<Vec<Spanned<String>>>>,
+    pub inline_allow: Option<Spanned<bool>>,
+    pub baseline: Option<Spanned<String>>,
 }
 
 /// A `[[layers]]` or `[[modules]]` entry: a group of files and the contracts of its files.

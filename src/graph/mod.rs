@@ -47,6 +47,8 @@ pub struct ImportGraph {
     pub files: FileTable,
     /// The layer, module and selectors of each file, by [`FileId`].
     pub model: Model,
+    /// The inline suppression comments of each file, by [`FileId`].
+    pub suppressions: Vec<Vec<crate::lang::Suppression>>,
     graph: DiGraph<Module, Site>,
     others: HashMap<Module, NodeIndex>,
 }
@@ -61,6 +63,7 @@ impl ImportGraph {
         Self {
             files,
             model,
+            suppressions: Vec::new(),
             graph,
             others: HashMap::new(),
         }

@@ -161,6 +161,81 @@ pub trait Frontend: Sync {
     }
 }
 
+/// An inline `archgate: allow(RULE, …) REASON` comment (SPEC §9), honoured only with
+/// `[check] inline_allow = true`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Suppression {
+    /// The comment's line and column (1-based).
+    pub line: u32,
+    pub column: u32,
+    /// The line of the import it waives: its own (a trailing comment) or the next (a comment
+    /// alone on its line).
+    pub target: u32,
+    /// The rules named, as written (names or codes).
+    pub rules: Vec<String>,
+    /// What follows the parenthesis; a suppression without one waives nothing.
+    pub reason: String,
+}
+
+/// The suppression comments of a file: `archgate: allow(…)` right after a `#` or `//`
+/// comment marker. Found by a scan of the bytes, whatever the language: a marker inside a
+/// string would need the string to spell out the whole marker, which no import does.
+pub fn suppressions(src: &[u8]) -> Vec<Suppression> {
+    const MARK: &[u8] = b"archgate: allow(";
+    let mut out = Vec::new();
+    for at in memchr::memmem::find_iter(src, MARK) {
+        let line_start = src
+            .get(..at)
+            .and_then(|b| memchr::memrchr(b'\n', b))
+            .map_or(0, |i| i + 1);
+        let before = String::from_utf8_lossy(src.get(line_start..at).unwrap_or_default());
+        let before = before.trim_end();
+        let Some(code) = before
+            .strip_suffix("//")
+            .or_else(|| before.strip_suffix('#'))
+        else {
+            continue;
+        };
+        let line_end = src
+            .get(at..)
+            .and_then(|b| memchr::memchr(b'\n', b))
+            .map_or(src.len(), |i| at + i);
+        let rest = String::from_utf8_lossy(src.get(at + MARK.len()..line_end).unwrap_or_default());
+        let Some((rules, reason)) = rest.split_once(')') else {
+            continue;
+        };
+        let line = src
+            .get(..at)
+            .map_or(0, |b| memchr::memchr_iter(b'\n', b).count())
+            + 1;
+        let line = u32::try_from(line).unwrap_or(u32::MAX);
+        let column = u32::try_from(
+            String::from_utf8_lossy(src.get(line_start..at).unwrap_or_default())
+                .chars()
+                .count()
+                + 1,
+        )
+        .unwrap_or(u32::MAX);
+        let standalone = code.trim().is_empty();
+        out.push(Suppression {
+            line,
+            column,
+            target: if standalone {
+                line.saturating_add(1)
+            } else {
+                line
+            },
+            rules: rules
+                .split(',')
+                .map(|r| r.trim().to_owned())
+                .filter(|r| !r.is_empty())
+                .collect(),
+            reason: reason.trim().trim_end_matches("*/").trim().to_owned(),
+        });
+    }
+    out
+}
+
 /// What extraction found in one file.
 #[derive(Debug, Default)]
 pub struct Extracted {

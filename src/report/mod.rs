@@ -48,6 +48,10 @@ pub struct Summary {
     pub warnings: usize,
     /// Import sites whose module could not be found (`unresolved:` in `archgate graph`).
     pub unresolved: usize,
+    /// Findings the baseline absorbed.
+    pub baselined: usize,
+    /// Findings inline `archgate: allow(…)` comments absorbed.
+    pub suppressed: usize,
 }
 
 /// Everything a renderer needs. `diagnostics` are sorted.
@@ -153,6 +157,22 @@ fn summary_line(report: &Report<'_>) -> String {
         format!(
             "{skipped}; {} not found (see `archgate graph`)",
             plural(s.unresolved, "import")
+        )
+    } else {
+        skipped
+    };
+    let skipped = if s.baselined > 0 {
+        format!(
+            "{skipped}; {} in the baseline",
+            plural(s.baselined, "finding")
+        )
+    } else {
+        skipped
+    };
+    let skipped = if s.suppressed > 0 {
+        format!(
+            "{skipped}; {} suppressed inline",
+            plural(s.suppressed, "finding")
         )
     } else {
         skipped

@@ -6,9 +6,11 @@ mod forbidden_import;
 mod import_cycle;
 mod private_import;
 mod sibling_import;
+pub(crate) mod stale_baseline;
 mod unlayered_file;
 mod unmatched_selector;
 mod unused_allow;
+pub(crate) mod unused_suppression;
 mod upward_import;
 
 use super::Rule;
@@ -25,4 +27,6 @@ pub static RULES: &[&dyn Rule] = &[
     &import_cycle::ImportCycle,
     &unlayered_file::UnlayeredFile,
     &unmatched_selector::UnmatchedSelector,
+    &unused_suppression::UnusedSuppression,
+    &stale_baseline::StaleBaseline,
 ];

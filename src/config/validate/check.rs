@@ -51,6 +51,24 @@ pub(super) fn validate(
             }
         };
     }
+    if let Some(value) = &raw.inline_allow {
+        settings.inline_allow = *value.get_ref();
+    }
+    if let Some(value) = &raw.baseline {
+        let path = value.get_ref().trim_start_matches("./");
+        if path.is_empty() || path.starts_with('/') || path.split('/').any(|s| s == "..") {
+            errors.push(
+                Problem::InvalidValue,
+                value.span(),
+                "not a file inside the root",
+                format!("`baseline` in [check] must name a file inside the root, not `{path}`"),
+                "Write a path relative to layers.toml, e.g. `baseline = \"archgate-baseline.json\"`."
+                    .to_owned(),
+            );
+        } else {
+            path.clone_into(&mut settings.baseline);
+        }
+    }
     if let Some(list) = &raw.externals {
         settings.externals = Some(external_list(list, "`externals` in [check]", errors));
         settings.externals_span = Some(index.region(list.span()));
