@@ -350,6 +350,173 @@ def archgate_dc_keys(report):
     return found, other
 
 
+# ----------------------------------------------------------------------------- Nx
+
+NX_RULE = "@nx/enforce-module-boundaries"
+
+
+def nx_env(a):
+    env = dict(os.environ, NX_DAEMON="false", NX_NO_CLOUD="true", NX_TUI="false")
+    if a.node:
+        env["PATH"] = f"{a.node}:{env['PATH']}"
+    return env
+
+
+def nx_graph(a, root):
+    """Link the peer's node_modules in, drop nx.json plugins (they only add inferred targets
+    and need the whole devDependency tree), and write the project graph Nx's rule reads."""
+    nm = Path(root) / "node_modules"
+    if not nm.exists():
+        nm.symlink_to(Path(a.nx_peers) / "node_modules")
+    nxj = Path(root) / "nx.json"
+    d = json.loads(nxj.read_text())
+    d.pop("plugins", None)
+    d.pop("nxCloudId", None)
+    nxj.write_text(json.dumps(d, indent=2))
+    out = Path(root) / ".archgate-nx-graph.json"
+    r = subprocess.run(["node", "node_modules/nx/bin/nx.js", "graph", f"--file={out}"], cwd=root,
+                       capture_output=True, text=True, env=nx_env(a))
+    if not out.exists():
+        raise SystemExit(f"nx graph failed in {root}:\n{r.stdout[-2000:]}\n{r.stderr[-2000:]}")
+    g = json.loads(out.read_text())["graph"]
+    nodes = g["nodes"]
+    for n, v in nodes.items():
+        v["deps"] = {d["target"] for d in g["dependencies"].get(n, []) if d["target"] in nodes}
+    return nodes
+
+
+def run_nx_eslint(a, root, nodes):
+    roots = sorted(v["data"]["root"] for v in nodes.values()
+                   if "lint" in v["data"].get("targets", {}) and v["data"]["root"] != ".")
+    cfg = CONTRACTS / "code-pushup" / "nx-boundaries.eslint.config.mjs"
+    shutil.copy(cfg, Path(root) / "archgate-nx-boundaries.eslint.config.mjs")
+    r = subprocess.run(
+        ["node", "node_modules/eslint/bin/eslint.js", "--config", "archgate-nx-boundaries.eslint.config.mjs",
+         "--format", "json", "--no-warn-ignored", "--no-error-on-unmatched-pattern",
+         *[f"{x}/**/*.{{ts,cjs,mjs,js}}" for x in roots]],
+        cwd=root, capture_output=True, text=True, env=nx_env(a))
+    try:
+        data = json.loads(r.stdout)
+    except json.JSONDecodeError:
+        raise SystemExit(f"eslint failed in {root}:\n{r.stdout[-2000:]}\n{r.stderr[-2000:]}")
+    found, lost = set(), Counter()
+    for f in data:
+        rel = os.path.relpath(f["filePath"], root)
+        for m in f["messages"]:
+            if m.get("ruleId") != NX_RULE:
+                continue
+            text = m["message"]
+            # Nx stops at the first check an import fails and reports that one: compare import
+            # sites, whichever of depConstraints / deep / relative import it names
+            if "can only depend on libs tagged with" in text or "without tags matching" in text \
+                    or "Deep imports" in text or "relative or absolute path" in text:
+                found.add(("boundaries", rel, m["line"]))
+            else:
+                lost[text.split(".")[0][:60]] += 1
+    return found, lost
+
+
+def archgate_nx_keys(report):
+    found, other = set(), Counter()
+    for v in report["violations"]:
+        if v["code"] in ("AG004", "AG007"):
+            found.add(("boundaries", v["path"], v["line"]))
+        elif v["severity"] == "error":
+            other[v["code"]] += 1
+    return found, other
+
+
+def nx_probe_rounds(nodes, names):
+    """Nx reports an import that closes a cycle between projects as a circular dependency and
+    then checks nothing else about it, so probes must not close cycles. Round "down": every
+    ordered pair (P, Q) with Q below P in a topological order of today's project graph. Round
+    "up": the other pairs, added one by one while the graph (today's edges, plus those chosen)
+    stays acyclic. A pair that would close a cycle with today's edges is not probed."""
+    deps = {n: set(nodes[n]["deps"]) for n in nodes}
+    order, seen = [], set()
+
+    def visit(n):
+        if n in seen:
+            return
+        seen.add(n)
+        for m in sorted(deps[n]):
+            visit(m)
+        order.append(n)
+    for n in sorted(deps):
+        visit(n)
+    pos = {n: i for i, n in enumerate(order)}          # dependencies first
+    down = [(p, q) for p in names for q in names if p != q and pos[q] < pos[p]]
+
+    def reaches(a, b, edges):
+        stack, seen = [a], set()
+        while stack:
+            x = stack.pop()
+            if x == b:
+                return True
+            if x not in seen:
+                seen.add(x)
+                stack.extend(edges.get(x, ()))
+        return False
+    edges = {n: set(d) for n, d in deps.items()}
+    up, skipped = [], 0
+    for p in names:
+        for q in names:
+            if p != q and pos[q] > pos[p]:
+                if reaches(q, p, edges):
+                    skipped += 1
+                    continue
+                edges.setdefault(p, set()).add(q)
+                up.append((p, q))
+    return {"down": down, "up": up}, skipped
+
+
+def nx_probes(root, nodes, rnd):
+    """Probes of one round in every linted project with a tsconfig alias, in a new
+    src/archgate-probe.ts: the other project by its alias (a type-only import for every third
+    pair), and for the first pair of each project also a relative and a deep import of one of
+    the other project's internal files."""
+    tsc = json.loads((Path(root) / "tsconfig.base.json").read_text())["compilerOptions"]["paths"]
+    alias = {}
+    for k, targets in tsc.items():
+        for n, v in nodes.items():
+            r = v["data"]["root"]
+            if r != "." and targets[0].startswith(r + "/") and (Path(root) / targets[0]).exists():
+                alias[n] = (k, targets[0])
+    internal = {}
+    for n in alias:
+        src = Path(root) / nodes[n]["data"]["root"] / "src"
+        files = sorted(p for p in src.rglob("*.ts") if "/lib/" in str(p)
+                       and not p.name.endswith((".test.ts", ".d.ts")) and ".mock." not in p.name)
+        if files:
+            internal[n] = files[0]
+    names = sorted(n for n in alias if "lint" in nodes[n]["data"].get("targets", {}))
+    rounds, skipped = nx_probe_rounds(nodes, names)
+    by_src = defaultdict(list)
+    for p, q in rounds[rnd]:
+        by_src[p].append(q)
+    sites = []
+    for i, p in enumerate(names):
+        if not by_src[p]:
+            continue
+        f = Path(root) / nodes[p]["data"]["root"] / "src" / "archgate-probe.ts"
+        lines = []
+        for j, q in enumerate(by_src[p]):
+            if (i + j) % 3 == 0:
+                lines.append(f"import type {{}} from '{alias[q][0]}';")
+            else:
+                lines.append(f"import '{alias[q][0]}';")
+        q = by_src[p][0]
+        if q in internal:
+            rel = os.path.relpath(internal[q], f.parent).replace(os.sep, "/")
+            lines.append(f"import '{rel[:-3]}.js';")
+            deep = alias[q][0] + "/" + str(internal[q].relative_to(Path(root) / nodes[q]["data"]["root"]))[:-3]
+            lines.append(f"import '{deep}.js';")
+        f.write_text("\n".join(lines) + "\n")
+        rp = str(f.relative_to(root))
+        sites += [(rp, k + 1) for k in range(len(lines))]
+    return sites, skipped
+
+
 # ----------------------------------------------------------------------------- probes
 
 def append(root, rel, text, sites):
@@ -566,6 +733,23 @@ def dc_project():
                 variants=["head", "probes"], run=run)
 
 
+def nx_project():
+    def run(a, root, variant):
+        nodes = nx_graph(a, root)
+        sites, skipped = None, 0
+        if variant.startswith("probes"):
+            sites, skipped = nx_probes(root, nodes, variant.split("-")[1])
+            nodes = nx_graph(a, root)
+        peer, lost = run_nx_eslint(a, root, nodes)
+        rep = run_archgate(a.archgate, root)
+        ours, our_other = archgate_nx_keys(rep)
+        return dict(peer=peer, ours=ours, peer_other=Counter(), our_other=our_other,
+                    indirect=Counter(), lost=lost, probes=sites, warnings=warnings(rep),
+                    skipped=skipped)
+    return dict(name="code-pushup", project="code-pushup/cli (Nx)",
+                peer="@nx/eslint-plugin 22.3.3", variants=["head", "probes-down", "probes-up"], run=run)
+
+
 def one_layers_contract(name):
     return lambda lo, hi: name
 
@@ -581,9 +765,11 @@ PROJECTS = [
     il_project("sqlfluff", "sqlfluff", ["src"], "src",
                one_layers_contract("Dependency layers within core")),
     dc_project(),
+    nx_project(),
 ]
 CONTRACT_DIR = {"chia": "chia", "gt4py": "gt4py", "wemake": "wemake", "napari": "napari",
-                "kedro": "kedro", "sqlfluff": "sqlfluff", "depcruise": "dependency-cruiser"}
+                "kedro": "kedro", "sqlfluff": "sqlfluff", "depcruise": "dependency-cruiser",
+                "code-pushup": "code-pushup"}
 
 
 def main():
@@ -593,6 +779,8 @@ def main():
     ap.add_argument("--checkout", action="append", default=[], metavar="NAME=PATH")
     ap.add_argument("--venv", default="/tmp/peers-venv")
     ap.add_argument("--node", default=None, help="folder holding a node >= 22 binary")
+    ap.add_argument("--nx-peers", default="/tmp/contracts-peers/nx",
+                    help="folder whose node_modules hold nx, @nx/eslint-plugin, eslint, typescript-eslint")
     ap.add_argument("--only", default=None)
     ap.add_argument("--no-probes", action="store_true")
     ap.add_argument("--json", default=None, help="also write every finding here")
@@ -612,7 +800,7 @@ def main():
                 print(f"skip {p['name']}: no checkout", file=sys.stderr)
                 continue
             for variant in p["variants"]:
-                if variant == "probes" and a.no_probes:
+                if variant.startswith("probes") and a.no_probes:
                     continue
                 root = tmp / f"{p['name']}-{variant}"
                 shutil.copytree(src, root, symlinks=True,
@@ -629,6 +817,8 @@ def main():
                     split = sum((s in fp) != (s in fo) for s in probes)
                     neither = sum(s not in fp and s not in fo for s in probes)
                     probes = f"{len(probes)} ({len(probes) - split - neither} flagged by both, {neither} by neither, {split} split)"
+                    if r.get("skipped"):
+                        probes += f"; {r['skipped']} pairs not probed (would close a project cycle)"
                 elif probes is not None:
                     probes = str(len(probes))
                 rows.append((p["project"], p["peer"], variant, probes, len(both), len(peer_only),
