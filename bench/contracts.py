@@ -531,6 +531,23 @@ def append(root, rel, text, sites):
             sites.append((rel, start + i))
 
 
+def relative_import(index, src_file, dst, k):
+    """`from ..x import y` naming module `dst` from `src_file`, or None (another top package)."""
+    mod = index.module_of(src_file)
+    pkg = mod.split(".") if src_file.endswith("__init__.py") else mod.split(".")[:-1]
+    d = dst.split(".")
+    n = 0
+    while n < min(len(pkg), len(d)) and pkg[n] == d[n]:
+        n += 1
+    rest = d[n:]
+    if n == 0 or not rest:
+        return None
+    dots = "." * (len(pkg) - n + 1)
+    if len(rest) == 1:
+        return f"from {dots} import {rest[0]} as _archgate_probe_{k}"
+    return f"from {dots}{'.'.join(rest[:-1])} import {rest[-1]} as _archgate_probe_{k}"
+
+
 def tach_probes(root):
     """For every tach module A and every other module B: `A` imports `B` in one of four
     spellings; one TYPE_CHECKING import per module (a near-miss while tach ignores them)."""
@@ -553,7 +570,7 @@ def tach_probes(root):
             elif form == 2:
                 lines.append(f"from {b} import __name__ as _archgate_probe_{j}")
             else:
-                lines.append(f"import {b} as _archgate_probe_{j}")
+                lines.append(relative_import(index, fa, b, j) or f"import {b} as _archgate_probe_{j}")
         other = mods[(i + 1) % len(mods)]
         lines += ["import typing", "if typing.TYPE_CHECKING:", f"    import {other}"]
         append(root, fa, "\n".join(lines), sites)
@@ -573,11 +590,16 @@ def il_probes(root, contracts, index):
         if index.file_of(dst) is None and "." in dst:
             return
         parent = dst.rsplit(".", 1)
-        form = k % 3
+        form = k % 5
+        rel = relative_import(index, f, dst, k)
         if form == 0 or len(parent) == 1:
             adds[f].append(f"import {dst}")
         elif form == 1:
             adds[f].append(f"from {parent[0]} import {parent[1]}")
+        elif form == 3 and rel:
+            adds[f].append(rel)
+        elif form == 4:   # TYPE_CHECKING: import-linter counts these, as archgate's "check" does
+            adds[f].append(f"import typing\nif typing.TYPE_CHECKING:\n    import {dst}")
         else:
             adds[f].append(f"from {dst} import __name__ as _archgate_probe_{k}")
 
