@@ -7,7 +7,7 @@ were written for, on the same checkout, and print one table.
         [--json OUT.json]
 
 `--checkouts DIR` holds one folder per project, named as in PROJECTS below (chia, gt4py,
-wemake, napari, kedro, sqlfluff, depcruise), each a plain checkout of the commit named in the
+wemake, napari, kedro, sqlfluff, depcruise, code-pushup), each a plain checkout of the commit named in the
 header of `bench/contracts/<project>/layers.toml` (`bench/contracts/export.py GITDIR DIR` writes
 one from a bare clone). A folder may also be given as `--checkout NAME=PATH`. Each project's
 `layers.toml` is copied into its checkout (the checkout's own tach.toml / import-linter config /
@@ -15,7 +15,10 @@ one from a bare clone). A folder may also be given as `--checkout NAME=PATH`. Ea
 
 Peers: tach and lint-imports from `--venv` (bench scripts install tach 0.35.3 and import-linter
 2.17 there); dependency-cruiser is the checkout's own `bin/dependency-cruise.mjs` run by the
-`node` found in `--node` or on PATH (it needs `npm ci` in the checkout, Node >= 22).
+`node` found in `--node` or on PATH (it needs `npm ci` in the checkout, Node >= 22); Nx is
+nx 22.3.3 + @nx/eslint-plugin 22.3.3 + ESLint 9 + typescript-eslint installed in `--nx-peers`
+(linked into a copy of the checkout as its node_modules; nx.json plugins are dropped there).
+bench/contracts/README.md says how each was installed and what the table means.
 
 Each variant compares findings as sets of (contract, importing file, line) for Python, and of
 (contract, importing file, imported file or package) for dependency-cruiser, whose violations
@@ -828,7 +831,12 @@ def main():
                 shutil.copytree(src, root, symlinks=True,
                                 ignore=shutil.ignore_patterns(".archgate_cache", ".tach", ".import_linter_cache"))
                 shutil.copy(CONTRACTS / CONTRACT_DIR[p["name"]] / "layers.toml", root / "layers.toml")
-                r = p["run"](a, str(root), variant)
+                try:
+                    r = p["run"](a, str(root), variant)
+                except (SystemExit, OSError, subprocess.SubprocessError) as e:
+                    print(f"skip {p['name']}/{variant}: {str(e)[:400]}", file=sys.stderr)
+                    shutil.rmtree(root, ignore_errors=True)
+                    continue
                 both = r["peer"] & r["ours"]
                 peer_only = sorted(r["peer"] - r["ours"])
                 ours_only = sorted(r["ours"] - r["peer"])
