@@ -28,6 +28,27 @@ pub enum Command {
     Graph(GraphArgs),
     /// Freeze today's error findings in the baseline file, or shrink it to what still matches.
     Baseline(BaselineArgs),
+    /// Write a first layers.toml, inferred from the import graph.
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args, Default)]
+pub struct InitArgs {
+    /// Where to write it [default: layers.toml in the current folder].
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Overwrite an existing file.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Number of worker threads, at most 256 and the number of files [default: the number
+    /// of CPUs].
+    #[arg(long, short = 'j', value_name = "N", value_parser = parse_jobs)]
+    pub jobs: Option<usize>,
+
+    #[command(flatten)]
+    pub cache: CacheArgs,
 }
 
 #[derive(Debug, Args, Default)]

@@ -299,3 +299,137 @@ fn changed_since_outside_git_or_with_an_unknown_rev_exits_2() {
     assert_eq!(code, 2);
     assert!(err.contains("no commit `no-such-rev`"), "{err}");
 }
+
+// ------------------------------------------------------------------------------ init
+
+/// Copies a fixture's sources (not its layers.toml) into a fresh folder.
+fn sources_of(fixture: &str) -> tempfile::TempDir {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(fixture);
+    let dir = tempfile::tempdir().unwrap();
+    let mut pending = vec![from.clone()];
+    while let Some(d) = pending.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let e = e.unwrap();
+            let path = e.path();
+            let rel = path.strip_prefix(&from).unwrap();
+            let name = rel.to_string_lossy();
+            if name == "layers.toml" || name.starts_with("snapshots") || name == "expected.txt" {
+                continue;
+            }
+            if path.is_dir() {
+                std::fs::create_dir_all(dir.path().join(rel)).unwrap();
+                pending.push(path);
+            } else {
+                std::fs::copy(&path, dir.path().join(rel)).unwrap();
+            }
+        }
+    }
+    dir
+}
+
+#[test]
+fn init_orders_python_subpackages_by_their_imports_and_refuses_to_overwrite() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for init in [
+        "shop/__init__.py",
+        "shop/api/__init__.py",
+        "shop/domain/__init__.py",
+        "shop/db/__init__.py",
+    ] {
+        write(root, init, "");
+    }
+    write(
+        root,
+        "shop/api/views.py",
+        "from shop.domain import orders\n",
+    );
+    write(
+        root,
+        "shop/domain/orders.py",
+        "from shop.db import session\n",
+    );
+    write(root, "shop/db/session.py", "SESSION = None\n");
+    write(
+        root,
+        "tests/test_orders.py",
+        "from shop.domain import orders\n",
+    );
+    let (code, _, err) = run(root, &["init", "--no-cache"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("`archgate check` is clean on it"), "{err}");
+    let text = std::fs::read_to_string(root.join("layers.toml")).unwrap();
+    let layers: Vec<&str> = text.lines().filter(|l| l.starts_with("name = ")).collect();
+    assert_eq!(
+        layers,
+        ["name = \"api\"", "name = \"domain\"", "name = \"db\""],
+        "{text}"
+    );
+    assert!(
+        text.contains("paths = [\"shop/db/**\", \"shop/*\"]"),
+        "{text}"
+    );
+    assert_eq!(check_json(root, &[]).0, 0);
+    // A second init does not overwrite; --force does.
+    let (code, _, err) = run(root, &["init", "--no-cache"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--force"), "{err}");
+    assert_eq!(run(root, &["init", "--force", "--no-cache"]).0, 0);
+}
+
+#[test]
+fn init_merges_groups_that_import_each_other_and_names_the_cycle() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for init in [
+        "app/__init__.py",
+        "app/orders/__init__.py",
+        "app/billing/__init__.py",
+        "app/util/__init__.py",
+    ] {
+        write(root, init, "");
+    }
+    write(
+        root,
+        "app/orders/order.py",
+        "from app.billing import invoice\nfrom app.util import text\n",
+    );
+    write(
+        root,
+        "app/billing/invoice.py",
+        "from app.orders import order\nfrom app.util import text\n",
+    );
+    write(root, "app/util/text.py", "X = 1\n");
+    let (code, _, err) = run(root, &["init", "--no-cache"]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(root.join("layers.toml")).unwrap();
+    assert!(text.contains("in a cycle: billing ⇄ orders"), "{text}");
+    let layers: Vec<&str> = text.lines().filter(|l| l.starts_with("name = ")).collect();
+    assert_eq!(
+        layers,
+        ["name = \"billing-orders\"", "name = \"util\""],
+        "{text}"
+    );
+    assert_eq!(check_json(root, &[]).0, 0);
+}
+
+#[test]
+fn init_reads_typescript_workspace_packages_and_rust_crates() {
+    let ts = sources_of("typescript/workspace-modules");
+    let (code, _, err) = run(ts.path(), &["init", "--no-cache"]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(ts.path().join("layers.toml")).unwrap();
+    assert!(text.contains("a package of the workspace"), "{text}");
+    let rust = sources_of("rust/workspace");
+    let (code, _, err) = run(rust.path(), &["init", "--no-cache"]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(rust.path().join("layers.toml")).unwrap();
+    assert!(text.contains("a crate of the workspace"), "{text}");
+    // What init wrote is clean, or says how many findings remain.
+    assert!(
+        err.contains("is clean on it") || err.contains("archgate baseline"),
+        "{err}"
+    );
+}

@@ -9,6 +9,7 @@
 mod analyze;
 mod extract;
 mod git;
+mod init;
 mod targets;
 
 use std::io::Write;
@@ -16,7 +17,9 @@ use std::path::Path;
 
 use crate::cache::{self, Cache};
 use crate::check;
-use crate::cli::{BaselineArgs, CacheArgs, CheckArgs, Cli, Command, GraphArgs, GraphFormat};
+use crate::cli::{
+    BaselineArgs, CacheArgs, CheckArgs, Cli, Command, GraphArgs, GraphFormat, InitArgs,
+};
 use crate::config::{self, Config, ConfigError};
 use crate::diagnostic::{FileWarning, Severity};
 use crate::report::{self, Summary};
@@ -57,6 +60,7 @@ pub fn run(cli: Cli, cwd: &Path, out: &mut dyn Write, err: &mut dyn Write) -> Ex
         Some(Command::Explain(args)) => explain(&args.rule, out, err),
         Some(Command::Graph(args)) => graph(&args, cwd, out, err),
         Some(Command::Baseline(args)) => baseline(&args, cwd, err),
+        Some(Command::Init(args)) => init(&args, cwd, err),
     };
     match result {
         Ok(status) => status,
@@ -88,6 +92,66 @@ fn read_baseline(config: &Config) -> Result<Option<Vec<check::baseline::Entry>>,
             config.check.baseline
         )
     })
+}
+
+/// `archgate init`: writes a first `layers.toml` for the current folder, then checks the
+/// repository with it (SPEC §9).
+fn init(args: &InitArgs, cwd: &Path, err: &mut dyn Write) -> std::io::Result<ExitStatus> {
+    let root = std::path::absolute(cwd).unwrap_or_else(|_| cwd.to_path_buf());
+    let target = cwd.join(
+        args.output
+            .as_deref()
+            .unwrap_or(Path::new(config::FILE_NAME)),
+    );
+    if target.exists() && !args.force {
+        writeln!(
+            err,
+            "error: `{}` exists; archgate init does not overwrite it. Pass `--force` to replace \
+             it, or `--output FILE` to write elsewhere.",
+            target.display()
+        )?;
+        return Ok(ExitStatus::Error);
+    }
+    let cache = open_cache(&args.cache, cwd, &root);
+    let analysis = match analyze(Config::unlayered(root.clone()), jobs(args.jobs), &cache) {
+        Ok(a) => a,
+        Err(errors) => return print_config_errors(errors, err),
+    };
+    let proposal = init::propose(&analysis.graph, &root);
+    if let Err(e) = std::fs::write(&target, &proposal.text) {
+        writeln!(err, "error: cannot write `{}`: {e}", target.display())?;
+        return Ok(ExitStatus::Error);
+    }
+    // What `check` says on it: clean by construction, unless the layers are not where
+    // archgate looks (an `--output` elsewhere).
+    let findings = match config::load(&target) {
+        Ok(config) => analyze(config, jobs(args.jobs), &cache).map_or(0, |a| {
+            check::run(&a.graph, &a.config)
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count()
+        }),
+        Err(_) => 0,
+    };
+    writeln!(
+        err,
+        "archgate: wrote `{}`: {} layers from {} groups of {} files.",
+        target.display(),
+        proposal.layers,
+        proposal.groups,
+        analysis.graph.files.len()
+    )?;
+    if findings == 0 {
+        writeln!(err, "archgate: `archgate check` is clean on it.")?;
+    } else {
+        writeln!(
+            err,
+            "archgate: `archgate check` finds {findings} violation{} on it; run `archgate \
+             baseline` to freeze them and fail only on new ones.",
+            if findings == 1 { "" } else { "s" }
+        )?;
+    }
+    Ok(ExitStatus::Success)
 }
 
 /// `archgate baseline [--add]`: writes the baseline file (SPEC §9).

@@ -18,7 +18,7 @@ use globset::{GlobSet, GlobSetBuilder};
 
 pub use error::{ConfigError, ConfigSource, Problem};
 pub use load::closest;
-pub use load::{discover, load};
+pub use load::{FILE_NAME, discover, load};
 pub use model::{Decl, Group, GroupId, GroupKind, Key, Model, SelectorId, SpecKey, Unmatched};
 pub use selector::{AtomSpec, EntrySpec, ExternalPattern, SelectorSpec};
 

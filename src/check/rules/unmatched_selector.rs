@@ -126,8 +126,9 @@ fn unmatched_selector(
             format!("`{text}` in {place} matches no imported package"),
             "no import names such a package".to_owned(),
             format!(
-                "Correct `{text}` to a package this repository imports (`archgate graph` lists \
-                 them as `external:NAME`), or delete it: as written, it bans nothing."
+                "Check the spelling of `{text}` against the packages this repository imports \
+                 (`archgate graph` lists them as `external:NAME`). If it is right, nothing \
+                 imports the package today and the ban holds; if it is a typo, it bans nothing."
             ),
         ),
         _ if entry.negated => (

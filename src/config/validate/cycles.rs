@@ -28,6 +28,7 @@ pub(super) fn validate(
                     externals: false,
                     globs: true,
                     braces: Braces::Alternation,
+                    empty: false,
                 };
                 match selectors::selector(value, names, cx, errors) {
                     Some(spec) => Some(spec),

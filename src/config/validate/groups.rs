@@ -122,6 +122,7 @@ pub(super) fn validate(
                         Table::Layers => Braces::Alternation,
                         Table::Modules => Braces::Module(own.as_deref()),
                     },
+                    empty: true,
                 };
                 selectors::selector(v, names, cx, errors)
             })

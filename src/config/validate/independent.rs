@@ -25,6 +25,7 @@ pub(super) fn validate(
             externals: false,
             globs: false,
             braces: Braces::Alternation,
+            empty: false,
         };
         let groups = selectors::selector(&rule.groups, names, cx, errors);
         let count = groups.as_ref().map_or(0, |g| g.entries.len());

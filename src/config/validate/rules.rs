@@ -47,6 +47,7 @@ pub(super) fn validate(
                 externals: false,
                 globs: true,
                 braces: Braces::Alternation,
+                empty: false,
             },
             errors,
         );
@@ -59,6 +60,7 @@ pub(super) fn validate(
                 externals: true,
                 globs: true,
                 braces: Braces::Alternation,
+                empty: false,
             },
             errors,
         );

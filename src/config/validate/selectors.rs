@@ -62,6 +62,9 @@ pub(super) struct Context<'a> {
     pub globs: bool,
     /// What `{x}` means here.
     pub braces: Braces<'a>,
+    /// Whether an empty list is allowed: an allowlist (`may_import = []`: only its own
+    /// files), but no end of an edge.
+    pub empty: bool,
 }
 
 /// What `{x}` means in a selector.
@@ -106,6 +109,12 @@ pub(super) fn selector(
 ) -> Option<SelectorSpec> {
     let items = items(value);
     let in_list = matches!(value.get_ref(), OneOrMany::Many(_));
+    if items.is_empty() && cx.empty {
+        return Some(SelectorSpec {
+            entries: Vec::new(),
+            text: written(value),
+        });
+    }
     if items.iter().all(|(text, _)| text.starts_with('!')) {
         only_exclusions(value.span(), &items, cx, errors);
         return None;
