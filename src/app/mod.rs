@@ -27,8 +27,8 @@ use crate::resolve;
 
 pub use analyze::{Analysis, analyze};
 use targets::{
-    config_failure, format_of, is_colored, is_selected, path_filters, print_config_errors,
-    report_targets, write_reports,
+    check_outputs, config_failure, format_of, is_colored, is_selected, path_filters,
+    print_config_errors, report_targets, write_reports,
 };
 
 /// How the run ended; `main` maps it to the process exit code.
@@ -294,6 +294,14 @@ fn check(
         Ok(c) => c,
         Err(errors) => return config_failure(errors, &targets, cwd, out, err),
     };
+    let protected = [
+        config.root.join(&config.path),
+        config.root.join(&config.check.baseline),
+    ];
+    if let Err(message) = check_outputs(&targets, cwd, &protected) {
+        writeln!(err, "error: {message}")?;
+        return Ok(ExitStatus::Error);
+    }
     let filters = match path_filters(&args.paths, cwd, &config.root) {
         Ok(f) => f,
         Err(message) => {

@@ -40,13 +40,53 @@ pub(super) fn format_of(target: &ReportTarget) -> Format {
         })
 }
 
-/// Whether a target's report is coloured: `auto` colours standard output on a terminal only.
+/// Whether a target's report is coloured: `auto` colours standard output on a terminal only,
+/// and never when `NO_COLOR` is set (<https://no-color.org>) or `TERM=dumb`.
 pub(super) fn is_colored(target: &ReportTarget, choice: ColorChoice) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => target.output.is_none() && stdout_is_tty(),
+        ColorChoice::Auto => target.output.is_none() && stdout_is_tty() && colors_allowed(),
     }
+}
+
+/// The environment's say on colour: `NO_COLOR` (any non-empty value) and `TERM=dumb` turn it
+/// off.
+pub(super) fn colors_allowed() -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+    !no_color && !dumb
+}
+
+/// Refuses `--output` files that would overwrite the configuration (or the baseline), or one
+/// another: a report must never destroy what the next run reads.
+pub(super) fn check_outputs(
+    targets: &[ReportTarget],
+    cwd: &Path,
+    protected: &[PathBuf],
+) -> Result<(), String> {
+    let mut seen: Vec<PathBuf> = Vec::new();
+    for target in targets {
+        let Some(output) = &target.output else {
+            continue;
+        };
+        let abs = std::path::absolute(cwd.join(output))
+            .map_or_else(|_| cwd.join(output), |p| normalize(&p));
+        if protected.iter().any(|p| normalize(p) == abs) {
+            return Err(format!(
+                "`--output {}` would overwrite archgate's own input; write the report to another file",
+                output.display()
+            ));
+        }
+        if seen.contains(&abs) {
+            return Err(format!(
+                "two reports would go to `{}`; give each `--format` its own `--output`",
+                output.display()
+            ));
+        }
+        seen.push(abs);
+    }
+    Ok(())
 }
 
 /// Renders each target and writes it to its file or to `out`. Returns `false` when a file
@@ -64,10 +104,18 @@ pub(super) fn write_reports(
             Some(path) => {
                 let mut buffer = Vec::new();
                 render(target, &mut buffer)?;
+                let path = cwd.join(path);
                 if buffer.is_empty() {
+                    // Nothing to report in this format (a failed run): no stale report of an
+                    // earlier run may stay behind for CI to read.
+                    if let Err(e) = std::fs::remove_file(&path)
+                        && e.kind() != std::io::ErrorKind::NotFound
+                    {
+                        writeln!(err, "error: cannot remove `{}`: {e}", path.display())?;
+                        ok = false;
+                    }
                     continue;
                 }
-                let path = cwd.join(path);
                 if let Err(e) = std::fs::write(&path, buffer) {
                     writeln!(err, "error: cannot write `{}`: {e}", path.display())?;
                     ok = false;
@@ -103,7 +151,9 @@ pub(super) fn print_config_errors(
     errors: Vec<ConfigError>,
     err: &mut dyn Write,
 ) -> std::io::Result<ExitStatus> {
-    let handler = report::graphical_handler(std::io::IsTerminal::is_terminal(&std::io::stderr()));
+    let handler = report::graphical_handler(
+        std::io::IsTerminal::is_terminal(&std::io::stderr()) && colors_allowed(),
+    );
     for e in errors {
         let mut text = String::new();
         if handler.render_report(&mut text, &e).is_err() {
@@ -126,6 +176,12 @@ pub(super) fn path_filters(
             let abs =
                 std::path::absolute(cwd.join(p)).map_err(|e| format!("{}: {e}", p.display()))?;
             let abs = normalize(&abs);
+            if !abs.exists() {
+                return Err(format!(
+                    "`{}` does not exist: name files or folders under the folder of layers.toml",
+                    p.display()
+                ));
+            }
             let rel = abs.strip_prefix(root).map_err(|_| {
                 format!(
                     "`{}` is outside the folder of layers.toml (`{}`)",
