@@ -99,9 +99,9 @@ pub(crate) fn cut<'a>(
     cx: &CheckContext<'_>,
     graph: &ChainGraph<'a>,
     role: &dyn Fn(FileId) -> Role,
-    sources: &[FileId],
+    (sources, targets): (&[FileId], &[FileId]),
 ) -> Vec<Cut<'a>> {
-    let Some(on_chain) = files_on_chains(graph, role, sources) else {
+    let Some((on_chain, chain_files)) = files_on_chains(graph, role, sources, targets) else {
         return Vec::new();
     };
     // The links of the chain network: S → between, between → between, between → T.
@@ -115,9 +115,10 @@ pub(crate) fn cut<'a>(
             _ => false,
         }
     };
+    // Only sources and files on a chain start links: the rest of the graph is not visited.
     let mut links: Vec<(FileId, FileId, usize)> = Vec::new();
-    for (from, list) in graph.succ.iter().enumerate() {
-        for (to, sites) in list {
+    for &from in sources.iter().chain(&chain_files) {
+        for (to, sites) in graph.succ.get(from).map_or(&[][..], Vec::as_slice) {
             if in_network(from, *to) {
                 links.push((from, *to, sites.len()));
             }
@@ -187,7 +188,8 @@ fn files_on_chains(
     graph: &ChainGraph<'_>,
     role: &dyn Fn(FileId) -> Role,
     sources: &[FileId],
-) -> Option<Vec<bool>> {
+    targets: &[FileId],
+) -> Option<(Vec<bool>, Vec<FileId>)> {
     let files = graph.succ.len();
     // Forward from S through intermediates: what chains can reach.
     let mut forward = vec![false; files];
@@ -216,7 +218,7 @@ fn files_on_chains(
     }
     // Backward from T through the intermediates reached: the files on some chain.
     let mut on_chain = vec![false; files];
-    let targets: Vec<FileId> = (0..files).filter(|&f| role(f) == Role::Target).collect();
+    let mut chain_files = Vec::new();
     let mut queue: VecDeque<FileId> = targets.iter().copied().collect();
     while let Some(node) = queue.pop_front() {
         for &prev in graph.pred.get(node).map_or(&[][..], Vec::as_slice) {
@@ -227,11 +229,12 @@ fn files_on_chains(
                 if let Some(o) = on_chain.get_mut(prev) {
                     *o = true;
                 }
+                chain_files.push(prev);
                 queue.push_back(prev);
             }
         }
     }
-    Some(on_chain)
+    Some((on_chain, chain_files))
 }
 
 /// How many sources reach a target over `links`, without the link `removed`.

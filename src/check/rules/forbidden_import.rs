@@ -64,6 +64,9 @@ fn indirect_chains(cx: &CheckContext<'_>, i: usize, rule: &EdgeRule, out: &mut V
     let sources: Vec<FileId> = (0..files)
         .filter(|&f| cx.model.contains(f, from_sel))
         .collect();
+    let targets: Vec<FileId> = (0..files)
+        .filter(|&f| !cx.model.contains(f, from_sel) && cx.model.contains(f, to_sel))
+        .collect();
     let role_of = |f: FileId| {
         if cx.model.contains(f, from_sel) {
             Role::Source
@@ -75,7 +78,7 @@ fn indirect_chains(cx: &CheckContext<'_>, i: usize, rule: &EdgeRule, out: &mut V
     };
     let mut cuts = Cuts::default();
     cuts.add(
-        indirect::cut(cx, &graph, &role_of, &sources),
+        indirect::cut(cx, &graph, &role_of, (&sources, &targets)),
         &rule.from_text,
         &rule.to_text,
     );

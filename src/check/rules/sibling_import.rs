@@ -150,7 +150,12 @@ impl Rule for SiblingImport {
 fn indirect_chains(cx: &CheckContext<'_>, contract: &Contract<'_>, out: &mut Vec<Diagnostic>) {
     let graph = ChainGraph::new(cx, &META, contract.type_only);
     let files = cx.graph.files.len();
-    let member = |f: FileId| cx.model.groups_of(f).find(|g| contract.groups.contains(g));
+    // Each file's member group, once: a contract may have a thousand groups.
+    let members: std::collections::BTreeSet<GroupId> = contract.groups.iter().copied().collect();
+    let member_of: Vec<Option<GroupId>> = (0..files)
+        .map(|f| cx.model.groups_of(f).find(|g| members.contains(g)))
+        .collect();
+    let member = |f: FileId| member_of.get(f).copied().flatten();
     let mut by_group: std::collections::BTreeMap<GroupId, Vec<FileId>> =
         std::collections::BTreeMap::new();
     for file in 0..files {
@@ -176,7 +181,12 @@ fn indirect_chains(cx: &CheckContext<'_>, contract: &Contract<'_>, out: &mut Vec
                 Some(_) => Role::Out,
                 None => Role::Between,
             };
-            cuts.add(indirect::cut(cx, &graph, &role, sources), name(a), name(b));
+            let targets = by_group.get(&b).map_or(&[][..], Vec::as_slice);
+            cuts.add(
+                indirect::cut(cx, &graph, &role, (sources, targets)),
+                name(a),
+                name(b),
+            );
         }
     }
     let links = cuts.len();

@@ -73,7 +73,15 @@ fn indirect_chains(cx: &CheckContext<'_>, out: &mut Vec<Diagnostic>) {
                 None => Role::Between,
             };
             cuts.add(
-                indirect::cut(cx, &graph, &role, sources),
+                indirect::cut(
+                    cx,
+                    &graph,
+                    &role,
+                    (
+                        sources,
+                        by_layer.get(higher.rank).map_or(&[][..], Vec::as_slice),
+                    ),
+                ),
                 &lower.name,
                 &higher.name,
             );
