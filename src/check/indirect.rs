@@ -9,7 +9,7 @@
 //! many findings as edits needed. Direct imports from S to T are the direct rule's findings
 //! and are left out of the chains.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use crate::check::{CheckContext, RuleMeta, Target};
 use crate::config::TypeOnly;
@@ -328,6 +328,30 @@ fn chain_through(
         .collect()
 }
 
+/// Whether a chain still joins `sources` to a target once the links `removed` are gone.
+pub(crate) fn joined(
+    graph: &ChainGraph<'_>,
+    role: &dyn Fn(FileId) -> Role,
+    sources: &[FileId],
+    removed: &Links,
+) -> bool {
+    let mut seen = BTreeSet::new();
+    let mut queue: VecDeque<FileId> = sources.iter().copied().collect();
+    while let Some(node) = queue.pop_front() {
+        for (next, _) in graph.succ.get(node).map_or(&[][..], Vec::as_slice) {
+            if removed.contains(&(node, *next)) {
+                continue;
+            }
+            match role(*next) {
+                Role::Target if role(node) == Role::Between => return true,
+                Role::Between if seen.insert(*next) => queue.push_back(*next),
+                _ => {}
+            }
+        }
+    }
+    false
+}
+
 /// The targets a chain from `sources` can reach through `between` files (direct imports from
 /// a source left out), for pruning the pairs of a many-group contract.
 pub(crate) fn reached(
@@ -375,6 +399,9 @@ pub(crate) struct Cuts<'a> {
     by_link: BTreeMap<(FileId, FileId), (Cut<'a>, Pairs)>,
 }
 
+/// A set of file-to-file links.
+pub(crate) type Links = BTreeSet<(FileId, FileId)>;
+
 /// The (source group, target group) pairs a link's chains join.
 pub(crate) type Pairs = Vec<(String, String)>;
 
@@ -388,6 +415,32 @@ impl<'a> Cuts<'a> {
                 .or_insert_with(|| (cut.clone(), Vec::new()));
             entry.1.push((from_group.to_owned(), to_group.to_owned()));
             entry.0.isolated = entry.0.isolated.max(cut.isolated);
+        }
+    }
+
+    /// Drops the links the rest of the cut makes unnecessary: the union of each pair's
+    /// minimum cut may hold a link whose chains another pair's links already break.
+    /// `is_cut(pair, removed)` says whether no chain joins the pair once `removed` are gone.
+    pub fn prune(&mut self, is_cut: &dyn Fn(&(String, String), &Links) -> bool) {
+        let mut removed: BTreeSet<(FileId, FileId)> = self.by_link.keys().copied().collect();
+        // Links serving the fewest pairs are the likeliest to be spare: try them first.
+        let mut order: Vec<((FileId, FileId), usize)> = self
+            .by_link
+            .iter()
+            .map(|(&k, (_, pairs))| (k, pairs.len()))
+            .collect();
+        order.sort_by_key(|&(k, n)| (n, k));
+        for (link, _) in order {
+            removed.remove(&link);
+            let pairs = self
+                .by_link
+                .get(&link)
+                .map_or(&[][..], |(_, p)| p.as_slice());
+            if pairs.iter().all(|p| is_cut(p, &removed)) {
+                self.by_link.remove(&link);
+            } else {
+                removed.insert(link);
+            }
         }
     }
 

@@ -189,6 +189,21 @@ fn indirect_chains(cx: &CheckContext<'_>, contract: &Contract<'_>, out: &mut Vec
             );
         }
     }
+    let id_of: std::collections::BTreeMap<&str, GroupId> =
+        by_group.keys().map(|&g| (name(g), g)).collect();
+    cuts.prune(&|(a, b), removed| {
+        let (Some(&a), Some(&b)) = (id_of.get(a.as_str()), id_of.get(b.as_str())) else {
+            return true;
+        };
+        let role = |f: FileId| match member(f) {
+            Some(g) if g == a => Role::Source,
+            Some(g) if g == b => Role::Target,
+            Some(_) => Role::Out,
+            None => Role::Between,
+        };
+        let sources = by_group.get(&a).map_or(&[][..], Vec::as_slice);
+        !indirect::joined(&graph, &role, sources, removed)
+    });
     let links = cuts.len();
     for (cut, pairs) in cuts.into_links() {
         let Some((a, b)) = pairs.first() else {

@@ -87,6 +87,26 @@ fn indirect_chains(cx: &CheckContext<'_>, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+    let rank_of = |name: &str| {
+        cx.config
+            .layers
+            .iter()
+            .find(|l| l.name == name)
+            .map(|l| l.rank)
+    };
+    cuts.prune(&|(lower, higher), removed| {
+        let (Some(lo), Some(hi)) = (rank_of(lower), rank_of(higher)) else {
+            return true;
+        };
+        let role = |f: FileId| match cx.model.layer(f) {
+            Some(l) if l == lo => Role::Source,
+            Some(l) if l == hi => Role::Target,
+            Some(_) => Role::Out,
+            None => Role::Between,
+        };
+        let sources = by_layer.get(lo).map_or(&[][..], Vec::as_slice);
+        !indirect::joined(&graph, &role, sources, removed)
+    });
     let links = cuts.len();
     for (cut, pairs) in cuts.into_links() {
         let Some((from, to)) = pairs.first() else {
