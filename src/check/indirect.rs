@@ -100,8 +100,9 @@ pub(crate) fn cut<'a>(
     graph: &ChainGraph<'a>,
     role: &dyn Fn(FileId) -> Role,
     (sources, targets): (&[FileId], &[FileId]),
+    forward: &[bool],
 ) -> Vec<Cut<'a>> {
-    let Some((on_chain, chain_files)) = files_on_chains(graph, role, sources, targets) else {
+    let Some((on_chain, chain_files)) = files_on_chains(graph, role, forward, targets) else {
         return Vec::new();
     };
     // The links of the chain network: S → between, between → between, between → T.
@@ -181,43 +182,64 @@ pub(crate) fn cut<'a>(
     cuts
 }
 
-/// For each file, whether it is an intermediate on some chain from `sources` to a target:
-/// reached from S through intermediates, and reaching T through them. `None` when no chain
-/// exists.
-fn files_on_chains(
+/// The intermediates a chain from `sources` can reach: the `between` files reachable from
+/// `sources` through `between` files. It depends only on the sources, so a contract computes
+/// it once per source group, for all of its targets.
+pub(crate) fn forward(
     graph: &ChainGraph<'_>,
-    role: &dyn Fn(FileId) -> Role,
+    between: &dyn Fn(FileId) -> bool,
     sources: &[FileId],
-    targets: &[FileId],
-) -> Option<(Vec<bool>, Vec<FileId>)> {
-    let files = graph.succ.len();
-    // Forward from S through intermediates: what chains can reach.
-    let mut forward = vec![false; files];
-    let mut queue: VecDeque<FileId> = VecDeque::new();
-    let mut hit_target = false;
-    for &s in sources {
-        queue.push_back(s);
-    }
+) -> Vec<bool> {
+    let mut seen = vec![false; graph.succ.len()];
+    let mut queue: VecDeque<FileId> = sources.iter().copied().collect();
     while let Some(node) = queue.pop_front() {
         for (next, _) in graph.succ.get(node).map_or(&[][..], Vec::as_slice) {
-            match role(*next) {
-                // A direct import from S to T is not a chain.
-                Role::Target if role(node) == Role::Between => hit_target = true,
-                Role::Between if !forward.get(*next).copied().unwrap_or(true) => {
-                    if let Some(f) = forward.get_mut(*next) {
-                        *f = true;
-                    }
-                    queue.push_back(*next);
+            if between(*next) && !seen.get(*next).copied().unwrap_or(true) {
+                if let Some(x) = seen.get_mut(*next) {
+                    *x = true;
                 }
-                _ => {}
+                queue.push_back(*next);
             }
         }
     }
-    if !hit_target {
-        return None;
-    }
-    // Backward from T through the intermediates reached: the files on some chain.
-    let mut on_chain = vec![false; files];
+    seen
+}
+
+/// The files a chain from a `forward` intermediate reaches that are not intermediates: the
+/// candidate targets, for pruning the pairs of a many-group contract.
+pub(crate) fn reached(
+    graph: &ChainGraph<'_>,
+    forward: &[bool],
+    between: &dyn Fn(FileId) -> bool,
+) -> Vec<FileId> {
+    let mut out: Vec<FileId> = forward
+        .iter()
+        .enumerate()
+        .filter(|(_, on)| **on)
+        .flat_map(|(f, _)| {
+            graph
+                .succ
+                .get(f)
+                .map_or(&[][..], Vec::as_slice)
+                .iter()
+                .map(|(t, _)| *t)
+        })
+        .filter(|&t| !between(t))
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The intermediates on some chain to `targets`: reached forward (`forward`) and reaching a
+/// target backward through intermediates; `None` when no chain exists.
+fn files_on_chains(
+    graph: &ChainGraph<'_>,
+    role: &dyn Fn(FileId) -> Role,
+    forward: &[bool],
+    targets: &[FileId],
+) -> Option<(Vec<bool>, Vec<FileId>)> {
+    let mut on_chain = vec![false; graph.succ.len()];
     let mut chain_files = Vec::new();
     let mut queue: VecDeque<FileId> = targets.iter().copied().collect();
     while let Some(node) = queue.pop_front() {
@@ -234,7 +256,7 @@ fn files_on_chains(
             }
         }
     }
-    Some((on_chain, chain_files))
+    (!chain_files.is_empty()).then_some((on_chain, chain_files))
 }
 
 /// How many sources reach a target over `links`, without the link `removed`.
@@ -350,46 +372,6 @@ pub(crate) fn joined(
         }
     }
     false
-}
-
-/// The targets a chain from `sources` can reach through `between` files (direct imports from
-/// a source left out), for pruning the pairs of a many-group contract.
-pub(crate) fn reached(
-    graph: &ChainGraph<'_>,
-    sources: &[FileId],
-    between: &dyn Fn(FileId) -> bool,
-) -> Vec<FileId> {
-    let files = graph.succ.len();
-    let mut seen = vec![false; files];
-    let mut queue: VecDeque<FileId> = VecDeque::new();
-    for &s in sources {
-        for (next, _) in graph.succ.get(s).map_or(&[][..], Vec::as_slice) {
-            if between(*next) && !seen.get(*next).copied().unwrap_or(true) {
-                if let Some(x) = seen.get_mut(*next) {
-                    *x = true;
-                }
-                queue.push_back(*next);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    while let Some(node) = queue.pop_front() {
-        for (next, _) in graph.succ.get(node).map_or(&[][..], Vec::as_slice) {
-            if between(*next) {
-                if !seen.get(*next).copied().unwrap_or(true) {
-                    if let Some(x) = seen.get_mut(*next) {
-                        *x = true;
-                    }
-                    queue.push_back(*next);
-                }
-            } else {
-                out.push(*next);
-            }
-        }
-    }
-    out.sort_unstable();
-    out.dedup();
-    out
 }
 
 /// Cut links merged over the pairs of one contract: a link cut for several pairs is one edit,

@@ -78,7 +78,13 @@ fn indirect_chains(cx: &CheckContext<'_>, i: usize, rule: &EdgeRule, out: &mut V
     };
     let mut cuts = Cuts::default();
     cuts.add(
-        indirect::cut(cx, &graph, &role_of, (&sources, &targets)),
+        indirect::cut(
+            cx,
+            &graph,
+            &role_of,
+            (&sources, &targets),
+            &indirect::forward(&graph, &|f| role_of(f) == Role::Between, &sources),
+        ),
         &rule.from_text,
         &rule.to_text,
     );

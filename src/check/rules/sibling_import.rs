@@ -2,6 +2,8 @@
 //! `[[independent]]` entry or `independent = true` on a template (import-linter's
 //! independence contract, Sheriff's and Nx's sibling bans).
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use crate::check::indirect::{self, ChainFinding, ChainGraph, Cuts, Role, chain_finding};
 use crate::check::{CheckContext, Import, Rule, RuleMeta, Target, import_facts, removal};
 use crate::config::{Decl, GroupId, TypeOnly};
@@ -21,39 +23,40 @@ pub(crate) static META: RuleMeta = RuleMeta {
 
 pub(crate) struct SiblingImport;
 
-/// The groups outside `contract` that files of both `a` and `b` import (each file's module,
-/// else its layer), with their folders.
-fn shared_groups(
-    cx: &CheckContext<'_>,
-    a: GroupId,
-    b: GroupId,
-    contracts: &[Contract<'_>],
-) -> Vec<String> {
-    // A group independent of either is no place for shared code.
-    let apart = |g: GroupId| {
-        contracts
-            .iter()
-            .any(|c| c.groups.contains(&g) && (c.groups.contains(&a) || c.groups.contains(&b)))
-    };
-    let mut of_a = std::collections::BTreeSet::new();
-    let mut of_b = std::collections::BTreeSet::new();
+/// For each group, the groups (each imported file's module, else its layer) its files
+/// import: computed once per run, for the shared-code suggestions.
+fn imported_groups(cx: &CheckContext<'_>) -> BTreeMap<GroupId, BTreeSet<GroupId>> {
+    let mut out: BTreeMap<GroupId, BTreeSet<GroupId>> = BTreeMap::new();
     for edge in cx.graph.internal_edges() {
         let Some(g) = cx.model.module(edge.to).or_else(|| cx.model.layer(edge.to)) else {
             continue;
         };
-        // Instances of a template belong to one slice each: not shared.
-        let is_instance = cx.model.group(g).is_some_and(|g| g.value.is_some());
-        if apart(g) || is_instance {
-            continue;
-        }
-        if cx.model.is_in(edge.from, a) {
-            of_a.insert(g);
-        }
-        if cx.model.is_in(edge.from, b) {
-            of_b.insert(g);
+        for from in cx.model.groups_of(edge.from) {
+            out.entry(from).or_default().insert(g);
         }
     }
-    of_a.intersection(&of_b)
+    out
+}
+
+/// The groups both `a` and `b` already import, outside every contract with either (a group
+/// independent of either is no place for shared code) and no template instance (one slice
+/// each), with their folders.
+fn shared_groups(
+    cx: &CheckContext<'_>,
+    (a, b): (GroupId, GroupId),
+    contracts: &[Contract<'_>],
+    imported: &BTreeMap<GroupId, BTreeSet<GroupId>>,
+) -> Vec<String> {
+    let apart = |g: GroupId| {
+        contracts
+            .iter()
+            .any(|c| c.members.contains(&g) && (c.members.contains(&a) || c.members.contains(&b)))
+    };
+    let empty = BTreeSet::new();
+    let of_a = imported.get(&a).unwrap_or(&empty);
+    let of_b = imported.get(&b).unwrap_or(&empty);
+    of_a.intersection(of_b)
+        .filter(|&&g| !apart(g) && cx.model.group(g).is_some_and(|g| g.value.is_none()))
         .filter_map(|&g| {
             let (group, decl) = cx.group(g)?;
             Some(match decl.folder() {
@@ -66,7 +69,8 @@ fn shared_groups(
 
 /// One independence contract: its groups, reason, type-only setting and where it is written.
 struct Contract<'a> {
-    groups: Vec<GroupId>,
+    /// Its groups (a set: a template may have a thousand instances).
+    members: BTreeSet<GroupId>,
     reason: Option<&'a str>,
     type_only: Option<TypeOnly>,
     /// Also through chains of imports.
@@ -86,7 +90,7 @@ impl Rule for SiblingImport {
             .iter()
             .zip(&cx.model.independent)
             .map(|(rule, groups)| Contract {
-                groups: groups.clone(),
+                members: groups.iter().copied().collect(),
                 reason: rule.reason.as_deref(),
                 type_only: rule.type_only,
                 indirect: rule.indirect.unwrap_or(cx.config.check.indirect),
@@ -103,7 +107,7 @@ impl Rule for SiblingImport {
                 .collect();
             // The template's description says why, when it has one.
             contracts.push(Contract {
-                groups,
+                members: groups.into_iter().collect(),
                 reason: decl.description.as_deref(),
                 type_only: None,
                 indirect: decl.indirect.unwrap_or(cx.config.check.indirect),
@@ -113,6 +117,7 @@ impl Rule for SiblingImport {
         if contracts.is_empty() {
             return;
         }
+        let imported = imported_groups(cx);
         for import in cx.imports(&META) {
             let Target::File(to) = import.to else {
                 continue;
@@ -121,8 +126,11 @@ impl Rule for SiblingImport {
                 let from_group = cx
                     .model
                     .groups_of(import.from)
-                    .find(|g| contract.groups.contains(g));
-                let to_group = cx.model.groups_of(to).find(|g| contract.groups.contains(g));
+                    .find(|g| contract.members.contains(g));
+                let to_group = cx
+                    .model
+                    .groups_of(to)
+                    .find(|g| contract.members.contains(g));
                 let (Some(a), Some(b)) = (from_group, to_group) else {
                     continue;
                 };
@@ -135,7 +143,7 @@ impl Rule for SiblingImport {
                     to,
                     (a, b),
                     contract,
-                    &contracts,
+                    (&contracts, &imported),
                 ));
             }
         }
@@ -151,9 +159,8 @@ fn indirect_chains(cx: &CheckContext<'_>, contract: &Contract<'_>, out: &mut Vec
     let graph = ChainGraph::new(cx, &META, contract.type_only);
     let files = cx.graph.files.len();
     // Each file's member group, once: a contract may have a thousand groups.
-    let members: std::collections::BTreeSet<GroupId> = contract.groups.iter().copied().collect();
     let member_of: Vec<Option<GroupId>> = (0..files)
-        .map(|f| cx.model.groups_of(f).find(|g| members.contains(g)))
+        .map(|f| cx.model.groups_of(f).find(|g| contract.members.contains(g)))
         .collect();
     let member = |f: FileId| member_of.get(f).copied().flatten();
     let mut by_group: std::collections::BTreeMap<GroupId, Vec<FileId>> =
@@ -167,7 +174,8 @@ fn indirect_chains(cx: &CheckContext<'_>, contract: &Contract<'_>, out: &mut Vec
     let between = |f: FileId| member(f).is_none();
     let mut cuts = Cuts::default();
     for (&a, sources) in &by_group {
-        let mut hit: Vec<GroupId> = indirect::reached(&graph, sources, &between)
+        let forward = indirect::forward(&graph, &between, sources);
+        let mut hit: Vec<GroupId> = indirect::reached(&graph, &forward, &between)
             .into_iter()
             .filter_map(member)
             .filter(|&b| b != a)
@@ -183,7 +191,7 @@ fn indirect_chains(cx: &CheckContext<'_>, contract: &Contract<'_>, out: &mut Vec
             };
             let targets = by_group.get(&b).map_or(&[][..], Vec::as_slice);
             cuts.add(
-                indirect::cut(cx, &graph, &role, (sources, targets)),
+                indirect::cut(cx, &graph, &role, (sources, targets), &forward),
                 name(a),
                 name(b),
             );
@@ -232,7 +240,7 @@ fn sibling_import(
     to: FileId,
     (a, b): (GroupId, GroupId),
     contract: &Contract<'_>,
-    contracts: &[Contract<'_>],
+    (contracts, imported): (&[Contract<'_>], &BTreeMap<GroupId, BTreeSet<GroupId>>),
 ) -> Diagnostic {
     let path = cx.path(import.from);
     let target = cx.path(to);
@@ -240,13 +248,13 @@ fn sibling_import(
     let (a_name, b_name) = (name(a), name(b));
     // What both could use instead: groups outside the contract that files of both already
     // import, else the layers below the importing file's.
-    let shared = shared_groups(cx, a, b, contracts);
+    let shared = shared_groups(cx, (a, b), contracts, imported);
     let instead = if shared.is_empty() {
         let below: Vec<String> = cx
             .layer_of(import.from)
             .map(|l| {
                 cx.layers_at_or_below(l)
-                    .filter(|l| !contract.groups.contains(&l.rank) && l.rank != a && l.rank != b)
+                    .filter(|l| !contract.members.contains(&l.rank) && l.rank != a && l.rank != b)
                     .filter_map(|l| l.folder().map(|f| format!("`{}` in `{f}`", l.name)))
                     .collect()
             })

@@ -58,7 +58,8 @@ fn indirect_chains(cx: &CheckContext<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let unlayered = |f: FileId| cx.model.layer(f).is_none();
-        let reached = indirect::reached(&graph, sources, &unlayered);
+        let forward = indirect::forward(&graph, &unlayered, sources);
+        let reached = indirect::reached(&graph, &forward, &unlayered);
         for higher in cx.config.layers.iter().take(lower.rank) {
             if !reached
                 .iter()
@@ -81,6 +82,7 @@ fn indirect_chains(cx: &CheckContext<'_>, out: &mut Vec<Diagnostic>) {
                         sources,
                         by_layer.get(higher.rank).map_or(&[][..], Vec::as_slice),
                     ),
+                    &forward,
                 ),
                 &lower.name,
                 &higher.name,
