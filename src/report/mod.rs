@@ -145,38 +145,17 @@ fn summary_line(report: &Report<'_>) -> String {
         .filter(|d| d.severity == crate::diagnostic::Severity::Error)
         .count();
     let warnings = s.violations - errors;
-    let skipped = if s.warnings > 0 {
-        format!(
-            "; {} about files (on standard error)",
-            plural(s.warnings, "warning")
-        )
-    } else {
-        String::new()
-    };
-    let skipped = if s.unresolved > 0 {
-        format!(
-            "{skipped}; {} not found (see `archgate graph`)",
-            plural(s.unresolved, "import")
-        )
-    } else {
-        skipped
-    };
-    let skipped = if s.baselined > 0 {
-        format!(
-            "{skipped}; {} in the baseline",
-            plural(s.baselined, "finding")
-        )
-    } else {
-        skipped
-    };
-    let skipped = if s.suppressed > 0 {
-        format!(
-            "{skipped}; {} suppressed inline",
-            plural(s.suppressed, "finding")
-        )
-    } else {
-        skipped
-    };
+    // What the counts leave out, each with where to look.
+    let extras = [
+        (s.warnings, "warning", "about files (on standard error)"),
+        (s.unresolved, "import", "not found (see `archgate graph`)"),
+        (s.baselined, "finding", "in the baseline"),
+        (s.suppressed, "finding", "suppressed inline"),
+    ];
+    let mut skipped = String::new();
+    for (n, word, what) in extras.iter().filter(|(n, _, _)| *n > 0) {
+        skipped.push_str(&format!("; {} {what}", plural(*n, word)));
+    }
     if s.violations == 0 {
         format!(
             "archgate: no violations in {} ({}){skipped}",
