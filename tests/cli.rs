@@ -631,22 +631,43 @@ fn an_output_that_would_overwrite_the_config_or_another_output_is_refused() {
     let before = std::fs::read_to_string(&config).unwrap();
     let (code, _, err) = run(
         &fixture("python/upward-import"),
-        &["check", "--format", "json", "--output", "layers.toml", "--no-cache"],
+        &[
+            "check",
+            "--format",
+            "json",
+            "--output",
+            "layers.toml",
+            "--no-cache",
+        ],
     );
     assert_eq!(code, 2);
-    assert!(err.contains("would overwrite archgate's own input"), "{err}");
+    assert!(
+        err.contains("would overwrite archgate's own input"),
+        "{err}"
+    );
     assert_eq!(std::fs::read_to_string(&config).unwrap(), before);
     let a = dir.path().join("a");
     let same = format!("{}/./a", dir.path().display());
     let (code, _, err) = run(
         &fixture("python/upward-import"),
         &[
-            "check", "--format", "json", "--output", a.to_str().unwrap(), "--format", "sarif",
-            "--output", &same, "--no-cache",
+            "check",
+            "--format",
+            "json",
+            "--output",
+            a.to_str().unwrap(),
+            "--format",
+            "sarif",
+            "--output",
+            &same,
+            "--no-cache",
         ],
     );
     assert_eq!(code, 2);
-    assert!(err.contains("twice") || err.contains("two reports would go to"), "{err}");
+    assert!(
+        err.contains("twice") || err.contains("two reports would go to"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -656,15 +677,28 @@ fn a_failed_run_leaves_no_stale_report_behind() {
     std::fs::write(&report, "{\"from\": \"an earlier run\"}").unwrap();
     let (code, _, _) = run(
         &fixture("config/unknown-layer-key"),
-        &["check", "--format", "json", "--output", report.to_str().unwrap(), "--no-cache"],
+        &[
+            "check",
+            "--format",
+            "json",
+            "--output",
+            report.to_str().unwrap(),
+            "--no-cache",
+        ],
     );
     assert_eq!(code, 2);
-    assert!(!report.exists(), "the earlier run's report must not look like this run's");
+    assert!(
+        !report.exists(),
+        "the earlier run's report must not look like this run's"
+    );
 }
 
 #[test]
 fn a_path_argument_that_does_not_exist_exits_2() {
-    let (code, _, err) = run(&fixture("python/clean"), &["check", "no/such/dir", "--no-cache"]);
+    let (code, _, err) = run(
+        &fixture("python/clean"),
+        &["check", "no/such/dir", "--no-cache"],
+    );
     assert_eq!(code, 2);
     assert!(err.contains("does not exist"), "{err}");
 }
