@@ -271,18 +271,17 @@ mod tests {
         // s=0 → a=1 → b=2 → t=3, and s → c=4 → b: the cut of one link is b → t, not the two
         // links into b, nor s → a and s → c.
         let mut net = Network::new(5);
-        let sa = net.add(0, 1, 10);
-        let _ab = net.add(1, 2, 10);
+        net.add(0, 1, 10);
+        net.add(1, 2, 10);
         let bt = net.add(2, 3, 10);
-        let _sc = net.add(0, 4, 10);
-        let _cb = net.add(4, 2, 10);
+        net.add(0, 4, 10);
+        net.add(4, 2, 10);
         assert_eq!(min_cut(net, 0, 3), vec![bt]);
-        let _ = sa;
         // Two disjoint routes need two links; of equal cuts the one nearest the sink wins.
         let mut net = Network::new(4);
-        let _ = net.add(0, 1, 5);
+        net.add(0, 1, 5);
         let x = net.add(1, 3, 5);
-        let _ = net.add(0, 2, 5);
+        net.add(0, 2, 5);
         let y = net.add(2, 3, 5);
         assert_eq!(min_cut(net, 0, 3), vec![x, y]);
     }
