@@ -163,11 +163,19 @@ impl<'a> TsResolver<'a> {
         if let Some(name) = node_modules_package(&rel) {
             return Resolution::External(name);
         }
-        if package
-            && is_output_file(&rel)
-            && let Some(id) = self.source_of_output(&rel)
-        {
-            return Resolution::Internal(id);
+        if package && is_output_file(&rel) {
+            if let Some(id) = self.source_of_output(&rel) {
+                return Resolution::Internal(id);
+            }
+            // A declaration whose name is not its source's (`types/pkg.d.mts` for
+            // `src/index.mjs`): the package's own `exports` name the source under another
+            // condition.
+            if is_declaration(&rel)
+                && let Some(id) = self.resolve_in_package(spec)
+                && !is_declaration(self.files.path(id))
+            {
+                return Resolution::Internal(id);
+            }
         }
         if let Some(id) = self.files.id(&rel) {
             return Resolution::Internal(id);
@@ -246,6 +254,10 @@ impl<'a> TsResolver<'a> {
                 .collect(),
             None => vec![key],
         };
+        // Sources before declarations: `types` names what the compiler reads, `import` or
+        // `default` what runs.
+        let mut targets = targets;
+        targets.sort_by_key(|t| is_declaration(t));
         targets.iter().find_map(|target| {
             let rel = RelPath::new(&package.dir).join(target.trim_start_matches("./"))?;
             let rel = rel.as_str();
@@ -500,6 +512,13 @@ fn is_asset(spec: &str) -> bool {
         ),
         None => false,
     }
+}
+
+/// Whether `path` is a declaration file (`.d.ts`, `.d.mts`, `.d.cts`).
+fn is_declaration(path: &str) -> bool {
+    [".d.ts", ".d.mts", ".d.cts"]
+        .iter()
+        .any(|e| path.ends_with(e))
 }
 
 /// Whether `rel` looks like build output: a declaration file or JavaScript.
