@@ -277,7 +277,7 @@ impl fmt::Debug for WithSource<'_> {
 
 impl fmt::Display for WithSource<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diagnostic.message)
+        f.write_str(&crate::source::printable(&self.diagnostic.message))
     }
 }
 
@@ -321,7 +321,7 @@ impl miette::Diagnostic for WithSource<'_> {
             help.push_str(": ");
             help.push_str(&related.message);
         }
-        Some(Box::new(help))
+        Some(Box::new(crate::source::printable(&help).into_owned()))
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -332,7 +332,10 @@ impl miette::Diagnostic for WithSource<'_> {
         let bytes = &self.diagnostic.region.bytes;
         let span = SourceSpan::from(bytes.start..bytes.end);
         Some(Box::new(std::iter::once(
-            LabeledSpan::new_primary_with_span(Some(self.diagnostic.label.clone()), span),
+            LabeledSpan::new_primary_with_span(
+                Some(crate::source::printable(&self.diagnostic.label).into_owned()),
+                span,
+            ),
         )))
     }
 }

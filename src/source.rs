@@ -87,10 +87,40 @@ pub(crate) fn count_chars(bytes: &[u8]) -> usize {
 pub fn display_text(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len());
     for chunk in bytes.utf8_chunks() {
-        out.push_str(chunk.valid());
+        // Control characters (an escape sequence in a hostile file) become `?` too, one byte
+        // for one byte, so that an excerpt cannot drive the reader's terminal.
+        out.extend(chunk.valid().chars().map(|c| {
+            if c.is_control() && !matches!(c, '\n' | '\r' | '\t') && c.len_utf8() == 1 {
+                '?'
+            } else {
+                c
+            }
+        }));
         out.extend(std::iter::repeat_n('?', chunk.invalid().len()));
     }
     out
+}
+
+/// `text` safe to print on a terminal: every control character but newline and tab (an
+/// escape sequence in a file name or a configured text) written as a visible `\x1b`-style
+/// escape, so that a hostile repository cannot retitle or clear the terminal of whoever runs
+/// the check.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\t'))
+    {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() && !matches!(c, '\n' | '\t') {
+            out.push_str(&format!("\\x{:02x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// A repo-relative path: `/`-separated, no `.`, `..` or empty segments, `""` for the root.
@@ -226,6 +256,14 @@ mod tests {
             Some("a/c.rs")
         );
         assert_eq!(RelPath::normalize("../x.rs"), None);
+    }
+
+    #[test]
+    fn control_characters_are_never_printed_raw() {
+        assert_eq!(printable("a\u{1b}]0;owned\u{7}b"), "a\\x1b]0;owned\\x07b");
+        assert_eq!(printable("line\nnext\ttab"), "line\nnext\ttab");
+        let text = display_text(b"import x # \x1b[2J\n");
+        assert_eq!(text, "import x # ?[2J\n");
     }
 
     #[test]

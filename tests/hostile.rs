@@ -244,3 +244,47 @@ fn hostile_files_neither_hide_violations_nor_stop_the_run() {
         warnings.len() as u64
     );
 }
+
+#[test]
+fn escape_sequences_in_names_and_lines_never_reach_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "layers.toml", LAYERS);
+    for init in [
+        "pkg/__init__.py",
+        "pkg/api/__init__.py",
+        "pkg/core/__init__.py",
+    ] {
+        write(root, init, "");
+    }
+    write(root, "pkg/api/routes.py", "def handle():\n    pass\n");
+    // A file name and a line that would retitle the terminal and clear the screen.
+    write(
+        root,
+        "pkg/core/\u{1b}]0;pwned\u{7}.py",
+        format!("{VIOLATION}  # \u{1b}[2J\n"),
+    );
+    for format in ["agent", "human", "github"] {
+        let output = Command::cargo_bin("archgate")
+            .unwrap()
+            .current_dir(root)
+            .args([
+                "check",
+                "--no-cache",
+                "--color",
+                "never",
+                "--format",
+                format,
+            ])
+            .timeout(Duration::from_mins(1))
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{format}");
+        let out = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            !out.contains('\u{1b}') && !out.contains('\u{7}'),
+            "{format}: {out:?}"
+        );
+        assert!(out.contains("\\x1b]0;pwned\\x07.py"), "{format}: {out}");
+    }
+}

@@ -354,7 +354,7 @@ fn check(
         .filter(|w| keep(&w.path))
         .collect();
     for w in &warnings {
-        writeln!(err, "warning: {w}")?;
+        writeln!(err, "warning: {}", crate::source::printable(&w.to_string()))?;
     }
     let summary = Summary {
         files: analysis.graph.files.len(),
@@ -423,7 +423,7 @@ fn graph(
         Err(errors) => return print_config_errors(errors, err),
     };
     for w in &analysis.warnings {
-        writeln!(err, "warning: {w}")?;
+        writeln!(err, "warning: {}", crate::source::printable(&w.to_string()))?;
     }
     let (graph, config) = (&analysis.graph, &analysis.config);
     match args.format {

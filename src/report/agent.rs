@@ -4,6 +4,7 @@
 use std::io::{self, Write};
 
 use super::{Report, summary_line};
+use crate::source::printable;
 
 pub(super) fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     for d in report.diagnostics {
@@ -27,7 +28,7 @@ pub(super) fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> 
             line.push_str(note);
         }
         // One finding, one line, whatever the configured texts hold.
-        writeln!(out, "{}", line.replace(['\r', '\n'], " "))?;
+        writeln!(out, "{}", printable(&line.replace(['\r', '\n'], " ")))?;
     }
     writeln!(out, "{}", summary_line(report))
 }

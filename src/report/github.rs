@@ -13,7 +13,7 @@ use std::io::{self, Write};
 
 use super::{Report, ToolProblem, summary_line};
 use crate::diagnostic::Severity;
-use crate::source::Region;
+use crate::source::{Region, printable};
 
 pub(super) fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     for d in report.diagnostics {
@@ -23,19 +23,13 @@ pub(super) fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> 
             Severity::Warning => "warning",
         };
         let title = format!("archgate {} ({})", d.rule.code, d.rule.name);
-        writeln!(
-            out,
-            "{}",
-            annotation(command, &d.path, Some(&d.region), &title, &text)
-        )?;
+        let line = annotation(command, &d.path, Some(&d.region), &title, &text);
+        writeln!(out, "{}", printable(&line))?;
     }
     for w in report.warnings {
         let title = format!("archgate {}", w.kind.as_str());
-        writeln!(
-            out,
-            "{}",
-            annotation("warning", &w.path, None, &title, &w.message)
-        )?;
+        let line = annotation("warning", &w.path, None, &title, &w.message);
+        writeln!(out, "{}", printable(&line))?;
     }
     // A plain line: the runner prints it in the log as it is.
     writeln!(out, "{}", summary_line(report))
@@ -54,7 +48,7 @@ pub(super) fn write_config_errors(errors: &[ToolProblem], out: &mut dyn Write) -
             Some(path) => annotation("error", path, e.region.as_ref(), &title, &text),
             None => format!("::error title={}::{}", property(&title), data(&text)),
         };
-        writeln!(out, "{line}")?;
+        writeln!(out, "{}", printable(&line))?;
     }
     Ok(())
 }

@@ -12,7 +12,7 @@ use miette::{
 
 use super::{Report, summary_line};
 use crate::diagnostic::WithSource;
-use crate::source::{count_chars, display_text};
+use crate::source::{count_chars, display_text, printable};
 
 /// miette's renderer as archgate uses it everywhere: a fixed width, so that the text is the
 /// same in every terminal, and colour only when asked.
@@ -42,9 +42,9 @@ pub(super) fn write(report: &Report<'_>, out: &mut dyn Write, color: bool) -> io
         let rendered = CharColumns {
             inner: WithSource {
                 diagnostic: d,
-                source: NamedSource::new(&d.path, String::new()),
+                source: NamedSource::new(printable(&d.path), String::new()),
             },
-            name: d.path.clone(),
+            name: printable(&d.path).into_owned(),
             text,
         };
         let mut buf = String::new();
