@@ -178,10 +178,15 @@ impl Cache {
         let Some(dir) = &self.dir else { return Ok(()) };
         std::fs::create_dir_all(dir)?;
         let ignore = dir.join(".gitignore");
+        // It names the cache's own files only: a `--cache-dir` inside a source folder must not
+        // hide that folder's sources from git, nor from archgate's walk.
         if !ignore.exists() {
             std::fs::write(
                 &ignore,
-                "# Written by archgate: the cache is never committed.\n*\n",
+                format!(
+                    "# Written by archgate: the cache is never committed.\n/{FILE_NAME}\n\
+                     /.{FILE_NAME}.*.tmp\n/.gitignore\n"
+                ),
             )?;
         }
         let written = std::time::SystemTime::now()

@@ -196,3 +196,18 @@ fn a_change_that_keeps_the_size_is_seen_by_its_time() {
         warm.1
     );
 }
+
+#[test]
+fn a_cache_dir_inside_a_source_folder_hides_none_of_its_sources() {
+    let dir = repo();
+    let root = dir.path();
+    let (code, cold) = check(root, &["--cache-dir", "app/domain"]);
+    assert_eq!(code, 1);
+    // The second run reads the cache and still walks app/domain.
+    let (code, warm) = check(root, &["--cache-dir", "app/domain"]);
+    assert_eq!(code, 1);
+    assert_eq!(warm, cold);
+    assert!(warm.contains("app/domain/orders.py"), "{warm}");
+    let ignore = std::fs::read_to_string(root.join("app/domain/.gitignore")).unwrap();
+    assert!(!ignore.lines().any(|l| l.trim() == "*"), "{ignore}");
+}
