@@ -702,3 +702,24 @@ fn a_path_argument_that_does_not_exist_exits_2() {
     assert_eq!(code, 2);
     assert!(err.contains("does not exist"), "{err}");
 }
+
+#[test]
+fn a_run_that_checks_nothing_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("app.py"), "import os\n").unwrap();
+    // A layers.toml with no contract.
+    std::fs::write(root.join("layers.toml"), "exclude = []\n").unwrap();
+    let (code, _, err) = run(root, &["check", "--no-cache"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("declares no contract"), "{err}");
+    // Every file excluded.
+    std::fs::write(
+        root.join("layers.toml"),
+        "exclude = [\"**\"]\n\n[[layers]]\nname = \"app\"\npaths = [\"app.py\"]\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(root, &["check", "--no-cache"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no source file to check"), "{err}");
+}

@@ -504,6 +504,7 @@ fn unreadable_files_are_sarif_execution_notifications() {
     .unwrap();
     std::fs::create_dir_all(root.join("src")).unwrap();
     std::fs::write(root.join("src/binary file.py"), b"x\0y").unwrap();
+    std::fs::write(root.join("src/ok.py"), "import os\n").unwrap();
     let (code, log) = sarif(root, &[]);
     assert_eq!(code, 0);
     let invocation = &log["runs"][0]["invocations"][0];

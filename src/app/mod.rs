@@ -72,6 +72,48 @@ pub fn run(cli: Cli, cwd: &Path, out: &mut dyn Write, err: &mut dyn Write) -> Ex
     }
 }
 
+/// Why a run checked nothing, if it did: no source file left after `exclude`, `languages`
+/// and the ignore files, or a `layers.toml` that declares no contract at all.
+fn nothing_checked(analysis: &Analysis) -> Option<String> {
+    let config = &analysis.config;
+    if analysis.graph.files.is_empty() {
+        return Some(format!(
+            "archgate found no source file to check under `{}`: `exclude`, `languages` and \
+             the ignore files leave none. Check them in {}, or run archgate in the \
+             repository it is meant for.",
+            config.root.display(),
+            config.path
+        ));
+    }
+    let declares_nothing = config.layers.is_empty()
+        && config.modules.is_empty()
+        && config.forbid.is_empty()
+        && config.independent.is_empty()
+        && config.cycles.is_empty()
+        && config.check.externals.is_none()
+        && !config.check.unlayered;
+    declares_nothing.then(|| {
+        format!(
+            "{} declares no contract (no [[layers]], [[modules]], [[forbid]], [[independent]], \
+             [[cycles]] or [check] externals), so a check would pass whatever the code does. \
+             Declare the layers, e.g. `[[layers]]` with `name = \"api\"` and `paths = \
+             [\"src/api/**\"]`, or run `archgate init` to infer them.",
+            config.path
+        )
+    })
+}
+
+/// The findings the baseline file (if any) leaves, and how many it absorbed.
+fn apply_baseline(
+    config: &Config,
+    findings: Vec<crate::diagnostic::Diagnostic>,
+) -> Result<(Vec<crate::diagnostic::Diagnostic>, usize), String> {
+    Ok(match read_baseline(config)? {
+        Some(entries) => check::baseline::apply(findings, &entries, &config.check.baseline),
+        None => (findings, 0),
+    })
+}
+
 /// The baseline entries, when the baseline file exists.
 fn read_baseline(config: &Config) -> Result<Option<Vec<check::baseline::Entry>>, String> {
     let path = config.root.join(&config.check.baseline);
@@ -314,19 +356,19 @@ fn check(
         Ok(a) => a,
         Err(errors) => return config_failure(errors, &targets, cwd, out, err),
     };
+    // Fail closed: "no violations" must never mean "nothing was checked".
+    if let Some(message) = nothing_checked(&analysis) {
+        writeln!(err, "error: {message}")?;
+        return Ok(ExitStatus::Error);
+    }
     // The final findings, sorted; suppressions, then the baseline absorb theirs; PATH
     // arguments and `--changed-since` only narrow what is left (SPEC §9).
     let findings = check::run_counted(&analysis.graph, &analysis.config);
     let (diagnostics, baselined) = if args.no_baseline {
         (findings.diagnostics, 0)
     } else {
-        match read_baseline(&analysis.config) {
-            Ok(Some(entries)) => check::baseline::apply(
-                findings.diagnostics,
-                &entries,
-                &analysis.config.check.baseline,
-            ),
-            Ok(None) => (findings.diagnostics, 0),
+        match apply_baseline(&analysis.config, findings.diagnostics) {
+            Ok(applied) => applied,
             Err(message) => {
                 writeln!(err, "error: {message}")?;
                 return Ok(ExitStatus::Error);
