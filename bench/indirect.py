@@ -24,11 +24,17 @@ Usage:
        reports broken ("pair");
    (c) the cut is a cut and has no spare link: on archgate's own graph (`archgate graph --format
        tsv`), with SPEC §8's chain semantics re-implemented here, removing every reported link
-       leaves no chain, and each chain link is needed (restoring it alone reopens a chain).
+       leaves no chain, and each chain link is needed (restoring it alone reopens a chain);
+       "links needed" is what is left after dropping spare links one at a time (still a cut).
+       import-linter's chains vary from run to run (set order), its pairs do not.
 2. Home Assistant: `homeassistant/components/{slice}/**` as an independent template with
    `indirect = true`; archgate cold (--no-cache) and warm, `tach check` (each integration a module
    with depends_on = [], direct imports only) and import-linter's independence contract over
-   homeassistant.components.* (once, with a timeout). Check (c) is run on archgate's cut too.
+   homeassistant.components.* (once, with a timeout). Check (c) is run on archgate's cut too,
+   and the ordered pairs of integrations each tool reports are compared (tach's against
+   archgate's direct findings, import-linter's against archgate's direct + chain pairs).
+3. --repro DIR: two tiny repositories (layer order; independent template) where the merged
+   per-pair cut holds a spare link: expected 1 finding, archgate gives 2.
 
 The configs are copied to the corpus root as layers.toml / tach.toml (archgate's root is the
 folder of its config); the corpus folders are scratch copies, nothing else is changed there.
