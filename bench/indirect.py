@@ -24,11 +24,17 @@ Usage:
        reports broken ("pair");
    (c) the cut is a cut and has no spare link: on archgate's own graph (`archgate graph --format
        tsv`), with SPEC §8's chain semantics re-implemented here, removing every reported link
-       leaves no chain, and each chain link is needed (restoring it alone reopens a chain).
+       leaves no chain, and each chain link is needed (restoring it alone reopens a chain);
+       "links needed" is what is left after dropping spare links one at a time (still a cut).
+       import-linter's chains vary from run to run (set order), its pairs do not.
 2. Home Assistant: `homeassistant/components/{slice}/**` as an independent template with
    `indirect = true`; archgate cold (--no-cache) and warm, `tach check` (each integration a module
    with depends_on = [], direct imports only) and import-linter's independence contract over
-   homeassistant.components.* (once, with a timeout). Check (c) is run on archgate's cut too.
+   homeassistant.components.* (once, with a timeout). Check (c) is run on archgate's cut too,
+   and the ordered pairs of integrations each tool reports are compared (tach's against
+   archgate's direct findings, import-linter's against archgate's direct + chain pairs).
+3. --repro DIR: two tiny repositories (layer order; independent template) where the merged
+   per-pair cut holds a spare link: expected 1 finding, archgate gives 2.
 
 The configs are copied to the corpus root as layers.toml / tach.toml (archgate's root is the
 folder of its config); the corpus folders are scratch copies, nothing else is changed there.
@@ -59,8 +65,9 @@ CONFIGS = HERE / "configs"
 def run(cmd, cwd, timeout=None):
     """Runs cmd, returns (seconds, returncode, stdout, stderr); rc None on timeout."""
     t0 = time.perf_counter()
+    env = {**os.environ, "COLUMNS": "200"}  # import-linter's rich output wraps at 80 otherwise
     try:
-        p = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout)
+        p = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env)
         return time.perf_counter() - t0, p.returncode, p.stdout, p.stderr
     except subprocess.TimeoutExpired as e:
         out = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
@@ -234,8 +241,7 @@ def spare_links(contract, files, succ, cut):
         while stack:
             x = stack.pop()
             for n in step(x):
-                link = (x, n) if forward else (n, x)
-                if link in cut:
+                if ((x, n) if forward else (n, x)) in cut:
                     continue
                 if label[n] is None:
                     if n not in seen:
@@ -245,15 +251,24 @@ def spare_links(contract, files, succ, cut):
                     found.add(label[n])
         return found
 
-    spare = []
-    for u, v in sorted(cut):
+    def spare(u, v):
         if label[u] is not None and label[v] is not None:
-            continue  # a direct import: not a chain link
+            return False  # a direct import: not a chain link
         back = groups(u, lambda x: pred.get(x, ()), False)
         fwd = groups(v, lambda x: succ.get(x, ()), True)
-        if not any(contract.bad(a, b) for a in back for b in fwd):
-            spare.append((u, v))
-    return spare
+        return not any(contract.bad(a, b) for a in back for b in fwd)
+
+    return [link for link in sorted(cut) if spare(*link)]
+
+
+def prune(contract, files, succ, cut):
+    """An irredundant part of `cut`: drops spare links one at a time (path order) while any."""
+    cut = set(cut)
+    while True:
+        spare = spare_links(contract, files, succ, cut)
+        if not spare:
+            return cut
+        cut.discard(spare[0])
 
 
 # ----------------------------------------------------------------------------- import-linter
@@ -375,6 +390,7 @@ def kedro(archgate, root: Path, venv: Path, runs: int):
         cut = {(v["path"], v["target"]) for v in ours}
         left = chains_left(spec, files, succ, cut) if spec else "?"
         spare = spare_links(spec, files, succ, cut) if spec else []
+        needed = len(prune(spec, files, succ, cut)) if spec else "?"
         for u, w in spare:
             v = next(v for v in ours if (v["path"], v["target"]) == (u, w))
             detail.append(f"  SPARE {c['name']}: {u}:{v['line']} -> {w} (the other links already cut its chains)")
@@ -384,11 +400,11 @@ def kedro(archgate, root: Path, venv: Path, runs: int):
             sum(p["routes"] for p in c["pairs"]), len(chains), f"{len(cut_chains)}/{len(chains)}",
             len(ours), direct, len(ours) - direct, len(links),
             f"{explained_link}+{explained_pair}/{len(ours)}",
-            "none" if not left else len(left), len(spare)])
+            "none" if not left else len(left), len(spare), needed])
     table("kedro: import-linter (IL) vs archgate (AG), per contract",
           ["contract", "IL", "IL pairs", "IL routes", "IL chains", "chains cut by AG",
            "AG findings", "direct", "chain", "AG links", "AG explained (chain+pair)",
-           "chains left", "spare links"], rows)
+           "chains left", "spare links", "links needed"], rows)
     others = [v for v in report["violations"] if v["rule"] not in KEDRO_RULE.values()]
     print(f"\narchgate findings outside the four contracts' rules: {len(others)}")
     for line in detail or ["  (every import-linter chain cut, every archgate finding explained, no spare link)"]:
@@ -445,7 +461,8 @@ def homeassistant(archgate, root: Path, venv: Path, runs: int, il_timeout: int, 
         if rc is None:
             rows.append(["lint-imports --no-cache (independence)", f">{il_timeout}", 1, "timed out"])
         else:
-            found_pairs = re.findall(r"^homeassistant\.components\.(\w+) is not allowed to import "
+            # (rich wraps at the terminal width: a pair's line may break anywhere between words)
+            found_pairs = re.findall(r"^homeassistant\.components\.(\w+) is not allowed to\s+import\s+"
                                      r"homeassistant\.components\.(\w+):", iout, re.M)
             il_pairs = set(found_pairs)
             rows.append(["lint-imports --no-cache (independence)", f"{secs:.1f}", 1,
@@ -460,9 +477,12 @@ def homeassistant(archgate, root: Path, venv: Path, runs: int, il_timeout: int, 
     before = chains_left(spec, files, succ, set())
     after = chains_left(spec, files, succ, cut)
     spare = spare_links(spec, files, succ, cut)
+    chain_links = {(x["path"], x["target"]) for x in v if x["indirect"]}
+    kept = prune(spec, files, succ, cut) & chain_links
     print(f"\narchgate's cut: {len(before)} ordered pairs of integrations joined by chains through "
           f"files of no integration; after removing the {len(cut)} reported links: {len(after)}; "
-          f"spare chain links: {len(spare)}")
+          f"of its {len(chain_links)} chain links {len(spare)} are spare (restoring one alone "
+          f"reopens no chain); dropping spare links one at a time leaves {len(kept)}, still a cut")
     for u, w in spare[:20]:
         print(f"  SPARE {u} -> {w}")
     direct = set()
