@@ -157,6 +157,8 @@ pub(crate) fn cut<'a>(
         }
     }
     let network_links: Vec<(FileId, FileId)> = links.iter().map(|&(a, b, _)| (a, b)).collect();
+    // How many sources reach a target at all: the same for every link of the cut.
+    let reaching_all = reaching(&network_links, role, None);
     let mut cuts = Vec::new();
     for l in min_cut(network, 0, 1) {
         let Some(&(from, to)) = index_of.get(&l) else {
@@ -166,11 +168,8 @@ pub(crate) fn cut<'a>(
             continue;
         };
         let chain = chain_through(cx, graph, &network_links, role, (from, to));
-        let isolated = reaching(&network_links, role, None).saturating_sub(reaching(
-            &network_links,
-            role,
-            Some((from, to)),
-        ));
+        let isolated =
+            reaching_all.saturating_sub(reaching(&network_links, role, Some((from, to))));
         cuts.push(Cut {
             from,
             to,
