@@ -196,14 +196,26 @@ fn init(args: &InitArgs, cwd: &Path, err: &mut dyn Write) -> std::io::Result<Exi
     Ok(ExitStatus::Success)
 }
 
+/// The analysis of a loaded configuration, with the cache and threads the flags ask for.
+fn load_and_analyze(
+    config: Result<Config, Vec<ConfigError>>,
+    cache: &CacheArgs,
+    requested_jobs: Option<usize>,
+    cwd: &Path,
+) -> Result<Analysis, Vec<ConfigError>> {
+    let config = config?;
+    let cache = open_cache(cache, cwd, &config.root);
+    analyze(config, jobs(requested_jobs), &cache)
+}
+
 /// `archgate baseline [--add]`: writes the baseline file (SPEC §9).
 fn baseline(args: &BaselineArgs, cwd: &Path, err: &mut dyn Write) -> std::io::Result<ExitStatus> {
-    let config = match load_config(args.config.as_deref(), cwd) {
-        Ok(c) => c,
-        Err(errors) => return print_config_errors(errors, err),
-    };
-    let cache = open_cache(&args.cache, cwd, &config.root);
-    let analysis = match analyze(config, jobs(args.jobs), &cache) {
+    let analysis = match load_and_analyze(
+        load_config(args.config.as_deref(), cwd),
+        &args.cache,
+        args.jobs,
+        cwd,
+    ) {
         Ok(a) => a,
         Err(errors) => return print_config_errors(errors, err),
     };
@@ -455,12 +467,12 @@ fn graph(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<ExitStatus> {
-    let config = match graph_config(args.config.as_deref(), cwd) {
-        Ok(c) => c,
-        Err(errors) => return print_config_errors(errors, err),
-    };
-    let cache = open_cache(&args.cache, cwd, &config.root);
-    let analysis = match analyze(config, jobs(args.jobs), &cache) {
+    let analysis = match load_and_analyze(
+        graph_config(args.config.as_deref(), cwd),
+        &args.cache,
+        args.jobs,
+        cwd,
+    ) {
         Ok(a) => a,
         Err(errors) => return print_config_errors(errors, err),
     };
