@@ -53,6 +53,8 @@ pub struct Config {
     pub forbid: Vec<EdgeRule>,
     pub allow: Vec<EdgeRule>,
     pub cycles: Vec<CyclesRule>,
+    /// `[[risk]]`, highest tier first.
+    pub risk: Vec<RiskTier>,
     pub python: PythonConfig,
 }
 
@@ -171,6 +173,22 @@ pub enum Between {
     /// Each file stands for its module, else its layer; files in no group are left out, and
     /// cycles among the files of one group do not count.
     Groups,
+}
+
+/// The tier of every file no `[[risk]]` entry names.
+pub const LOW_TIER: &str = "low";
+
+/// A `[[risk]]` entry: a review tier (SPEC §10).
+#[derive(Debug)]
+pub struct RiskTier {
+    pub name: String,
+    /// The files of the tier: any file of the repository, not only source.
+    pub paths: SelectorSpec,
+    /// Whether the tier's files lend it to the files they import, directly or not.
+    pub blast_radius: bool,
+    pub description: Option<String>,
+    /// The span of the whole entry.
+    pub decl: Region,
 }
 
 /// `[[independent]]`: groups that never import each other.
@@ -304,6 +322,7 @@ impl Config {
             forbid: Vec::new(),
             allow: Vec::new(),
             cycles: Vec::new(),
+            risk: Vec::new(),
             python: PythonConfig::default(),
         }
     }

@@ -27,6 +27,8 @@ pub(crate) struct RawConfig {
     #[serde(default)]
     pub allow: Vec<Spanned<RawEdgeRule>>,
     #[serde(default)]
+    pub risk: Vec<Spanned<RawRisk>>,
+    #[serde(default)]
     pub python: Option<RawPython>,
 }
 
@@ -97,6 +99,17 @@ pub(crate) struct RawCycles {
     pub between: Option<Spanned<String>>,
     pub type_only: Option<Spanned<String>>,
     pub reason: Option<Spanned<String>>,
+}
+
+/// `[[risk]]`: a review tier, highest first (SPEC §10).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRisk {
+    pub tier: Spanned<String>,
+    pub paths: Spanned<OneOrMany>,
+    /// Whether files of this tier lend it to the files they import (default `true`).
+    pub blast_radius: Option<Spanned<bool>>,
+    pub description: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -11,6 +11,7 @@ mod cycles;
 mod groups;
 mod independent;
 mod python;
+mod risk;
 mod rules;
 mod selectors;
 
@@ -110,6 +111,7 @@ pub(super) fn validate(
     );
     let allow = rules::validate(&raw.allow, rules::Table::Allow, &names, &index, &mut errors);
     let cycles = cycles::validate(&raw.cycles, &names, &index, &mut errors);
+    let risk = risk::validate(&raw.risk, &names, &index, &mut errors);
     let python = python::validate(raw.python.as_ref(), &root, &mut errors);
 
     if !errors.list.is_empty() {
@@ -130,6 +132,7 @@ pub(super) fn validate(
         forbid,
         allow,
         cycles,
+        risk,
         python,
     })
 }
