@@ -30,6 +30,117 @@ pub enum Command {
     Baseline(BaselineArgs),
     /// Write a first layers.toml, inferred from the import graph.
     Init(InitArgs),
+    /// What a file may and may not import, before it is edited or created.
+    Where(WhereArgs),
+    /// Render the architecture of layers.toml as Markdown, or check that a file holds it.
+    Docs(DocsArgs),
+    /// List the files that import the given files, directly or through other files.
+    Impact(ImpactArgs),
+    /// The review tier of a change, from `[[risk]]` tiers and the import graph.
+    Risk(RiskArgs),
+}
+
+/// What the harness commands read: the configuration, and how the repository is analysed.
+#[derive(Debug, Args, Default, Clone)]
+pub struct ProjectArgs {
+    /// The configuration file [default: the nearest layers.toml in this folder or above].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Number of worker threads, at most 256 and the number of files [default: the number
+    /// of CPUs].
+    #[arg(long, short = 'j', value_name = "N", value_parser = parse_jobs)]
+    pub jobs: Option<usize>,
+
+    #[command(flatten)]
+    pub cache: CacheArgs,
+}
+
+/// `human` or `json`, for the harness commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum HarnessFormat {
+    #[default]
+    Human,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct WhereArgs {
+    /// The file (it need not exist yet), relative to the current folder.
+    pub path: PathBuf,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = HarnessFormat::Human)]
+    pub format: HarnessFormat,
+
+    #[command(flatten)]
+    pub project: ProjectArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DocsArgs {
+    /// Write into FILE: between `<!-- archgate:begin -->` and `<!-- archgate:end -->` when it
+    /// has them, else the whole file [default: standard output].
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Change nothing; exit 1 when FILE does not hold what would be written (needs
+    /// `--output`).
+    #[arg(long)]
+    pub check: bool,
+
+    /// The configuration file [default: the nearest layers.toml in this folder or above].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImpactArgs {
+    /// The files (or folders) whose importers to list.
+    #[arg(required_unless_present = "base", conflicts_with = "base")]
+    pub paths: Vec<PathBuf>,
+
+    /// The files changed since the merge base of REV and HEAD, the working tree included.
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = HarnessFormat::Human)]
+    pub format: HarnessFormat,
+
+    #[command(flatten)]
+    pub project: ProjectArgs,
+}
+
+/// `human`, `json` or `github`, for `risk`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum RiskFormat {
+    #[default]
+    Human,
+    Json,
+    Github,
+}
+
+#[derive(Debug, Args)]
+pub struct RiskArgs {
+    /// The changed files [default: the working tree's changes against HEAD].
+    #[arg(conflicts_with = "base")]
+    pub paths: Vec<PathBuf>,
+
+    /// The files changed since the merge base of REV and HEAD, the working tree included.
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = RiskFormat::Human)]
+    pub format: RiskFormat,
+
+    /// Exit 1 when the change's tier is TIER or higher.
+    #[arg(long, value_name = "TIER")]
+    pub fail_at: Option<String>,
+
+    #[command(flatten)]
+    pub project: ProjectArgs,
 }
 
 #[derive(Debug, Args, Default)]

@@ -29,6 +29,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod graph;
+pub mod harness;
 pub mod lang;
 pub mod report;
 pub mod resolve;

@@ -27,10 +27,22 @@ pub struct Analysis {
 /// the rest runs on a pool of `jobs` threads but never more than there are files, since
 /// more would only wait.
 pub fn analyze(config: Config, jobs: usize, cache: &Cache) -> Result<Analysis, Vec<ConfigError>> {
+    analyze_planned(config, jobs, cache, None)
+}
+
+/// [`analyze`], with `planned` (a repo-relative path that need not exist yet, SPEC §10
+/// `where`) among the files: a source file not on disk joins the run with no imports, so that
+/// its layer, module and selectors are what they will be once it is written.
+pub fn analyze_planned(
+    config: Config,
+    jobs: usize,
+    cache: &Cache,
+    planned: Option<&str>,
+) -> Result<Analysis, Vec<ConfigError>> {
     let walked = extract::walk(&config, jobs, cache);
     let threads = jobs.min(walked.len()).max(1);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build();
-    let run = || analyze_walked(config, walked, cache);
+    let run = || analyze_walked(config, walked, cache, planned);
     match pool {
         Ok(pool) => pool.install(run),
         Err(_) => run(),
@@ -41,8 +53,12 @@ fn analyze_walked(
     config: Config,
     walked: extract::Walked,
     cache: &Cache,
+    planned: Option<&str>,
 ) -> Result<Analysis, Vec<ConfigError>> {
-    let (parsed, mut warnings) = extract::extract_all(walked, cache);
+    let (mut parsed, mut warnings) = extract::extract_all(walked, cache);
+    if let Some(path) = planned {
+        extract::plan(&config, &mut parsed, path);
+    }
     let files = FileTable::new(
         parsed
             .iter()

@@ -100,6 +100,42 @@ pub(super) fn extract_all(walked: Walked, cache: &Cache) -> (Vec<Parsed>, Vec<Fi
     (parsed, warnings)
 }
 
+/// Adds the planned file `path` (repo-relative, not on disk) to `parsed`, in path order, with
+/// no imports: when it is a source file of the run's languages that the walk did not find
+/// and `exclude` leaves.
+pub(super) fn plan(config: &Config, parsed: &mut Vec<Parsed>, path: &str) {
+    let Some(language) = resolve::language_for(path).filter(|l| config.runs_language(l.name))
+    else {
+        return;
+    };
+    if config.is_excluded(path) {
+        return;
+    }
+    let Err(at) = parsed.binary_search_by(|p| p.file.path.as_str().cmp(path)) else {
+        return;
+    };
+    parsed.insert(
+        at,
+        Parsed {
+            file: WalkedFile {
+                path: path.to_owned(),
+                abs: config.absolute(std::path::Path::new(path)),
+                size: 0,
+                modified: None,
+            },
+            lang: language.lang(),
+            key: 0,
+            entry: Entry {
+                imports: Vec::new(),
+                regions: Vec::new(),
+                warnings: Vec::new(),
+                manifest: None,
+                suppressions: Vec::new(),
+            },
+        },
+    );
+}
+
 /// Writes this run's entries when they differ from what the cache held. A cache that cannot
 /// be written costs only speed: it becomes a warning.
 fn save_cache(cache: &Cache, parsed: &[Parsed], warnings: &mut Vec<FileWarning>) {

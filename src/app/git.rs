@@ -9,17 +9,22 @@ use std::path::Path;
 use std::process::Command;
 
 /// The files changed since the merge base of `rev` and HEAD, in the working tree included,
-/// relative to `root` with `/` separators.
-pub(super) fn changed_files(root: &Path, rev: &str) -> Result<BTreeSet<String>, String> {
+/// relative to `root` with `/` separators. `flag` is the option that asked (`--changed-since`,
+/// `--base`), for messages.
+pub(super) fn changed_files(
+    root: &Path,
+    rev: &str,
+    flag: &str,
+) -> Result<BTreeSet<String>, String> {
     let inside = git(root, &["rev-parse", "--is-inside-work-tree"]).map_err(|_| {
         format!(
-            "`--changed-since {rev}`: `{}` is not inside a git repository",
+            "`{flag} {rev}`: `{}` is not inside a git repository",
             root.display()
         )
     })?;
     if inside.trim() != "true" {
         return Err(format!(
-            "`--changed-since {rev}`: `{}` is not inside a git work tree",
+            "`{flag} {rev}`: `{}` is not inside a git work tree",
             root.display()
         ));
     }
@@ -32,10 +37,10 @@ pub(super) fn changed_files(root: &Path, rev: &str) -> Result<BTreeSet<String>, 
             &format!("{rev}^{{commit}}"),
         ],
     )
-    .map_err(|_| format!("`--changed-since {rev}`: git knows no commit `{rev}`"))?;
+    .map_err(|_| format!("`{flag} {rev}`: git knows no commit `{rev}`"))?;
     let commit = verified.trim().to_owned();
     let base = git(root, &["merge-base", &commit, "HEAD"])
-        .map_err(|e| format!("`--changed-since {rev}`: no merge base with HEAD ({e})"))?;
+        .map_err(|e| format!("`{flag} {rev}`: no merge base with HEAD ({e})"))?;
     let base = base.trim();
     let mut files = BTreeSet::new();
     // `--relative` makes the paths relative to the current folder, which is the root.
@@ -43,7 +48,7 @@ pub(super) fn changed_files(root: &Path, rev: &str) -> Result<BTreeSet<String>, 
         vec!["diff", "--name-only", "--relative", "--no-renames", base],
         vec!["ls-files", "--others", "--exclude-standard"],
     ] {
-        let listed = git(root, &args).map_err(|e| format!("`--changed-since {rev}`: {e}"))?;
+        let listed = git(root, &args).map_err(|e| format!("`{flag} {rev}`: {e}"))?;
         files.extend(listed.lines().filter(|l| !l.is_empty()).map(str::to_owned));
     }
     Ok(files)

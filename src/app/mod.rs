@@ -9,6 +9,7 @@
 mod analyze;
 mod extract;
 mod git;
+mod harness;
 mod init;
 mod targets;
 
@@ -61,6 +62,10 @@ pub fn run(cli: Cli, cwd: &Path, out: &mut dyn Write, err: &mut dyn Write) -> Ex
         Some(Command::Graph(args)) => graph(&args, cwd, out, err),
         Some(Command::Baseline(args)) => baseline(&args, cwd, err),
         Some(Command::Init(args)) => init(&args, cwd, err),
+        Some(Command::Where(args)) => harness::where_(&args, cwd, out, err),
+        Some(Command::Docs(args)) => harness::docs(&args, cwd, out, err),
+        Some(Command::Impact(args)) => harness::impact(&args, cwd, out, err),
+        Some(Command::Risk(args)) => harness::risk(&args, cwd, out, err),
     };
     match result {
         Ok(status) => status,
@@ -388,7 +393,7 @@ fn check(
         }
     };
     let changed = match &args.changed_since {
-        Some(rev) => match git::changed_files(&analysis.config.root, rev) {
+        Some(rev) => match git::changed_files(&analysis.config.root, rev, "--changed-since") {
             Ok(files) => Some(files),
             Err(message) => {
                 writeln!(err, "error: {message}")?;

@@ -172,26 +172,34 @@ pub(super) fn path_filters(
 ) -> Result<Vec<String>, String> {
     paths
         .iter()
-        .map(|p| {
-            let abs =
-                std::path::absolute(cwd.join(p)).map_err(|e| format!("{}: {e}", p.display()))?;
-            let abs = normalize(&abs);
-            if !abs.exists() {
-                return Err(format!(
-                    "`{}` does not exist: name files or folders under the folder of layers.toml",
-                    p.display()
-                ));
-            }
-            let rel = abs.strip_prefix(root).map_err(|_| {
-                format!(
-                    "`{}` is outside the folder of layers.toml (`{}`)",
-                    p.display(),
-                    root.display()
-                )
-            })?;
-            Ok(crate::source::display_path(rel))
-        })
+        .map(|p| root_relative(p, cwd, root, true))
         .collect()
+}
+
+/// `p` (relative to `cwd`) relative to `root`, with `/` separators; an error when it lies
+/// outside the root, or, with `must_exist`, when there is nothing at it.
+pub(super) fn root_relative(
+    p: &Path,
+    cwd: &Path,
+    root: &Path,
+    must_exist: bool,
+) -> Result<String, String> {
+    let abs = std::path::absolute(cwd.join(p)).map_err(|e| format!("{}: {e}", p.display()))?;
+    let abs = normalize(&abs);
+    if must_exist && !abs.exists() {
+        return Err(format!(
+            "`{}` does not exist: name files or folders under the folder of layers.toml",
+            p.display()
+        ));
+    }
+    let rel = abs.strip_prefix(root).map_err(|_| {
+        format!(
+            "`{}` is outside the folder of layers.toml (`{}`)",
+            p.display(),
+            root.display()
+        )
+    })?;
+    Ok(crate::source::display_path(rel))
 }
 
 /// Removes `.` and `..` components without touching the filesystem.

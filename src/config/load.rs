@@ -246,7 +246,7 @@ fn unknown_key(rest: &str, table: Option<String>) -> Explained {
         let list = choices
             .iter()
             .map(|c| match *c {
-                "layers" | "modules" | "independent" | "forbid" | "allow" | "cycles" => {
+                "layers" | "modules" | "independent" | "forbid" | "allow" | "cycles" | "risk" => {
                     format!("`[[{c}]]`")
                 }
                 "python" | "check" => format!("`[{c}]`"),
@@ -256,7 +256,7 @@ fn unknown_key(rest: &str, table: Option<String>) -> Explained {
             .join(", ");
         let guess = guess
             .map(|g| match g {
-                "layers" | "modules" | "independent" | "forbid" | "allow" | "cycles" => {
+                "layers" | "modules" | "independent" | "forbid" | "allow" | "cycles" | "risk" => {
                     format!(" (did you mean `[[{g}]]`?)")
                 }
                 "python" | "check" => format!(" (did you mean `[{g}]`?)"),

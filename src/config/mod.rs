@@ -20,11 +20,11 @@ pub use error::{ConfigError, ConfigSource, Problem};
 pub use load::closest;
 pub use load::{FILE_NAME, discover, load};
 pub use model::{Decl, Group, GroupId, GroupKind, Key, Model, SelectorId, SpecKey, Unmatched};
-pub use selector::{AtomSpec, EntrySpec, ExternalPattern, SelectorSpec};
+pub use selector::{AtomSpec, EntrySpec, ExternalPattern, SelectorSpec, compile_pattern};
 
 use crate::diagnostic::Severity;
 use crate::source::Region;
-use selector::{compile_glob, compile_pattern, names_folders};
+use selector::{compile_glob, names_folders};
 
 /// The validated configuration. Paths in it are relative to `root`.
 #[derive(Debug)]

@@ -144,7 +144,7 @@ pub(crate) fn compile_glob(pattern: &str) -> Result<Glob, globset::Error> {
 /// The globs of one pattern (without its `!`): the pattern itself and, when its last segment
 /// has no `*` or `?`, everything inside the folders it names (`src/ui`, `src/{ui,web}`), while
 /// `src/x/*` matches only the files directly in `src/x`.
-pub(crate) fn compile_pattern(pattern: &str) -> Result<Vec<Glob>, globset::Error> {
+pub fn compile_pattern(pattern: &str) -> Result<Vec<Glob>, globset::Error> {
     let pattern = pattern.trim_start_matches("./").trim_end_matches('/');
     let mut globs = vec![compile_glob(pattern)?];
     if names_folders(pattern) {

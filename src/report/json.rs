@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{Report, Summary};
+use crate::diagnostic::Diagnostic;
 
 #[derive(Serialize)]
 struct JsonReport<'a> {
@@ -59,45 +60,7 @@ struct JsonWarning<'a> {
 }
 
 pub(super) fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
-    let violations = report
-        .diagnostics
-        .iter()
-        .map(|d| {
-            let import = d.import.as_ref();
-            JsonViolation {
-                code: d.rule.code,
-                rule: d.rule.name,
-                severity: d.severity.as_str(),
-                path: &d.path,
-                line: d.region.start.line,
-                column: d.region.start.column,
-                end_line: d.region.end.line,
-                end_column: d.region.end.column,
-                import: import.map(|i| i.specifier.as_str()),
-                type_only: import.is_some_and(|i| i.type_only),
-                target: import.and_then(|i| i.target.as_deref()),
-                from_layer: import.and_then(|i| i.from_layer.as_deref()),
-                to_layer: import.and_then(|i| i.to_layer.as_deref()),
-                from_group: import.and_then(|i| i.from_group.as_deref()),
-                to_group: import.and_then(|i| i.to_group.as_deref()),
-                external: import.and_then(|i| i.external.as_deref()),
-                indirect: d.indirect,
-                chain: d
-                    .chain
-                    .iter()
-                    .map(|l| JsonLink {
-                        path: &l.path,
-                        line: l.line,
-                        column: l.column,
-                        target: &l.target,
-                    })
-                    .collect(),
-                message: &d.message,
-                help: &d.help,
-                note: d.note.as_deref(),
-            }
-        })
-        .collect();
+    let violations = report.diagnostics.iter().map(violation).collect();
     let warnings = report
         .warnings
         .iter()
@@ -115,4 +78,46 @@ pub(super) fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> 
     };
     serde_json::to_writer_pretty(&mut *out, &json).map_err(io::Error::other)?;
     writeln!(out)
+}
+
+/// Findings as the `violations` array of the report, for other commands' JSON (`where`).
+pub fn violations(diagnostics: &[Diagnostic]) -> serde_json::Value {
+    let list: Vec<JsonViolation<'_>> = diagnostics.iter().map(violation).collect();
+    serde_json::to_value(list).unwrap_or_default()
+}
+
+fn violation(d: &Diagnostic) -> JsonViolation<'_> {
+    let import = d.import.as_ref();
+    JsonViolation {
+        code: d.rule.code,
+        rule: d.rule.name,
+        severity: d.severity.as_str(),
+        path: &d.path,
+        line: d.region.start.line,
+        column: d.region.start.column,
+        end_line: d.region.end.line,
+        end_column: d.region.end.column,
+        import: import.map(|i| i.specifier.as_str()),
+        type_only: import.is_some_and(|i| i.type_only),
+        target: import.and_then(|i| i.target.as_deref()),
+        from_layer: import.and_then(|i| i.from_layer.as_deref()),
+        to_layer: import.and_then(|i| i.to_layer.as_deref()),
+        from_group: import.and_then(|i| i.from_group.as_deref()),
+        to_group: import.and_then(|i| i.to_group.as_deref()),
+        external: import.and_then(|i| i.external.as_deref()),
+        indirect: d.indirect,
+        chain: d
+            .chain
+            .iter()
+            .map(|l| JsonLink {
+                path: &l.path,
+                line: l.line,
+                column: l.column,
+                target: &l.target,
+            })
+            .collect(),
+        message: &d.message,
+        help: &d.help,
+        note: d.note.as_deref(),
+    }
 }

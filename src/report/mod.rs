@@ -3,13 +3,13 @@
 //!
 //! Layer `report`: imports `check` (rule metadata), `graph`, `input` and `core`.
 
-mod agent;
+pub mod agent;
 mod github;
 pub mod graph;
 mod human;
 
 pub use human::graphical_handler;
-mod json;
+pub mod json;
 mod sarif;
 
 use std::io::{self, Write};

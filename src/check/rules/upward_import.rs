@@ -5,6 +5,7 @@ use crate::check::{CheckContext, Rule, RuleMeta, describe_layers, file_name, rem
 use crate::config::Layer;
 use crate::diagnostic::{Diagnostic, ImportFacts, RuleId, Severity};
 use crate::graph::InternalEdge;
+use crate::lang::ImportKind;
 use crate::resolve::FileId;
 
 pub(crate) static META: RuleMeta = RuleMeta {
@@ -25,14 +26,25 @@ impl Rule for UpwardImport {
     }
 
     fn check(&self, cx: &CheckContext<'_>, out: &mut Vec<Diagnostic>) {
+        let mut upward = Vec::new();
         for edge in cx.checked_edges(&META) {
             // Files outside every layer are unconstrained by layer order.
             let (Some(from), Some(to)) = (cx.layer_of(edge.from), cx.layer_of(edge.to)) else {
                 continue;
             };
             if to.rank < from.rank && !cx.skips_type_only(edge.from, edge.site, None) {
-                out.push(upward_import(cx, &edge, from, to));
+                upward.push((edge, from, to));
             }
+        }
+        let plans = Plans::new(cx, &upward);
+        for (i, (edge, from, to)) in upward.iter().enumerate() {
+            out.push(upward_import(
+                cx,
+                edge,
+                from,
+                to,
+                &plans.help(cx, &upward, i),
+            ));
         }
         if cx.config.check.indirect {
             indirect_chains(cx, out);
@@ -151,25 +163,240 @@ fn is_misplaced(cx: &CheckContext<'_>, edge: &InternalEdge<'_>, to: &Layer) -> b
     ok_importers && ok_imports
 }
 
+/// A fix plan (SPEC §10): the upward imports that ask to move the same name (same target
+/// file and imported name) share one destination, the lowest layer among their importers; and
+/// the files that import the name from its current place without breaking the order (tests,
+/// higher layers) need it kept importable there.
+struct Plans {
+    /// For each upward import, by index, the indices of the upward imports of its name.
+    peers: Vec<Vec<usize>>,
+}
+
+/// What an import takes from its target: a name in it, or (`None`) the module itself.
+fn imported_name(
+    cx: &CheckContext<'_>,
+    site: &crate::graph::Site,
+    target: FileId,
+) -> Option<String> {
+    let last = site
+        .specifier
+        .rsplit(['.', ':', '/'])
+        .next()
+        .filter(|s| !s.is_empty())?;
+    let file = crate::source::RelPath::new(cx.path(target));
+    let stem = file.file_name().split('.').next().unwrap_or("");
+    let folder = cx.path(target).rsplit('/').nth(1).unwrap_or("");
+    // `routes` for routes.py, the package's name for its __init__.py, mod.rs or index.ts.
+    let is_module =
+        last == stem || (matches!(stem, "__init__" | "mod" | "index" | "lib") && last == folder);
+    (!is_module).then(|| last.to_owned())
+}
+
+impl Plans {
+    fn new(cx: &CheckContext<'_>, upward: &[(InternalEdge<'_>, &Layer, &Layer)]) -> Self {
+        let mut by_name: std::collections::HashMap<(FileId, Option<String>), Vec<usize>> =
+            std::collections::HashMap::new();
+        for (i, (edge, _, _)) in upward.iter().enumerate() {
+            by_name
+                .entry((edge.to, imported_name(cx, edge.site, edge.to)))
+                .or_default()
+                .push(i);
+        }
+        let mut peers = vec![Vec::new(); upward.len()];
+        for list in by_name.into_values() {
+            for &i in &list {
+                if let Some(slot) = peers.get_mut(i) {
+                    slot.clone_from(&list);
+                }
+            }
+        }
+        Self { peers }
+    }
+
+    /// The part of the help that says where the name goes and what else must keep working.
+    fn help(
+        &self,
+        cx: &CheckContext<'_>,
+        upward: &[(InternalEdge<'_>, &Layer, &Layer)],
+        i: usize,
+    ) -> Plan {
+        let Some((edge, from, _)) = upward.get(i) else {
+            return Plan::default();
+        };
+        // A manifest's dependency moves no name, and a `mod` declaration is not an importer.
+        let moves_names =
+            |kind: ImportKind| !matches!(kind, ImportKind::Manifest | ImportKind::Mod);
+        if !moves_names(edge.site.kind) {
+            return Plan::default();
+        }
+        let peers = self.peers.get(i).map_or(&[][..], Vec::as_slice);
+        let name = imported_name(cx, edge.site, edge.to);
+        let what = match &name {
+            Some(n) => format!("`{n}`"),
+            None => format!("what it uses from `{}`", file_name(cx.path(edge.to))),
+        };
+        let mut plan = Plan::default();
+        // Importers in several layers: the lowest of them serves them all.
+        let mut layers: Vec<usize> = peers
+            .iter()
+            .filter_map(|&p| upward.get(p))
+            .map(|(_, from, _)| from.rank)
+            .collect();
+        layers.sort_unstable();
+        layers.dedup();
+        if layers.len() > 1
+            && let Some(lowest) = peers
+                .iter()
+                .filter_map(|&p| upward.get(p))
+                .map(|(_, from, _)| *from)
+                .max_by_key(|l| l.rank)
+        {
+            let sites: Vec<String> = peers
+                .iter()
+                .filter_map(|&p| upward.get(p))
+                .map(|(e, _, _)| format!("`{}:{}`", cx.path(e.from), e.site.region.start.line))
+                .collect();
+            plan.destination = Some(format!(
+                "move {what} into layer `{}`{}",
+                lowest.name,
+                lowest
+                    .folder()
+                    .map(|f| format!(" (`{f}`)"))
+                    .unwrap_or_default(),
+            ));
+            plan.why = Some(format!(
+                " One move fixes all {} upward imports of {what} ({}): `{}` is the lowest layer \
+                 that imports it{}.",
+                sites.len(),
+                sites.join(", "),
+                lowest.name,
+                if lowest.rank == from.rank {
+                    String::new()
+                } else {
+                    format!(
+                        ", and moving it into `{}` would leave the others broken",
+                        from.name
+                    )
+                },
+            ));
+        }
+        // Importers that break nothing today must keep importing it where it is.
+        let upward_sites: Vec<&crate::graph::Site> = peers
+            .iter()
+            .filter_map(|&p| upward.get(p))
+            .map(|(e, _, _)| e.site)
+            .collect();
+        plan.keep = keep(cx, edge, name.as_deref(), &upward_sites);
+        plan
+    }
+}
+
+/// The sentence that keeps a moved name importable from its old place, when files other than
+/// the upward importers (`upward_sites`) import it from there.
+fn keep(
+    cx: &CheckContext<'_>,
+    edge: &InternalEdge<'_>,
+    name: Option<&str>,
+    upward_sites: &[&crate::graph::Site],
+) -> Option<String> {
+    let moves_names = |kind: ImportKind| !matches!(kind, ImportKind::Manifest | ImportKind::Mod);
+    let mut others: Vec<&str> = cx
+        .graph
+        .importers_of(edge.to)
+        .filter(|&f| f != edge.to && f != edge.from)
+        .filter(|&f| {
+            cx.graph.sites_between(f, edge.to).any(|s| {
+                moves_names(s.kind)
+                    && !upward_sites.contains(&s)
+                    && imported_name(cx, s, edge.to).as_deref() == name
+            })
+        })
+        .map(|f| cx.path(f))
+        .collect();
+    others.sort_unstable();
+    others.dedup();
+    if !others.is_empty() {
+        const SHOWN: usize = 5;
+        let mut listed: Vec<String> = others
+            .iter()
+            .take(SHOWN)
+            .map(|p| format!("`{p}`"))
+            .collect();
+        if others.len() > SHOWN {
+            listed.push(format!("{} more", others.len() - SHOWN));
+        }
+        let target = file_name(cx.path(edge.to));
+        let reexport = reexport(cx, edge.to, name);
+        return Some(format!(
+            " {} also import{} {} from `{target}`: keep it importable there with a re-export \
+             ({reexport} in `{target}`).",
+            listed.join(", "),
+            if others.len() == 1 { "s" } else { "" },
+            match name {
+                Some(n) => format!("`{n}`"),
+                None => "it".to_owned(),
+            },
+        ));
+    }
+    None
+}
+
+/// The language's re-export of `name` (or of everything) from a new module.
+fn reexport(cx: &CheckContext<'_>, target: FileId, name: Option<&str>) -> String {
+    let lang = cx.graph.files.langs.get(target).copied();
+    match (lang, name) {
+        (Some(crate::lang::Lang::Python), Some(n)) => format!("`from <new module> import {n}`"),
+        (Some(crate::lang::Lang::Python), None) => "`from <new module> import *`".to_owned(),
+        (Some(crate::lang::Lang::TypeScript), Some(n)) => {
+            format!("`export {{ {n} }} from \"<new module>\"`")
+        }
+        (Some(crate::lang::Lang::TypeScript), None) => {
+            "`export * from \"<new module>\"`".to_owned()
+        }
+        (_, Some(n)) => format!("`pub use <new path>::{n};`"),
+        (_, None) => "`pub use <new path>::*;`".to_owned(),
+    }
+}
+
+/// What a fix plan adds to one finding's help.
+#[derive(Default)]
+struct Plan {
+    /// One destination for every upward import of the name.
+    destination: Option<String>,
+    /// Why that destination: the sites it serves.
+    why: Option<String>,
+    /// The files that import the name from its current place and must keep doing so.
+    keep: Option<String>,
+}
+
 fn upward_import(
     cx: &CheckContext<'_>,
     edge: &InternalEdge<'_>,
     from: &Layer,
     to: &Layer,
+    plan: &Plan,
 ) -> Diagnostic {
     let site = edge.site;
     let path = cx.path(edge.from);
     let target = cx.path(edge.to);
     let allowed = describe_layers(cx.layers_at_or_below(from));
+    let destination = plan.destination.clone().unwrap_or_else(|| {
+        format!(
+            "move what it uses from `{}` into layer `{}` or a layer below it ({allowed})",
+            file_name(target),
+            from.name,
+        )
+    });
     let mut help = format!(
-        "{}: move what it uses from `{}` into layer `{}` or a layer below it ({allowed}), or \
-         have layer `{}` pass it in (a parameter or callback) so that `{}` no longer imports it.",
+        "{}: {destination}, or have layer `{}` pass it in (a parameter or callback) so that `{}` \
+         no longer imports it.",
         removal(site, path),
-        file_name(target),
-        from.name,
         to.name,
         file_name(path),
     );
+    for part in [&plan.why, &plan.keep].into_iter().flatten() {
+        help.push_str(part);
+    }
     if let Some(folder) = to
         .folder()
         .filter(|f| !path.starts_with(f.as_str()) && is_misplaced(cx, edge, to))
