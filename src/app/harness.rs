@@ -18,7 +18,11 @@ use crate::resolve::FileId;
 
 /// Writes `value` as pretty JSON and a newline.
 fn json(out: &mut dyn Write, value: &impl serde::Serialize) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, value).map_err(std::io::Error::other)?;
+    // A closed pipe stays a broken pipe, which ends the run quietly.
+    serde_json::to_writer_pretty(&mut *out, value).map_err(|e| match e.io_error_kind() {
+        Some(kind) => std::io::Error::from(kind),
+        None => std::io::Error::other(e),
+    })?;
     writeln!(out)
 }
 

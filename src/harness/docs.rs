@@ -143,10 +143,10 @@ fn rules(config: &Config, out: &mut String) {
             } else {
                 ""
             },
-            one_line(&rule.reason)
+            sentence(&rule.reason)
         );
         if let Some(fix) = &rule.fix {
-            line.push_str(&format!(" Instead: {}", one_line(fix)));
+            line.push_str(&format!(" Instead: {}", sentence(fix)));
         }
         lines.push(line);
     }
@@ -161,7 +161,7 @@ fn rules(config: &Config, out: &mut String) {
             }
         );
         if let Some(reason) = &rule.reason {
-            line.push_str(&format!(": {}", one_line(reason)));
+            line.push_str(&format!(": {}", sentence(reason)));
         }
         lines.push(line);
     }
@@ -176,7 +176,7 @@ fn rules(config: &Config, out: &mut String) {
         };
         let mut line = format!("- **No cycles** among {between} in {scope}");
         if let Some(reason) = &rule.reason {
-            line.push_str(&format!(": {}", one_line(reason)));
+            line.push_str(&format!(": {}", sentence(reason)));
         }
         lines.push(line);
     }
@@ -230,19 +230,23 @@ fn other_rules(config: &Config) -> Vec<String> {
             "- **Waived:** {} may import {}: {}",
             code(&rule.from_text),
             code(&rule.to_text),
-            one_line(&rule.reason)
+            sentence(&rule.reason)
         ));
     }
     for tier in &config.risk {
         lines.push(format!(
-            "- **Review tier `{}`:** {}{}",
+            "- **Review tier `{}`:** {}{}{}",
             tier.name,
             selector(&tier.paths),
             if tier.blast_radius {
                 ", and every file they import"
             } else {
                 ""
-            }
+            },
+            tier.description
+                .as_deref()
+                .map(|d| format!(": {}", sentence(d)))
+                .unwrap_or_default()
         ));
     }
     lines
@@ -327,6 +331,16 @@ fn code(text: &str) -> String {
     format!("`{}`", text.replace('`', "'"))
 }
 
+/// Text on one line ending with a full stop, for a list item.
+fn sentence(text: &str) -> String {
+    let line = one_line(text);
+    if line.ends_with(['.', '!', '?']) {
+        line
+    } else {
+        format!("{line}.")
+    }
+}
+
 /// Text on one line: a table cell or list item must not break.
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -340,19 +354,32 @@ fn mermaid(text: &str) -> String {
     text.replace('"', "#quot;")
 }
 
-/// What `FILE` holds once the docs are written into it: between the markers when it has them,
-/// else the docs alone.
+/// What `FILE` holds once the docs are written into it: between the marker lines when it has
+/// them (each marker alone on its line, so that prose quoting a marker is left alone), else
+/// the docs alone.
 pub fn merge(existing: Option<&str>, docs: &str) -> String {
-    if let Some(text) = existing
-        && let Some(begin) = text.find(BEGIN)
-        && let Some(end) = text
-            .get(begin..)
-            .and_then(|rest| rest.find(END))
-            .map(|i| begin + i)
-    {
-        let head = text.get(..begin + BEGIN.len()).unwrap_or("");
-        let tail = text.get(end..).unwrap_or("");
-        return format!("{head}\n{docs}{tail}");
+    let Some(text) = existing else {
+        return docs.to_owned();
+    };
+    let mut offset = 0;
+    let mut begin = None;
+    for line in text.split_inclusive('\n') {
+        let end = offset + line.len();
+        match (begin, line.trim()) {
+            (None, BEGIN) => begin = Some(end),
+            (Some(start), END) => {
+                let head = text.get(..start).unwrap_or("");
+                let tail = text.get(offset..).unwrap_or("");
+                let head = if head.ends_with('\n') {
+                    head.to_owned()
+                } else {
+                    format!("{head}\n")
+                };
+                return format!("{head}{docs}{tail}");
+            }
+            _ => {}
+        }
+        offset = end;
     }
     docs.to_owned()
 }

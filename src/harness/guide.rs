@@ -31,6 +31,13 @@ pub struct Forbidden {
     pub rule: &'static str,
 }
 
+/// A group that the file's groups are independent of.
+#[derive(Debug, Serialize)]
+pub struct Independent {
+    pub group: String,
+    pub reason: Option<String>,
+}
+
 /// A group's public files (`public`): the only files of it other groups may import.
 #[derive(Debug, Serialize)]
 pub struct Public {
@@ -52,7 +59,7 @@ pub struct Guidance {
     /// The packages it may import besides the standard library (`None`: any).
     pub externals: Option<Vec<String>>,
     pub forbidden: Vec<Forbidden>,
-    pub independent_of: Vec<String>,
+    pub independent_of: Vec<Independent>,
     pub public: Vec<Public>,
     /// Who may import it (`None`: any file).
     pub imported_by: Option<Vec<String>>,
@@ -121,24 +128,32 @@ pub fn guidance(
         });
 
     guidance.forbidden = forbidden(cx, file, &own, &forbids);
-    for (g, reason) in &independent {
-        guidance.independent_of.push(match reason {
-            Some(r) => format!("{} ({r})", name(*g)),
-            None => name(*g),
-        });
-    }
+    guidance.independent_of = independent
+        .iter()
+        .map(|(g, reason)| Independent {
+            group: name(*g),
+            reason: reason.clone(),
+        })
+        .collect();
 
-    // Public files of the groups it may import from (or of every group, unconstrained).
+    // Public files of the groups it may import from: those no contract keeps it from.
+    let has_allowlist = own
+        .iter()
+        .any(|&g| model.group(g).is_some_and(|g| g.may_import.is_some()));
     for (g, group) in model.groups.iter().enumerate() {
         let Some(public) = group.public else { continue };
         if own.contains(&g) {
             continue;
         }
-        let may = guidance.may_import.as_ref().is_none_or(|list| {
+        let listed = guidance.may_import.as_ref().is_some_and(|list| {
             list.iter()
                 .any(|a| a.group.as_deref() == Some(group.name.as_str()))
         });
-        if !may {
+        let open = group.kind == GroupKind::Module && !has_allowlist;
+        let kept_out = !admits(cx, g, file, &own)
+            || independent.iter().any(|(i, _)| *i == g)
+            || forbids.iter().any(|f| f.group == Some(g));
+        if !(listed || guidance.may_import.is_none() || open) || kept_out {
             continue;
         }
         let files = members
@@ -205,8 +220,12 @@ fn forbidden(
         out.push(Forbidden {
             to: group.name.clone(),
             reason: format!(
-                "`{}` may be imported only by its own files and {}",
-                group.name, spec.text
+                "may be imported only by its own files and {}",
+                spec.entries
+                    .iter()
+                    .map(|e| format!("`{}`", e.text))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
             fix: None,
             rule: "disallowed-import",
@@ -529,14 +548,18 @@ fn must_not(g: &Guidance, out: &mut String) {
             let _ = writeln!(out, "- the layers above it: `{}`", higher.join("`, `"));
         }
         for f in others {
-            let mut line = format!("- {}: {}", f.to, f.reason);
+            let mut line = format!("- `{}`: {}", f.to, f.reason.trim_end_matches('.'));
             if let Some(fix) = &f.fix {
-                line.push_str(&format!(" Instead: {fix}"));
+                line.push_str(&format!(". Instead: {fix}"));
             }
             let _ = writeln!(out, "{line}");
         }
         for i in &g.independent_of {
-            let _ = writeln!(out, "- `{i}`: independent of it");
+            let reason = i
+                .reason
+                .as_deref()
+                .unwrap_or("independent of this file's group");
+            let _ = writeln!(out, "- `{}`: {reason}", i.group);
         }
     }
 }

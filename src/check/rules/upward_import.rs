@@ -172,24 +172,34 @@ struct Plans {
     peers: Vec<Vec<usize>>,
 }
 
-/// What an import takes from its target: a name in it, or (`None`) the module itself.
+/// What an import takes from its target: a name in it, or (`None`) the module itself. The
+/// specifier's last segment is a name when the segment before it names the target module
+/// (`shop.api.routes.render`, `crate::api::routes::render`), else the module (`shop.api.routes`,
+/// `../ui/widget`).
 fn imported_name(
     cx: &CheckContext<'_>,
     site: &crate::graph::Site,
     target: FileId,
 ) -> Option<String> {
-    let last = site
+    let mut segments = site
         .specifier
         .rsplit(['.', ':', '/'])
-        .next()
-        .filter(|s| !s.is_empty())?;
-    let file = crate::source::RelPath::new(cx.path(target));
-    let stem = file.file_name().split('.').next().unwrap_or("");
-    let folder = cx.path(target).rsplit('/').nth(1).unwrap_or("");
-    // `routes` for routes.py, the package's name for its __init__.py, mod.rs or index.ts.
-    let is_module =
-        last == stem || (matches!(stem, "__init__" | "mod" | "index" | "lib") && last == folder);
-    (!is_module).then(|| last.to_owned())
+        .filter(|s| !s.is_empty());
+    let last = segments.next()?;
+    let before = segments.next();
+    let path = cx.path(target);
+    let stem = file_name(path).split('.').next().unwrap_or("");
+    let folder = path.rsplit('/').nth(1).unwrap_or("");
+    // A package's own file (`__init__.py`, `mod.rs`, `index.ts`) is named by its folder.
+    let names_target = |segment: &str| {
+        segment == stem
+            || (matches!(stem, "__init__" | "mod" | "index" | "lib") && segment == folder)
+    };
+    if before.is_some_and(names_target) || !names_target(last) {
+        Some(last.to_owned())
+    } else {
+        None
+    }
 }
 
 impl Plans {
