@@ -38,6 +38,16 @@ pub enum Command {
     Impact(ImpactArgs),
     /// The review tier of a change, from `[[risk]]` tiers and the import graph.
     Risk(RiskArgs),
+    /// Serve diagnostics and hovers to an editor (Language Server Protocol on stdio).
+    Server(ServerArgs),
+}
+
+#[derive(Debug, Args, Default)]
+pub struct ServerArgs {
+    /// The configuration file [default: the nearest layers.toml in the workspace folder or
+    /// above].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 /// What the harness commands read: the configuration, and how the repository is analysed.

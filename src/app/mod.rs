@@ -11,6 +11,7 @@ mod extract;
 mod git;
 mod harness;
 mod init;
+mod server;
 mod targets;
 
 use std::io::Write;
@@ -66,6 +67,7 @@ pub fn run(cli: Cli, cwd: &Path, out: &mut dyn Write, err: &mut dyn Write) -> Ex
         Some(Command::Docs(args)) => harness::docs(&args, cwd, out, err),
         Some(Command::Impact(args)) => harness::impact(&args, cwd, out, err),
         Some(Command::Risk(args)) => harness::risk(&args, cwd, out, err),
+        Some(Command::Server(args)) => server::server(&args, cwd, err),
     };
     match result {
         Ok(status) => status,

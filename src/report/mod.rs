@@ -94,18 +94,18 @@ pub fn write_config_errors(
 }
 
 /// A configuration error, read generically from its `miette::Diagnostic` impl.
-struct ToolProblem {
+pub struct ToolProblem {
     /// The diagnostic code, such as `config::invalid`.
-    code: String,
-    message: String,
-    help: Option<String>,
+    pub code: String,
+    pub message: String,
+    pub help: Option<String>,
     /// Where it points, relative to the root (the config file), if it points anywhere.
-    path: Option<String>,
-    region: Option<Region>,
+    pub path: Option<String>,
+    pub region: Option<Region>,
 }
 
 impl ToolProblem {
-    fn new(error: &dyn miette::Diagnostic) -> Self {
+    pub fn new(error: &dyn miette::Diagnostic) -> Self {
         let (path, region) = Self::place(error).map_or((None, None), |(p, r)| (p, Some(r)));
         Self {
             code: error
