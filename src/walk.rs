@@ -31,6 +31,9 @@ pub struct WalkedFile {
 pub struct Walk<T> {
     /// Sorted by path, each with what `visit` made of it.
     pub files: Vec<(WalkedFile, T)>,
+    /// Every other file the ignore files and `exclude` leave, hidden ones included, sorted:
+    /// only when `layers.toml` has `[[risk]]` tiers, whose `paths` match any file (SPEC §8).
+    pub others: Vec<String>,
     pub warnings: Vec<FileWarning>,
 }
 
@@ -48,11 +51,14 @@ pub fn walk<T: Send>(
 ) -> Walk<T> {
     let out = Mutex::new(Walk {
         files: Vec::new(),
+        others: Vec::new(),
         warnings: Vec::new(),
     });
     let root = config.root.as_path();
+    // Hidden files are never source; `[[risk]] paths` see them (`.github/workflows/**`).
+    let all_files = !config.risk.is_empty();
     let walker = WalkBuilder::new(root)
-        .hidden(true)
+        .hidden(!all_files)
         .parents(true)
         .ignore(true)
         .git_ignore(true)
@@ -94,13 +100,23 @@ pub fn walk<T: Send>(
                 return WalkState::Continue;
             }
             let name = entry.file_name().to_string_lossy();
-            if !is_source(&name) {
+            let source = is_source(&name);
+            if !source && !all_files {
                 return WalkState::Continue;
             }
             let Some(path) = relative(root, entry.path()) else {
                 return WalkState::Continue;
             };
             if config.is_excluded(&path) {
+                return WalkState::Continue;
+            }
+            let hidden = path.split('/').any(|part| part.starts_with('.'));
+            if !source || hidden {
+                if file_type.is_file()
+                    && let Ok(mut w) = out.lock()
+                {
+                    w.others.push(path);
+                }
                 return WalkState::Continue;
             }
             if file_type.is_file() {
@@ -120,20 +136,8 @@ pub fn walk<T: Send>(
                 if let Ok(mut w) = out.lock() {
                     w.files.push((file, visited));
                 }
-            } else {
-                let what = if file_type.is_symlink() {
-                    "a symlink (not followed)"
-                } else {
-                    "not a regular file"
-                };
-                let warning = FileWarning {
-                    path,
-                    kind: WarningKind::NotARegularFile,
-                    message: format!("skipped: {what}"),
-                };
-                if let Ok(mut w) = out.lock() {
-                    w.warnings.push(warning);
-                }
+            } else if let Ok(mut w) = out.lock() {
+                w.warnings.push(not_regular(path, file_type));
             }
             WalkState::Continue
         })
@@ -142,8 +146,23 @@ pub fn walk<T: Send>(
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     walk.files.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+    walk.others.sort();
     walk.warnings.sort();
     walk
+}
+
+/// The warning for a symlink, FIFO, socket or device where a source file was expected.
+fn not_regular(path: String, file_type: std::fs::FileType) -> FileWarning {
+    let what = if file_type.is_symlink() {
+        "a symlink (not followed)"
+    } else {
+        "not a regular file"
+    };
+    FileWarning {
+        path,
+        kind: WarningKind::NotARegularFile,
+        message: format!("skipped: {what}"),
+    }
 }
 
 fn relative(root: &Path, path: &Path) -> Option<String> {

@@ -39,10 +39,11 @@ pub fn analyze_planned(
     cache: &Cache,
     planned: Option<&str>,
 ) -> Result<Analysis, Vec<ConfigError>> {
-    let walked = extract::walk(&config, jobs, cache);
+    let mut walked = extract::walk(&config, jobs, cache);
+    let others = walked.take_others();
     let threads = jobs.min(walked.len()).max(1);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build();
-    let run = || analyze_walked(config, walked, cache, planned);
+    let run = || analyze_walked(config, walked, cache, planned, &others);
     match pool {
         Ok(pool) => pool.install(run),
         Err(_) => run(),
@@ -54,6 +55,7 @@ fn analyze_walked(
     walked: extract::Walked,
     cache: &Cache,
     planned: Option<&str>,
+    others: &[String],
 ) -> Result<Analysis, Vec<ConfigError>> {
     let (mut parsed, mut warnings) = extract::extract_all(walked, cache);
     if let Some(path) = planned {
@@ -65,7 +67,12 @@ fn analyze_walked(
             .map(|p| (p.file.path.clone(), p.lang))
             .collect(),
     );
-    let model = config.assign(&files.paths)?;
+    let mut model = config.assign(&files.paths)?;
+    if !config.risk.is_empty() {
+        let risk = crate::harness::risk::unmatched(&config, &model, &files.paths, others);
+        model.unmatched.extend(risk);
+        model.unmatched.sort_unstable();
+    }
     let mut imports: Vec<Vec<RawImport>> = Vec::with_capacity(parsed.len());
     let mut regions: Vec<Vec<Region>> = Vec::with_capacity(parsed.len());
     let mut manifests: Vec<Option<Manifest>> = Vec::with_capacity(parsed.len());

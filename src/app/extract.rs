@@ -37,6 +37,11 @@ impl Walked {
     pub fn len(&self) -> usize {
         self.0.files.len()
     }
+
+    /// The files that are not source, which only `[[risk]] paths` look at.
+    pub fn take_others(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.0.others)
+    }
 }
 
 /// Walks the root on `threads` threads, looking each source file up in the cache as it is

@@ -65,6 +65,8 @@ pub enum SpecKey {
     AllowFrom(usize),
     AllowTo(usize),
     CyclesPaths(usize),
+    /// `paths` of a `[[risk]]` tier, matched against every file (see `archgate risk`).
+    RiskPaths(usize),
 }
 
 /// Which compiled selector a rule looks up.

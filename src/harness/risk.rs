@@ -10,7 +10,9 @@ use globset::{GlobSet, GlobSetBuilder};
 use serde::Serialize;
 
 use super::{Importers, Link, chain_text};
-use crate::config::{AtomSpec, Config, Decl, GroupId, LOW_TIER, Model, compile_pattern};
+use crate::config::{
+    AtomSpec, Config, Decl, GroupId, LOW_TIER, Model, SpecKey, Unmatched, compile_pattern,
+};
 use crate::graph::ImportGraph;
 use crate::resolve::FileId;
 
@@ -88,18 +90,66 @@ impl Tiers {
         self.entries.iter().enumerate().find_map(|(rank, entries)| {
             let mut inside: Option<&str> = None;
             for (negated, matcher, text) in entries {
-                let hit = match matcher {
-                    Matcher::Globs(set) => set.is_match(path),
-                    Matcher::Groups(groups) => {
-                        file.is_some_and(|f| groups.iter().any(|&g| model.is_in(f, g)))
-                    }
-                };
-                if hit {
+                if matcher.matches(model, path, file) {
                     inside = (!negated).then_some(text.as_str());
                 }
             }
             inside.map(|text| (rank, text.to_owned()))
         })
+    }
+}
+
+/// The glob and `!` entries of `[[risk]] paths` that match no file: `sources` are the run's
+/// files (by id), `others` every other file the walk saw, hidden ones included.
+pub fn unmatched(
+    config: &Config,
+    model: &Model,
+    sources: &[String],
+    others: &[String],
+) -> Vec<Unmatched> {
+    let tiers = Tiers::new(config, model);
+    let mut used: Vec<Vec<bool>> = tiers.entries.iter().map(|e| vec![false; e.len()]).collect();
+    let files = sources
+        .iter()
+        .enumerate()
+        .map(|(id, path)| (path.as_str(), Some(id)))
+        .chain(others.iter().map(|path| (path.as_str(), None)));
+    for (path, file) in files {
+        for (entries, used) in tiers.entries.iter().zip(used.iter_mut()) {
+            let mut inside = false;
+            for ((negated, matcher, _), used) in entries.iter().zip(used.iter_mut()) {
+                if !matcher.matches(model, path, file) {
+                    continue;
+                }
+                if !negated || inside {
+                    *used = true;
+                }
+                inside = !negated;
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (tier, (entries, used)) in tiers.entries.iter().zip(&used).enumerate() {
+        for (entry, ((_, matcher, _), used)) in entries.iter().zip(used).enumerate() {
+            if !used && matches!(matcher, Matcher::Globs(_)) {
+                out.push(Unmatched {
+                    key: SpecKey::RiskPaths(tier),
+                    entry,
+                });
+            }
+        }
+    }
+    out
+}
+
+impl Matcher {
+    fn matches(&self, model: &Model, path: &str, file: Option<FileId>) -> bool {
+        match self {
+            Matcher::Globs(set) => set.is_match(path),
+            Matcher::Groups(groups) => {
+                file.is_some_and(|f| groups.iter().any(|&g| model.is_in(f, g)))
+            }
+        }
     }
 }
 

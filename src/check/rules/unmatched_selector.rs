@@ -94,6 +94,13 @@ fn spec<'a>(cx: &CheckContext<'a>, key: SpecKey) -> Option<(&'a SelectorSpec, St
                 format!("`paths` of the [[cycles]] entry on line {line}"),
             ))
         }
+        SpecKey::RiskPaths(i) => {
+            let tier = cx.config.risk.get(i)?;
+            Some((
+                &tier.paths,
+                format!("`paths` of [[risk]] tier `{}`", tier.name),
+            ))
+        }
         SpecKey::AllowFrom(_) | SpecKey::AllowTo(_) => None,
     }
 }
