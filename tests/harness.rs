@@ -434,6 +434,9 @@ fn risk_matches_non_source_files_and_fails_at_a_tier() {
         &["risk", "src/shop/api/routes.py", "--fail-at", "critical"],
     );
     assert_eq!(code, 0, "high is below critical");
+    // A deleted file is a change too: its path still matches.
+    let (t, _) = tier(dir.path(), &["src/shop/auth/old_tokens.py"]);
+    assert_eq!(t, "critical");
     let (code, _, err) = run(dir.path(), &["risk", "--fail-at", "severe"]);
     assert_eq!(code, 2);
     assert!(err.contains("critical, high, low"), "{err}");

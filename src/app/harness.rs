@@ -133,7 +133,8 @@ pub(super) fn docs(
 
 /// The files a harness command is about: the PATHs (a folder stands for its files), or the
 /// files changed since the merge base of `--base` (the working tree included). Paths are
-/// relative to the root; they need not be source files, nor exist (a deleted file).
+/// relative to the root; they need not be source files, and for `risk` (whose default base
+/// is HEAD) need not exist either: a change may delete a file.
 fn changed(
     paths: &[std::path::PathBuf],
     base: Option<&str>,
@@ -148,7 +149,7 @@ fn changed(
         }
         None => paths
             .iter()
-            .map(|p| root_relative(p, cwd, &config.root, true))
+            .map(|p| root_relative(p, cwd, &config.root, default_base.is_none()))
             .collect(),
     }
 }
