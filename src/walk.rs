@@ -53,14 +53,15 @@ pub fn walk<T: Send>(
     let root = config.root.as_path();
     let walker = WalkBuilder::new(root)
         .hidden(true)
-        .parents(true)
+        .parents(is_in_git_repository(root))
         .ignore(true)
         .git_ignore(true)
         .git_exclude(true)
         // A user's global gitignore would make results differ between machines.
         .git_global(false)
-        // Honour .gitignore in plain folders and unpacked tarballs too.
-        .require_git(false)
+        // In a repository, the ignore files above the root stop at its top; outside one,
+        // `.gitignore` files are honoured anyway.
+        .require_git(is_in_git_repository(root))
         .follow_links(false)
         .threads(threads)
         .filter_entry({
@@ -83,9 +84,14 @@ pub fn walk<T: Send>(
     walker.run(|| {
         let out = &out;
         Box::new(move |entry| {
-            let Ok(entry) = entry else {
-                // Permission errors and the like on folders: nothing to attribute to a file.
-                return WalkState::Continue;
+            let entry = match entry {
+                Ok(entry) => entry,
+                // A folder that cannot be listed hides every file in it: say so.
+                Err(error) => {
+                    let warning = unreadable_folder(root, &error);
+                    let _ = out.lock().map(|mut w| w.warnings.extend(warning));
+                    return WalkState::Continue;
+                }
             };
             let Some(file_type) = entry.file_type() else {
                 return WalkState::Continue;
@@ -146,7 +152,47 @@ pub fn walk<T: Send>(
     walk
 }
 
+/// Whether `root` is inside a git repository. Ignore files above the root apply only then,
+/// up to the repository's top (git's own rule): a `.gitignore` holding `*` in a home folder
+/// must not hide a repository cloned below it. Outside any repository only the root's own
+/// ignore files (and those below it) apply: a plain folder or a tarball is what it holds.
+fn is_in_git_repository(root: &Path) -> bool {
+    root.ancestors().any(|dir| dir.join(".git").exists())
+}
+
 fn relative(root: &Path, path: &Path) -> Option<String> {
     let rel = path.strip_prefix(root).ok()?;
     Some(display_path(rel))
+}
+
+/// The warning for a walk error that is a folder that could not be read (permissions, a
+/// folder gone during the walk); `None` for other errors (an ignore file's bad glob).
+fn unreadable_folder(root: &Path, error: &ignore::Error) -> Option<FileWarning> {
+    let mut error = error;
+    let mut path = None;
+    loop {
+        match error {
+            ignore::Error::WithPath { path: p, err } => {
+                path = Some(p.as_path());
+                error = err;
+            }
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                error = err;
+            }
+            ignore::Error::Io(io) => {
+                let path = path?;
+                let rel = relative(root, path).filter(|r| !r.is_empty())?;
+                return Some(FileWarning {
+                    path: rel,
+                    kind: WarningKind::UnreadableFolder,
+                    message: format!(
+                        "skipped: the folder could not be read ({}), so none of its files is \
+                         checked",
+                        io.kind()
+                    ),
+                });
+            }
+            _ => return None,
+        }
+    }
 }

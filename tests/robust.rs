@@ -449,3 +449,116 @@ fn issue_16_configuration_above_the_root_is_never_read() {
     );
     assert_eq!(warnings(&report), []);
 }
+
+// Items 3 and 4: the walk.
+
+/// The paths of the files a JSON report says were checked, through their violations: each
+/// Python file of these tests holds one violating import.
+fn violating_paths(report: &Value) -> Vec<String> {
+    let mut paths: Vec<String> = findings(report).into_iter().map(|(p, _, _)| p).collect();
+    paths.sort();
+    paths
+}
+
+#[test]
+fn issue_16_gitignore_above_a_plain_folder_does_not_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = dir.path();
+    write(outside, ".gitignore", "*\n");
+    let root = &outside.join("repo");
+    python_repo(root);
+    // The root's own .gitignore still applies (near miss).
+    write(root, ".gitignore", "ignored.py\n");
+    write(root, "pkg/core/a.py", "from pkg.api.routes import handle\n");
+    write(
+        root,
+        "pkg/core/ignored.py",
+        "from pkg.api.routes import handle\n",
+    );
+    let (_, report, _) = check_json(root);
+    assert_eq!(violating_paths(&report), ["pkg/core/a.py"]);
+}
+
+#[test]
+fn issue_16_gitignore_above_the_git_repository_does_not_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = dir.path();
+    write(outside, ".gitignore", "*\n");
+    // layers.toml in a subfolder of the repository: the ignore files between the
+    // repository's top and the root apply, those above its top do not.
+    let top = &outside.join("mono");
+    std::fs::create_dir_all(top.join(".git")).unwrap();
+    write(top, ".gitignore", "skipped/\n");
+    let root = &top.join("app");
+    python_repo(root);
+    write(root, "pkg/core/a.py", "from pkg.api.routes import handle\n");
+    write(
+        root,
+        "pkg/core/skipped/b.py",
+        "from pkg.api.routes import handle\n",
+    );
+    let (_, report, _) = check_json(root);
+    assert_eq!(violating_paths(&report), ["pkg/core/a.py"]);
+}
+
+/// Runs the binary as an unprivileged user when the tests run as root (for whom every
+/// folder is readable); `None` when that is not possible here.
+#[cfg(unix)]
+fn run_unprivileged(dir: &Path, args: &[&str]) -> Option<(i32, String, String)> {
+    let bin = assert_cmd::cargo::cargo_bin("archgate");
+    let is_root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .ok()
+        .is_some_and(|o| o.stdout.starts_with(b"0\n"));
+    let mut command = if is_root {
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&bin);
+        c
+    } else {
+        std::process::Command::new(&bin)
+    };
+    let output = command.current_dir(dir).args(args).output().ok()?;
+    Some((
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    ))
+}
+
+#[cfg(unix)]
+#[test]
+fn issue_16_unreadable_folder_is_a_warning_naming_it() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    python_repo(root);
+    write(root, "pkg/core/a.py", "from pkg.api.routes import handle\n");
+    write(
+        root,
+        "pkg/core/secret/b.py",
+        "from pkg.api.routes import handle\n",
+    );
+    std::fs::set_permissions(root, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let secret = root.join("pkg/core/secret");
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let result = run_unprivileged(root, &["check", "--no-cache", "--format", "json"]);
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o755)).unwrap();
+    // Without `setpriv` (as root), permissions cannot be put to the test here.
+    let Some((code, stdout, stderr)) = result else {
+        return;
+    };
+    assert_eq!(code, 1, "{stderr}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(violating_paths(&report), ["pkg/core/a.py"]);
+    let warnings = warnings(&report);
+    assert!(
+        warnings.iter().any(|(p, k, m)| p == "pkg/core/secret"
+            && k == "unreadable-folder"
+            && m.contains("permission denied")),
+        "{warnings:?}"
+    );
+    assert!(stderr.contains("pkg/core/secret"), "{stderr}");
+}
