@@ -233,6 +233,12 @@ pub enum WarningKind {
     /// A source file that no entry point reaches (a Rust `.rs` file that no `mod` declares
     /// from a crate root): its imports are read, but paths relative to its module cannot be.
     OrphanFile,
+    /// A `tsconfig.json` or `package.json` the resolver could not use as written (invalid
+    /// JSON, an `extends` that names nothing, a cycle): the imports it would map may be
+    /// unresolved.
+    BrokenConfig,
+    /// A folder that could not be listed: its files are not checked.
+    UnreadableFolder,
 }
 
 impl WarningKind {
@@ -246,6 +252,8 @@ impl WarningKind {
             WarningKind::SyntaxError => "syntax-error",
             WarningKind::AmbiguousModule => "ambiguous-module",
             WarningKind::OrphanFile => "orphan-file",
+            WarningKind::BrokenConfig => "broken-config",
+            WarningKind::UnreadableFolder => "unreadable-folder",
         }
     }
 }
@@ -338,4 +346,87 @@ impl miette::Diagnostic for WithSource<'_> {
             ),
         )))
     }
+}
+
+/// The longest excerpt drawn as miette reads it (context lines included).
+const MAX_EXCERPT: usize = 1024;
+/// Bytes of the label's line kept on each side of the label in a cut excerpt.
+const EXCERPT_MARGIN: usize = 80;
+
+/// An excerpt that never holds more than a window of a long line. miette draws the whole line
+/// of a label and pads its underline with a formatting width, which panics past column
+/// 65,535 (a finding on a minified line) and prints megabytes for a 3 MB line next to the
+/// finding: `contents`, read for `span`, longer than 1 KiB is cut to the label's own line, and
+/// that line to 80 bytes on each side of the label. Shorter excerpts are returned unchanged.
+pub fn clip_excerpt<'a>(
+    contents: Box<dyn miette::SpanContents<'a> + 'a>,
+    span: &SourceSpan,
+    context_lines_before: usize,
+) -> Box<dyn miette::SpanContents<'a> + 'a> {
+    let data = contents.data();
+    if data.len() <= MAX_EXCERPT {
+        return contents;
+    }
+    let base = contents.span().offset();
+    let start = span.offset().saturating_sub(base).min(data.len());
+    let end = (start + span.len()).min(data.len());
+    let is_break = |b: &u8| matches!(b, b'\n' | b'\r');
+    let line_start = data
+        .get(..start)
+        .and_then(|d| d.iter().rposition(is_break))
+        .map_or(0, |i| i + 1);
+    let line_end = data
+        .get(end..)
+        .and_then(|d| d.iter().position(is_break))
+        .map_or(data.len(), |i| end + i);
+    // Cut on character boundaries: a UTF-8 continuation byte never starts or ends the window.
+    let is_continuation = |i: usize| data.get(i).is_some_and(|&b| b & 0xC0 == 0x80);
+    let mut from = start.saturating_sub(EXCERPT_MARGIN).max(line_start);
+    while from > line_start && is_continuation(from) {
+        from -= 1;
+    }
+    let mut to = (end + EXCERPT_MARGIN).min(line_end).max(end);
+    while to < line_end && is_continuation(to) {
+        to += 1;
+    }
+    let line = contents.line() + line_breaks(data.get(..line_start).unwrap_or_default());
+    // With no context before it, the column is the span's own (the caller's count).
+    let column = if context_lines_before == 0 {
+        contents.column()
+    } else {
+        crate::source::count_chars(data.get(line_start..from).unwrap_or_default())
+    };
+    let window = data.get(from..to).unwrap_or_default();
+    let window_span = SourceSpan::from((base + from, window.len()));
+    let line_count = line_breaks(window) + 1;
+    match contents.name() {
+        Some(name) => Box::new(miette::MietteSpanContents::new_named(
+            name.to_owned(),
+            window,
+            window_span,
+            line,
+            column,
+            line_count,
+        )),
+        None => Box::new(miette::MietteSpanContents::new(
+            window,
+            window_span,
+            line,
+            column,
+            line_count,
+        )),
+    }
+}
+
+/// Line breaks as miette counts them: `\n`, `\r` and `\r\n` are one each.
+fn line_breaks(bytes: &[u8]) -> usize {
+    let mut count = 0;
+    let mut previous = 0u8;
+    for &b in bytes {
+        if b == b'\r' || (b == b'\n' && previous != b'\r') {
+            count += 1;
+        }
+        previous = b;
+    }
+    count
 }

@@ -57,41 +57,18 @@ pub fn walk<T: Send>(
     let root = config.root.as_path();
     // Hidden files are never source; `[[risk]] paths` see them (`.github/workflows/**`).
     let all_files = !config.risk.is_empty();
-    let walker = WalkBuilder::new(root)
-        .hidden(!all_files)
-        .parents(true)
-        .ignore(true)
-        .git_ignore(true)
-        .git_exclude(true)
-        // A user's global gitignore would make results differ between machines.
-        .git_global(false)
-        // Honour .gitignore in plain folders and unpacked tarballs too.
-        .require_git(false)
-        .follow_links(false)
-        .threads(threads)
-        .filter_entry({
-            let root = root.to_path_buf();
-            let excluded = config.exclude_dirs.clone();
-            move |e| {
-                if !e.file_type().is_some_and(|t| t.is_dir()) {
-                    return true;
-                }
-                let skipped = e
-                    .file_name()
-                    .to_str()
-                    .is_some_and(|n| SKIPPED_DIRS.contains(&n));
-                !skipped
-                    && relative(&root, e.path())
-                        .is_none_or(|rel| rel.is_empty() || !excluded.is_match(&rel))
-            }
-        })
-        .build_parallel();
+    let walker = builder(config, threads, all_files);
     walker.run(|| {
         let out = &out;
         Box::new(move |entry| {
-            let Ok(entry) = entry else {
-                // Permission errors and the like on folders: nothing to attribute to a file.
-                return WalkState::Continue;
+            let entry = match entry {
+                Ok(entry) => entry,
+                // A folder that cannot be listed hides every file in it: say so.
+                Err(error) => {
+                    let warning = unreadable_folder(root, &error);
+                    let _ = out.lock().map(|mut w| w.warnings.extend(warning));
+                    return WalkState::Continue;
+                }
             };
             let Some(file_type) = entry.file_type() else {
                 return WalkState::Continue;
@@ -151,6 +128,43 @@ pub fn walk<T: Send>(
     walk
 }
 
+/// The parallel walker of `config.root`: the ignore files (not the user's global one), no
+/// symlinks followed, the folders `exclude` names wholly and the [`SKIPPED_DIRS`] never
+/// entered; hidden files only for `all_files`.
+fn builder(config: &Config, threads: usize, all_files: bool) -> ignore::WalkParallel {
+    let root = config.root.as_path();
+    WalkBuilder::new(root)
+        .hidden(!all_files)
+        .parents(is_in_git_repository(root))
+        .ignore(true)
+        .git_ignore(true)
+        .git_exclude(true)
+        // A user's global gitignore would make results differ between machines.
+        .git_global(false)
+        // In a repository, the ignore files above the root stop at its top; outside one,
+        // `.gitignore` files are honoured anyway.
+        .require_git(is_in_git_repository(root))
+        .follow_links(false)
+        .threads(threads)
+        .filter_entry({
+            let root = root.to_path_buf();
+            let excluded = config.exclude_dirs.clone();
+            move |e| {
+                if !e.file_type().is_some_and(|t| t.is_dir()) {
+                    return true;
+                }
+                let skipped = e
+                    .file_name()
+                    .to_str()
+                    .is_some_and(|n| SKIPPED_DIRS.contains(&n));
+                !skipped
+                    && relative(&root, e.path())
+                        .is_none_or(|rel| rel.is_empty() || !excluded.is_match(&rel))
+            }
+        })
+        .build_parallel()
+}
+
 /// The warning for a symlink, FIFO, socket or device where a source file was expected.
 fn not_regular(path: String, file_type: std::fs::FileType) -> FileWarning {
     let what = if file_type.is_symlink() {
@@ -165,7 +179,47 @@ fn not_regular(path: String, file_type: std::fs::FileType) -> FileWarning {
     }
 }
 
+/// Whether `root` is inside a git repository. Ignore files above the root apply only then,
+/// up to the repository's top (git's own rule): a `.gitignore` holding `*` in a home folder
+/// must not hide a repository cloned below it. Outside any repository only the root's own
+/// ignore files (and those below it) apply: a plain folder or a tarball is what it holds.
+fn is_in_git_repository(root: &Path) -> bool {
+    root.ancestors().any(|dir| dir.join(".git").exists())
+}
+
 fn relative(root: &Path, path: &Path) -> Option<String> {
     let rel = path.strip_prefix(root).ok()?;
     Some(display_path(rel))
+}
+
+/// The warning for a walk error that is a folder that could not be read (permissions, a
+/// folder gone during the walk); `None` for other errors (an ignore file's bad glob).
+fn unreadable_folder(root: &Path, error: &ignore::Error) -> Option<FileWarning> {
+    let mut error = error;
+    let mut path = None;
+    loop {
+        match error {
+            ignore::Error::WithPath { path: p, err } => {
+                path = Some(p.as_path());
+                error = err;
+            }
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                error = err;
+            }
+            ignore::Error::Io(io) => {
+                let path = path?;
+                let rel = relative(root, path).filter(|r| !r.is_empty())?;
+                return Some(FileWarning {
+                    path: rel,
+                    kind: WarningKind::UnreadableFolder,
+                    message: format!(
+                        "skipped: the folder could not be read ({}), so none of its files is \
+                         checked",
+                        io.kind()
+                    ),
+                });
+            }
+            _ => return None,
+        }
+    }
 }

@@ -156,7 +156,10 @@ pub(super) fn print_config_errors(
     );
     for e in errors {
         let mut text = String::new();
-        if handler.render_report(&mut text, &e).is_err() {
+        if handler
+            .render_report(&mut text, &report::Clipped(&e))
+            .is_err()
+        {
             text = format!("error: {e}\n");
         }
         writeln!(err, "{text}")?;

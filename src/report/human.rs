@@ -11,7 +11,7 @@ use miette::{
 };
 
 use super::{Report, summary_line};
-use crate::diagnostic::WithSource;
+use crate::diagnostic::{WithSource, clip_excerpt};
 use crate::source::{count_chars, display_text, printable};
 
 /// miette's renderer as archgate uses it everywhere: a fixed width, so that the text is the
@@ -93,14 +93,15 @@ impl SourceCode for CharColumns<'_> {
         } else {
             contents.column()
         };
-        Ok(Box::new(MietteSpanContents::new_named(
+        let contents = Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             contents.data(),
             *contents.span(),
             contents.line(),
             column,
             contents.line_count(),
-        )))
+        ));
+        Ok(clip_excerpt(contents, span, context_lines_before))
     }
 }
 
@@ -137,5 +138,66 @@ impl miette::Diagnostic for CharColumns<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         self.inner.labels()
+    }
+}
+
+/// Any diagnostic (a configuration error) drawn with its excerpts clipped around the label, as
+/// findings are: a 400 KB glob on one line of `layers.toml` must not panic miette.
+pub struct Clipped<'a>(pub &'a (dyn miette::Diagnostic + Send + Sync));
+
+impl SourceCode for Clipped<'_> {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let source = self.0.source_code().ok_or(MietteError::OutOfBounds)?;
+        let contents = source.read_span(span, context_lines_before, context_lines_after)?;
+        Ok(clip_excerpt(contents, span, context_lines_before))
+    }
+}
+
+impl fmt::Debug for Clipped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.0, f)
+    }
+}
+
+impl fmt::Display for Clipped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.0, f)
+    }
+}
+
+impl std::error::Error for Clipped<'_> {}
+
+impl miette::Diagnostic for Clipped<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.0.code()
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        self.0.severity()
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.0.help()
+    }
+
+    fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.0.url()
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.0.source_code().map(|_| self as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.0.labels()
+    }
+
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn miette::Diagnostic> + 'b>> {
+        self.0.related()
     }
 }

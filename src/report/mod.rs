@@ -8,7 +8,7 @@ mod github;
 pub mod graph;
 mod human;
 
-pub use human::graphical_handler;
+pub use human::{Clipped, graphical_handler};
 pub mod json;
 mod sarif;
 

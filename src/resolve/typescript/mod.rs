@@ -21,12 +21,16 @@
 //!   external too (SPEC §3), unless a tsconfig `paths` alias claims it.
 //! - A target that is not source code (`.css`, `.json`, images) is [`Resolution::Ignored`].
 
+mod config;
+
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use oxc_resolver::{ResolveError, ResolveOptions, TsconfigDiscovery};
 
 use super::{FileId, FileTable, Resolution, ResolveContext, Resolver};
+use crate::diagnostic::FileWarning;
 use crate::lang::{Lang, RawImport};
 use crate::source::RelPath;
 
@@ -73,7 +77,9 @@ pub(crate) struct TsResolver<'a> {
     /// The root as configured, and as the filesystem names it (oxc returns real paths).
     root: PathBuf,
     real_root: PathBuf,
-    oxc: oxc_resolver::Resolver,
+    oxc: oxc_resolver::ResolverGeneric<config::GuardedFs>,
+    /// What oxc may read, and what was wrong with it.
+    guard: Arc<config::Guard>,
     /// For each file, the file whose tsconfig its folder uses (see the module doc).
     representative: Vec<FileId>,
     /// Packages of the repository, deepest folder first.
@@ -135,11 +141,16 @@ impl<'a> TsResolver<'a> {
             .collect();
 
         let packages = find_packages(&root, by_dir.keys().copied());
+        let mut named: Vec<(String, String)> = workspace_packages(&root);
+        named.extend(packages.iter().map(|p| (p.name.clone(), p.dir.clone())));
+        let guard = Arc::new(config::Guard::new(&root, &real_root, &named));
+        let fs = config::GuardedFs::new(Arc::clone(&guard));
         Self {
             files,
             root,
             real_root,
-            oxc: oxc_resolver::Resolver::new(options),
+            oxc: oxc_resolver::ResolverGeneric::new_with_file_system(fs, options),
+            guard,
             representative,
             packages,
         }
@@ -298,6 +309,15 @@ impl Resolver for TsResolver<'_> {
         if spec.contains("://") {
             return Resolution::External(spec.to_owned());
         }
+        // oxc recurses once per path segment: a specifier that can name no file is not
+        // handed to it.
+        if config::is_overlong(spec) {
+            return Resolution::Unresolved(format!(
+                "the specifier is longer than any path ({} bytes or {} segments at most)",
+                config::MAX_PATH_BYTES,
+                config::MAX_PATH_SEGMENTS
+            ));
+        }
         match self.oxc.resolve_file(&file, spec) {
             Ok(found) => {
                 let resolution = self.classify(found.path(), spec, bare);
@@ -315,6 +335,7 @@ impl Resolver for TsResolver<'_> {
             }
             Err(ResolveError::Ignored(_)) => Resolution::Ignored,
             Err(error) => {
+                self.guard.warn_unloadable(&error);
                 if is_asset(spec) {
                     return Resolution::Ignored;
                 }
@@ -329,10 +350,128 @@ impl Resolver for TsResolver<'_> {
                         return Resolution::External(package_name(spec).to_owned());
                     }
                 }
-                Resolution::Unresolved(error.to_string())
+                Resolution::Unresolved(self.guard.scrub(&error.to_string()))
             }
         }
     }
+
+    fn warnings(&self) -> Vec<FileWarning> {
+        self.guard.warnings()
+    }
+}
+
+/// The packages a workspace declares (`workspaces` in the root `package.json`, or
+/// `packages` in `pnpm-workspace.yaml`), as (name, folder relative to the root): a package
+/// without source files (a shared `@repo/typescript-config`) is one too. Globs are expanded
+/// one segment at a time over folders, skipping `node_modules` and hidden folders, at most
+/// [`MAX_WORKSPACE_FOLDERS`] folders.
+fn workspace_packages(root: &Path) -> Vec<(String, String)> {
+    let mut patterns: Vec<String> = Vec::new();
+    let manifest: Option<serde_json::Value> = std::fs::read(root.join("package.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok());
+    if let Some(workspaces) = manifest.as_ref().and_then(|m| m.get("workspaces")) {
+        let list = workspaces.get("packages").unwrap_or(workspaces);
+        if let Some(items) = list.as_array() {
+            patterns.extend(items.iter().filter_map(|v| v.as_str().map(str::to_owned)));
+        }
+    }
+    if let Ok(yaml) = std::fs::read_to_string(root.join("pnpm-workspace.yaml")) {
+        patterns.extend(pnpm_packages(&yaml));
+    }
+    let mut folders: Vec<String> = Vec::new();
+    for pattern in patterns.iter().filter(|p| !p.starts_with('!')) {
+        expand_folders(root, pattern, &mut folders);
+    }
+    folders.sort();
+    folders.dedup();
+    folders
+        .into_iter()
+        .filter_map(|dir| {
+            let bytes = std::fs::read(root.join(&dir).join("package.json")).ok()?;
+            let manifest: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+            Some((manifest.get("name")?.as_str()?.to_owned(), dir))
+        })
+        .collect()
+}
+
+/// The most folders a workspace's globs expand to.
+const MAX_WORKSPACE_FOLDERS: usize = 10_000;
+
+/// The `packages:` list of a `pnpm-workspace.yaml` (the only key archgate needs; no YAML
+/// parser for one list of strings).
+fn pnpm_packages(yaml: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut inside = false;
+    for line in yaml.lines() {
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        if !line.starts_with([' ', '\t', '-']) {
+            inside = trimmed == "packages:";
+            continue;
+        }
+        if inside && let Some(item) = trimmed.strip_prefix('-') {
+            let item = item.split(" #").next().unwrap_or(item).trim();
+            out.push(item.trim_matches(['"', '\'']).to_owned());
+        }
+    }
+    out
+}
+
+/// Adds the folders (relative to `root`) a workspace glob matches to `out`.
+fn expand_folders(root: &Path, pattern: &str, out: &mut Vec<String>) {
+    let mut current: Vec<String> = vec![String::new()];
+    for segment in pattern.trim_start_matches("./").split('/') {
+        if segment.is_empty() || segment == "." {
+            continue;
+        }
+        let mut next: Vec<String> = Vec::new();
+        if segment == "**" {
+            // Every folder below, breadth first, bounded.
+            let mut queue = current.clone();
+            while let Some(dir) = queue.pop() {
+                if next.len() >= MAX_WORKSPACE_FOLDERS {
+                    break;
+                }
+                next.push(dir.clone());
+                queue.extend(child_folders(root, &dir, |_| true));
+            }
+        } else if segment.contains(['*', '?', '[', '{']) {
+            let Ok(glob) = globset::Glob::new(segment) else {
+                return;
+            };
+            let matcher = glob.compile_matcher();
+            for dir in &current {
+                next.extend(child_folders(root, dir, |name| matcher.is_match(name)));
+            }
+        } else {
+            next = current
+                .iter()
+                .filter_map(|dir| RelPath::new(dir).join(segment))
+                .filter(|dir| root.join(dir).is_dir())
+                .collect();
+        }
+        next.truncate(MAX_WORKSPACE_FOLDERS);
+        current = next;
+    }
+    out.extend(current.into_iter().filter(|d| !d.is_empty()));
+}
+
+/// The folders directly in `dir` whose names pass `keep`, without `node_modules` and hidden
+/// folders, never through a symlink.
+fn child_folders(root: &Path, dir: &str, keep: impl Fn(&str) -> bool) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|name| name != "node_modules" && !name.starts_with('.') && keep(name))
+        .filter_map(|name| RelPath::new(dir).join(&name))
+        .collect()
 }
 
 /// Every `package.json` with a `name` in `dirs` or their ancestors under `root`, deepest first.

@@ -1,0 +1,564 @@
+//! Fail closed, lose nothing (issue 16): what a hostile or unlucky repository must not do to a
+//! run. Each test builds its repository at test time in a temporary folder and runs the real
+//! binary: no panic, no exit code outside 0/1/2, no finding lost, and where archgate must
+//! leave something out, a warning naming the file and the cause. Timeouts guard against hangs;
+//! no assertion is about time.
+
+#![allow(clippy::unwrap_used, clippy::panic, reason = "a failing test panics")]
+
+use std::path::Path;
+use std::time::Duration;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn write(root: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, bytes).unwrap();
+}
+
+/// Runs `archgate ARGS` in `dir`: (exit code, stdout, stderr).
+fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let output = Command::cargo_bin("archgate")
+        .unwrap()
+        .current_dir(dir)
+        .args(args)
+        .env_remove("NO_COLOR")
+        .timeout(Duration::from_mins(2))
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// `check --format json` in `dir`: (exit code, report, stderr). Panics unless the exit code
+/// is 0 or 1 (a report was written).
+fn check_json(dir: &Path) -> (i32, Value, String) {
+    let (code, stdout, stderr) = run(dir, &["check", "--no-cache", "--format", "json"]);
+    assert!(
+        code == 0 || code == 1,
+        "exit {code}; stderr:\n{stderr}\nstdout:\n{stdout}"
+    );
+    (code, serde_json::from_str(&stdout).unwrap(), stderr)
+}
+
+/// The violations of a JSON report as (path, line, target).
+fn findings(report: &Value) -> Vec<(String, u64, String)> {
+    report["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["path"].as_str().unwrap().to_owned(),
+                v["line"].as_u64().unwrap(),
+                v["target"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// The warnings of a JSON report as (path, kind, message).
+fn warnings(report: &Value) -> Vec<(String, String, String)> {
+    report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["path"].as_str().unwrap().to_owned(),
+                w["kind"].as_str().unwrap().to_owned(),
+                w["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+const PY_LAYERS: &str = r#"
+[[layers]]
+name = "api"
+paths = ["pkg/api/**"]
+
+[[layers]]
+name = "core"
+paths = ["pkg/core/**"]
+"#;
+
+/// A Python package whose `pkg/core` may not import `pkg/api`.
+fn python_repo(root: &Path) {
+    write(root, "layers.toml", PY_LAYERS);
+    for init in [
+        "pkg/__init__.py",
+        "pkg/api/__init__.py",
+        "pkg/core/__init__.py",
+    ] {
+        write(root, init, "");
+    }
+    write(root, "pkg/api/routes.py", "def handle():\n    pass\n");
+}
+
+const TS_LAYERS: &str = r#"
+[[layers]]
+name = "ui"
+paths = ["src/ui/**"]
+
+[[layers]]
+name = "core"
+paths = ["src/core/**"]
+"#;
+
+/// A TypeScript repository whose `src/core` may not import `src/ui`, in `dir` under `root`.
+fn ts_repo(root: &Path) {
+    write(root, "layers.toml", TS_LAYERS);
+    write(root, "src/ui/a.ts", "export const x = 1;\n");
+}
+
+// Item 8: crashes.
+
+#[test]
+fn issue_16_finding_past_column_65535_is_drawn_without_panicking() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    python_repo(root);
+    // A minified line: the import starts at character 70,006.
+    let line = format!(
+        "{}from pkg.api.routes import handle\n",
+        "x = 1; ".repeat(10_000)
+    );
+    write(root, "pkg/core/minified.py", line);
+    let (code, stdout, stderr) = run(
+        root,
+        &[
+            "check",
+            "--no-cache",
+            "--format",
+            "human",
+            "--color",
+            "never",
+        ],
+    );
+    assert_eq!(code, 1, "stderr:\n{stderr}");
+    assert!(stdout.contains("pkg/core/minified.py:1:70006"), "{stdout}");
+    // The excerpt is a window around the import, not the 70 KB line.
+    assert!(
+        stdout.contains("from pkg.api.routes import handle"),
+        "{stdout}"
+    );
+    assert!(stdout.len() < 8_000, "{} bytes", stdout.len());
+}
+
+#[test]
+fn issue_16_config_error_past_column_65535_is_drawn_without_panicking() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    python_repo(root);
+    let long = "a".repeat(70_000);
+    write(
+        root,
+        "layers.toml",
+        format!(
+            "[[layers]]\nname = \"api\"\npaths = [\"pkg/api/**\", \"{long}\", 5]\n\n\
+             [[layers]]\nname = \"core\"\npaths = [\"pkg/core/**\"]\n"
+        ),
+    );
+    let (code, _, stderr) = run(root, &["check", "--no-cache", "--color", "never"]);
+    assert_eq!(code, 2, "stderr:\n{stderr}");
+    assert!(stderr.contains("must be a string"), "{stderr}");
+    assert!(stderr.contains("layers.toml:3:70028"), "{stderr}");
+}
+
+#[test]
+fn issue_16_tsconfig_paths_target_of_6000_segments_is_left_out_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    ts_repo(root);
+    let deep = vec!["d"; 6_000].join("/");
+    write(
+        root,
+        "tsconfig.json",
+        format!(
+            r#"{{ "compilerOptions": {{ "baseUrl": ".", "paths": {{
+                 "@deep/*": ["./{deep}/*"], "@ui/*": ["./src/ui/*"] }} }} }}"#
+        ),
+    );
+    write(
+        root,
+        "src/core/b.ts",
+        "import { q } from \"@deep/q\";\nimport { x } from \"@ui/a\";\n",
+    );
+    let (code, report, _) = check_json(root);
+    assert_eq!(code, 1);
+    // The other alias of the same tsconfig still maps.
+    assert_eq!(
+        findings(&report),
+        [("src/core/b.ts".to_owned(), 2, "src/ui/a.ts".to_owned())]
+    );
+    let warnings = warnings(&report);
+    assert!(
+        warnings.iter().any(|(p, k, m)| p == "tsconfig.json"
+            && k == "broken-config"
+            && m.contains("longer than any path")),
+        "{warnings:?}"
+    );
+}
+
+#[test]
+fn issue_16_import_specifier_of_3000_segments_is_unresolved_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    ts_repo(root);
+    write(
+        root,
+        "src/core/b.ts",
+        format!(
+            "import {{ y }} from \"./{}x\";\nimport {{ x }} from \"../ui/a\";\n",
+            "d/".repeat(3_000)
+        ),
+    );
+    let (code, report, _) = check_json(root);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&report),
+        [("src/core/b.ts".to_owned(), 2, "src/ui/a.ts".to_owned())]
+    );
+    assert_eq!(report["summary"]["unresolved"], 1);
+}
+
+#[test]
+fn issue_16_tsconfig_extends_chain_of_700_files_is_cut_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    ts_repo(root);
+    write(
+        root,
+        "tsconfig.json",
+        r#"{ "extends": "./configs/t1.json" }"#,
+    );
+    for i in 1..700 {
+        write(
+            root,
+            &format!("configs/t{i}.json"),
+            format!(r#"{{ "extends": "./t{}.json" }}"#, i + 1),
+        );
+    }
+    write(root, "configs/t700.json", "{}");
+    write(root, "src/core/b.ts", "import { x } from \"../ui/a\";\n");
+    let (code, report, _) = check_json(root);
+    assert_eq!(code, 1);
+    assert_eq!(findings(&report).len(), 1);
+    let warnings = warnings(&report);
+    assert!(
+        warnings.iter().any(|(p, k, m)| p == "tsconfig.json"
+            && k == "broken-config"
+            && m.contains("chain of more than 32 files")),
+        "{warnings:?}"
+    );
+}
+
+// Item 2: TypeScript configuration that cannot be used as written.
+
+#[test]
+fn issue_16_tsconfig_extends_of_an_uninstalled_package_warns_and_keeps_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    ts_repo(root);
+    write(
+        root,
+        "tsconfig.json",
+        r#"{ "extends": "@tsconfig/node20/tsconfig.json",
+             "compilerOptions": { "baseUrl": ".", "paths": { "@/*": ["./src/*"] } } }"#,
+    );
+    write(root, "src/core/b.ts", "import { x } from \"@/ui/a\";\n");
+    let (code, report, stderr) = check_json(root);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        findings(&report),
+        [("src/core/b.ts".to_owned(), 1, "src/ui/a.ts".to_owned())]
+    );
+    let warnings = warnings(&report);
+    assert!(
+        warnings.iter().any(|(p, k, m)| p == "tsconfig.json"
+            && k == "broken-config"
+            && m.contains("`@tsconfig/node20`")
+            && m.contains("neither installed")),
+        "{warnings:?}"
+    );
+    assert!(stderr.contains("tsconfig.json"), "{stderr}");
+}
+
+#[test]
+fn issue_16_workspace_tsconfig_extends_resolves_without_node_modules() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    ts_repo(root);
+    // A turborepo layout before `npm install`: the shared config is a workspace package
+    // with no source file, named only by its package.json.
+    write(
+        root,
+        "package.json",
+        r#"{ "name": "root", "private": true, "workspaces": ["packages/*"] }"#,
+    );
+    write(
+        root,
+        "packages/typescript-config/package.json",
+        r#"{ "name": "@repo/typescript-config", "version": "0.0.0" }"#,
+    );
+    write(
+        root,
+        "packages/typescript-config/base.json",
+        r#"{ "compilerOptions": { "strict": true, "paths": { "@/*": ["../../src/*"] } } }"#,
+    );
+    write(
+        root,
+        "tsconfig.json",
+        r#"{ "extends": "@repo/typescript-config/base.json" }"#,
+    );
+    write(root, "src/core/b.ts", "import { x } from \"@/ui/a\";\n");
+    let (code, report, stderr) = check_json(root);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        findings(&report),
+        [("src/core/b.ts".to_owned(), 1, "src/ui/a.ts".to_owned())]
+    );
+    // A configuration that resolves is not warned about.
+    assert_eq!(warnings(&report), []);
+}
+
+#[test]
+fn issue_16_invalid_tsconfig_warns_where_and_relative_imports_still_resolve() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    ts_repo(root);
+    write(
+        root,
+        "tsconfig.json",
+        "{\n  \"compilerOptions\": {\n    \"baseUrl\": .\n}",
+    );
+    write(root, "src/core/b.ts", "import { x } from \"../ui/a\";\n");
+    let (code, report, _) = check_json(root);
+    assert_eq!(code, 1);
+    assert_eq!(findings(&report).len(), 1);
+    let warnings = warnings(&report);
+    assert!(
+        warnings.iter().any(|(p, k, m)| p == "tsconfig.json"
+            && k == "broken-config"
+            && m.contains("not valid JSON (line 3, column")),
+        "{warnings:?}"
+    );
+}
+
+#[test]
+fn issue_16_tsconfig_extends_cycle_warns_and_imports_still_resolve() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    ts_repo(root);
+    write(
+        root,
+        "tsconfig.json",
+        r#"{ "extends": "./tsconfig.base.json" }"#,
+    );
+    write(
+        root,
+        "tsconfig.base.json",
+        r#"{ "extends": "./tsconfig.json", "compilerOptions": {} }"#,
+    );
+    write(root, "src/core/b.ts", "import { x } from \"../ui/a\";\n");
+    let (code, report, _) = check_json(root);
+    assert_eq!(code, 1);
+    assert_eq!(findings(&report).len(), 1);
+    let warnings = warnings(&report);
+    assert!(
+        warnings
+            .iter()
+            .any(|(p, k, m)| p == "tsconfig.json" && k == "broken-config" && m.contains("cycle")),
+        "{warnings:?}"
+    );
+}
+
+#[test]
+fn issue_16_broken_package_json_warns_and_imports_still_resolve() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    ts_repo(root);
+    write(root, "src/package.json", "{ \"name\": \"app\", }\n");
+    write(root, "src/core/b.ts", "import { x } from \"../ui/a\";\n");
+    let (code, report, _) = check_json(root);
+    assert_eq!(code, 1);
+    assert_eq!(findings(&report).len(), 1);
+    let warnings = warnings(&report);
+    assert!(
+        warnings.iter().any(|(p, k, m)| p == "src/package.json"
+            && k == "broken-config"
+            && m.contains("not valid JSON (line 1")),
+        "{warnings:?}"
+    );
+}
+
+#[test]
+fn issue_16_missing_tsconfig_reference_warns_and_imports_still_resolve() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    ts_repo(root);
+    write(
+        root,
+        "tsconfig.json",
+        r#"{ "compilerOptions": { "baseUrl": ".", "paths": { "@/*": ["./src/*"] } },
+             "references": [{ "path": "./packages/gone" }] }"#,
+    );
+    write(root, "src/core/b.ts", "import { x } from \"@/ui/a\";\n");
+    let (code, report, _) = check_json(root);
+    assert_eq!(code, 1);
+    assert_eq!(findings(&report).len(), 1);
+    let warnings = warnings(&report);
+    assert!(
+        warnings.iter().any(|(p, k, m)| p == "tsconfig.json"
+            && k == "broken-config"
+            && m.contains("`./packages/gone`")),
+        "{warnings:?}"
+    );
+}
+
+#[test]
+fn issue_16_configuration_above_the_root_is_never_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = dir.path();
+    // Above the root: a broken package.json, and a tsconfig whose alias would map an import
+    // of the repository. Neither applies, and neither is warned about.
+    write(outside, "package.json", "{ broken");
+    write(
+        outside,
+        "tsconfig.json",
+        r#"{ "compilerOptions": { "paths": { "@above/*": ["./repo/src/*"] } } }"#,
+    );
+    let root = &outside.join("repo");
+    ts_repo(root);
+    write(
+        root,
+        "src/core/b.ts",
+        "import { x } from \"@above/ui/a\";\nimport { y } from \"../ui/a\";\n",
+    );
+    let (code, report, stderr) = check_json(root);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        findings(&report),
+        [("src/core/b.ts".to_owned(), 2, "src/ui/a.ts".to_owned())]
+    );
+    assert_eq!(warnings(&report), []);
+}
+
+// Items 3 and 4: the walk.
+
+/// The paths of the files a JSON report says were checked, through their violations: each
+/// Python file of these tests holds one violating import.
+fn violating_paths(report: &Value) -> Vec<String> {
+    let mut paths: Vec<String> = findings(report).into_iter().map(|(p, _, _)| p).collect();
+    paths.sort();
+    paths
+}
+
+#[test]
+fn issue_16_gitignore_above_a_plain_folder_does_not_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = dir.path();
+    write(outside, ".gitignore", "*\n");
+    let root = &outside.join("repo");
+    python_repo(root);
+    // The root's own .gitignore still applies (near miss).
+    write(root, ".gitignore", "ignored.py\n");
+    write(root, "pkg/core/a.py", "from pkg.api.routes import handle\n");
+    write(
+        root,
+        "pkg/core/ignored.py",
+        "from pkg.api.routes import handle\n",
+    );
+    let (_, report, _) = check_json(root);
+    assert_eq!(violating_paths(&report), ["pkg/core/a.py"]);
+}
+
+#[test]
+fn issue_16_gitignore_above_the_git_repository_does_not_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = dir.path();
+    write(outside, ".gitignore", "*\n");
+    // layers.toml in a subfolder of the repository: the ignore files between the
+    // repository's top and the root apply, those above its top do not.
+    let top = &outside.join("mono");
+    std::fs::create_dir_all(top.join(".git")).unwrap();
+    write(top, ".gitignore", "skipped/\n");
+    let root = &top.join("app");
+    python_repo(root);
+    write(root, "pkg/core/a.py", "from pkg.api.routes import handle\n");
+    write(
+        root,
+        "pkg/core/skipped/b.py",
+        "from pkg.api.routes import handle\n",
+    );
+    let (_, report, _) = check_json(root);
+    assert_eq!(violating_paths(&report), ["pkg/core/a.py"]);
+}
+
+/// Runs the binary as an unprivileged user when the tests run as root (for whom every
+/// folder is readable); `None` when that is not possible here.
+#[cfg(unix)]
+fn run_unprivileged(dir: &Path, args: &[&str]) -> Option<(i32, String, String)> {
+    let bin = assert_cmd::cargo::cargo_bin("archgate");
+    let is_root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .ok()
+        .is_some_and(|o| o.stdout.starts_with(b"0\n"));
+    let mut command = if is_root {
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&bin);
+        c
+    } else {
+        std::process::Command::new(&bin)
+    };
+    let output = command.current_dir(dir).args(args).output().ok()?;
+    Some((
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    ))
+}
+
+#[cfg(unix)]
+#[test]
+fn issue_16_unreadable_folder_is_a_warning_naming_it() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    python_repo(root);
+    write(root, "pkg/core/a.py", "from pkg.api.routes import handle\n");
+    write(
+        root,
+        "pkg/core/secret/b.py",
+        "from pkg.api.routes import handle\n",
+    );
+    std::fs::set_permissions(root, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let secret = root.join("pkg/core/secret");
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let result = run_unprivileged(root, &["check", "--no-cache", "--format", "json"]);
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o755)).unwrap();
+    // Without `setpriv` (as root), permissions cannot be put to the test here.
+    let Some((code, stdout, stderr)) = result else {
+        return;
+    };
+    assert_eq!(code, 1, "{stderr}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(violating_paths(&report), ["pkg/core/a.py"]);
+    let warnings = warnings(&report);
+    assert!(
+        warnings.iter().any(|(p, k, m)| p == "pkg/core/secret"
+            && k == "unreadable-folder"
+            && m.contains("permission denied")),
+        "{warnings:?}"
+    );
+    assert!(stderr.contains("pkg/core/secret"), "{stderr}");
+}
