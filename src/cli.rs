@@ -24,6 +24,11 @@ pub enum Command {
     Check(CheckArgs),
     /// Print a rule's document, by name (`upward-import`) or code (`AG001`).
     Explain(ExplainArgs),
+    /// Print the JSON Schema of layers.toml (for Taplo / Even Better TOML: completion and
+    /// validation while typing).
+    Schema,
+    /// Print a shell completion script: `archgate completions bash > ~/.local/share/bash-completion/completions/archgate`.
+    Completions(CompletionsArgs),
     /// Print the resolved import graph, to debug resolution or compare with other tools.
     Graph(GraphArgs),
     /// Freeze today's error findings in the baseline file, or shrink it to what still matches.
@@ -153,6 +158,14 @@ pub struct RiskArgs {
     pub project: ProjectArgs,
 }
 
+/// `archgate completions SHELL`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
 #[derive(Debug, Args, Default)]
 pub struct InitArgs {
     /// Where to write it [default: layers.toml in the current folder].
@@ -225,6 +238,17 @@ pub struct CheckArgs {
     /// Report every finding, ignoring the baseline file.
     #[arg(long)]
     pub no_baseline: bool,
+
+    /// Print the findings and nothing else: no summary line, no warnings about files on
+    /// standard error, no progress line. Machine formats are unchanged.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+
+    /// Print the number of findings of each rule instead of the findings on standard output
+    /// (as text, or as JSON with `--format json`); reports written with `--output` are
+    /// unchanged.
+    #[arg(long)]
+    pub statistics: bool,
 }
 
 /// Where extraction results are kept between runs.

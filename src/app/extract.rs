@@ -75,6 +75,7 @@ pub(super) fn extract_all(walked: Walked, cache: &Cache) -> (Vec<Parsed>, Vec<Fi
             Probe::Read => order.push((i, file)),
         }
     }
+    super::progress::files(results.len() + order.len(), results.len());
     order.sort_by_key(|(_, file)| std::cmp::Reverse(file.size));
     results.par_extend(
         order
@@ -84,6 +85,7 @@ pub(super) fn extract_all(walked: Walked, cache: &Cache) -> (Vec<Parsed>, Vec<Fi
             .with_max_len(1)
             .map(|(i, file)| {
                 let (parsed, warnings) = read_and_extract(file, cache);
+                super::progress::file_done();
                 (i, parsed, warnings)
             }),
     );

@@ -11,6 +11,8 @@ mod extract;
 mod git;
 mod harness;
 mod init;
+mod print;
+mod progress;
 mod server;
 mod targets;
 
@@ -29,8 +31,8 @@ use crate::resolve;
 
 pub use analyze::{Analysis, analyze};
 use targets::{
-    check_outputs, config_failure, format_of, is_colored, is_selected, path_filters,
-    print_config_errors, report_targets, write_reports,
+    check_outputs, config_failure, format_of, is_selected, path_filters, print_config_errors,
+    report_targets, statistics_conflict, write_check_reports,
 };
 
 /// How the run ended; `main` maps it to the process exit code.
@@ -60,6 +62,8 @@ pub fn run(cli: Cli, cwd: &Path, out: &mut dyn Write, err: &mut dyn Write) -> Ex
         None => check(&CheckArgs::default(), cwd, out, err),
         Some(Command::Check(args)) => check(&args, cwd, out, err),
         Some(Command::Explain(args)) => explain(&args.rule, out, err),
+        Some(Command::Schema) => print::schema(out),
+        Some(Command::Completions(args)) => Ok(print::completions(&args, out)),
         Some(Command::Graph(args)) => graph(&args, cwd, out, err),
         Some(Command::Baseline(args)) => baseline(&args, cwd, err),
         Some(Command::Init(args)) => init(&args, cwd, err),
@@ -351,6 +355,12 @@ fn check(
     err: &mut dyn Write,
 ) -> std::io::Result<ExitStatus> {
     let targets = report_targets(args);
+    if let Some(message) = statistics_conflict(args, &targets) {
+        writeln!(err, "error: {message}")?;
+        return Ok(ExitStatus::Error);
+    }
+    let formats: Vec<report::Format> = targets.iter().map(format_of).collect();
+    let progress = progress::Progress::start(progress::wanted(&formats, args.quiet));
     let config = match load_config(args.config.as_deref(), cwd) {
         Ok(c) => c,
         Err(errors) => return config_failure(errors, &targets, cwd, out, err),
@@ -409,12 +419,13 @@ fn check(
     };
     let mut diagnostics = diagnostics;
     diagnostics.retain(|d| keep(&d.path));
+    progress.finish();
     let warnings: Vec<FileWarning> = analysis
         .warnings
         .into_iter()
         .filter(|w| keep(&w.path))
         .collect();
-    for w in &warnings {
+    for w in warnings.iter().filter(|_| !args.quiet) {
         writeln!(err, "warning: {}", crate::source::printable(&w.to_string()))?;
     }
     let summary = Summary {
@@ -432,14 +443,7 @@ fn check(
         summary,
         config: &analysis.config,
     };
-    let written = write_reports(&targets, cwd, out, err, |target, buffer| {
-        report::write(
-            format_of(target),
-            &report,
-            buffer,
-            is_colored(target, args.color),
-        )
-    })?;
+    let written = write_check_reports(args, &targets, &report, cwd, out, err)?;
     if !written {
         return Ok(ExitStatus::Error);
     }

@@ -5,6 +5,8 @@
 //! Layer `entry`.
 
 use std::io::Write;
+
+use clap::ValueEnum;
 use std::path::{Path, PathBuf};
 
 use super::ExitStatus;
@@ -125,6 +127,48 @@ pub(super) fn write_reports(
         }
     }
     Ok(ok)
+}
+
+/// Why `--statistics` cannot run with the report that would go to standard output, if it
+/// cannot: it replaces that report, and SARIF and annotations have no statistics form.
+pub(super) fn statistics_conflict(args: &CheckArgs, targets: &[ReportTarget]) -> Option<String> {
+    let on_stdout = targets.iter().find(|t| t.output.is_none()).map(format_of);
+    let format = on_stdout.filter(|f| args.statistics && !report::statistics::has_form(*f))?;
+    let name = format
+        .to_possible_value()
+        .map_or_else(String::new, |v| v.get_name().to_owned());
+    Some(format!(
+        "--statistics replaces the report on standard output, and `--format {name}` has no \
+         statistics form: write that report to a file with `--output FILE`, or use \
+         `--format json` for the statistics as JSON"
+    ))
+}
+
+/// `check`'s reports, each to its target ([`write_reports`]). `--statistics` puts the counts
+/// per rule in place of the report on standard output (or, when every report goes to a
+/// file, on standard output after them); `--quiet` drops the text formats' summary line.
+pub(super) fn write_check_reports(
+    args: &CheckArgs,
+    targets: &[ReportTarget],
+    report: &report::Report<'_>,
+    cwd: &Path,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<bool> {
+    let written = write_reports(targets, cwd, out, err, |target, buffer| {
+        let (format, color) = (format_of(target), is_colored(target, args.color));
+        if args.statistics && target.output.is_none() {
+            report::statistics::write(format, report, buffer, !args.quiet)
+        } else if args.quiet {
+            report::write_quiet(format, report, buffer, color)
+        } else {
+            report::write(format, report, buffer, color)
+        }
+    })?;
+    if args.statistics && targets.iter().all(|t| t.output.is_some()) {
+        report::statistics::write(Format::Agent, report, out, !args.quiet)?;
+    }
+    Ok(written)
 }
 
 /// Configuration errors: printed on stderr, and also written as SARIF or annotations to the

@@ -6,6 +6,8 @@
 
 mod assign;
 mod error;
+#[cfg(test)]
+mod json_schema;
 mod load;
 mod model;
 mod schema;
@@ -20,6 +22,7 @@ pub use error::{ConfigError, ConfigSource, Problem};
 pub use load::closest;
 pub use load::{FILE_NAME, discover, load};
 pub use model::{Decl, Group, GroupId, GroupKind, Key, Model, SelectorId, SpecKey, Unmatched};
+pub use schema::JSON_SCHEMA;
 pub use selector::{AtomSpec, EntrySpec, ExternalPattern, SelectorSpec, compile_pattern};
 
 use crate::diagnostic::Severity;

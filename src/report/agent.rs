@@ -7,11 +7,15 @@ use super::{Report, summary_line};
 use crate::diagnostic::Diagnostic;
 use crate::source::printable;
 
-pub(super) fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+/// The findings, then the summary line unless `summary` is false (`--quiet`).
+pub(super) fn write(report: &Report<'_>, out: &mut dyn Write, summary: bool) -> io::Result<()> {
     for d in report.diagnostics {
         writeln!(out, "{}", line(d))?;
     }
-    writeln!(out, "{}", summary_line(report))
+    if summary {
+        writeln!(out, "{}", summary_line(report))?;
+    }
+    Ok(())
 }
 
 /// One finding as one printable line.

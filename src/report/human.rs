@@ -27,7 +27,13 @@ pub fn graphical_handler(color: bool) -> GraphicalReportHandler {
         .with_links(false)
 }
 
-pub(super) fn write(report: &Report<'_>, out: &mut dyn Write, color: bool) -> io::Result<()> {
+/// The findings, then the summary line unless `summary` is false (`--quiet`).
+pub(super) fn write(
+    report: &Report<'_>,
+    out: &mut dyn Write,
+    color: bool,
+    summary: bool,
+) -> io::Result<()> {
     let handler = graphical_handler(color);
     for d in report.diagnostics {
         // The excerpt is read again here, for the few files with findings, rather than kept
@@ -53,7 +59,10 @@ pub(super) fn write(report: &Report<'_>, out: &mut dyn Write, color: bool) -> io
         }
         writeln!(out, "{buf}")?;
     }
-    writeln!(out, "{}", summary_line(report))
+    if summary {
+        writeln!(out, "{}", summary_line(report))?;
+    }
+    Ok(())
 }
 
 /// A finding drawn with its file's text, where the `path:line:column` miette prints above the

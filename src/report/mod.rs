@@ -11,6 +11,7 @@ mod human;
 pub use human::{Clipped, graphical_handler};
 pub mod json;
 mod sarif;
+pub mod statistics;
 
 use std::io::{self, Write};
 
@@ -68,9 +69,30 @@ pub fn write(
     out: &mut dyn Write,
     color: bool,
 ) -> io::Result<()> {
+    write_with_summary(format, report, out, color, true)
+}
+
+/// [`write()`] for `check --quiet`: the text formats leave out their summary line; the
+/// machine formats, whose counts are data, are the same.
+pub fn write_quiet(
+    format: Format,
+    report: &Report<'_>,
+    out: &mut dyn Write,
+    color: bool,
+) -> io::Result<()> {
+    write_with_summary(format, report, out, color, false)
+}
+
+fn write_with_summary(
+    format: Format,
+    report: &Report<'_>,
+    out: &mut dyn Write,
+    color: bool,
+    summary: bool,
+) -> io::Result<()> {
     match format {
-        Format::Human => human::write(report, out, color),
-        Format::Agent => agent::write(report, out),
+        Format::Human => human::write(report, out, color, summary),
+        Format::Agent => agent::write(report, out, summary),
         Format::Json => json::write(report, out),
         Format::Sarif => sarif::write(report, out),
         Format::Github => github::write(report, out),
