@@ -154,6 +154,20 @@ pub trait Frontend: Sync {
         None
     }
 
+    /// Import statements that a syntax error before them kept out of `found` (what
+    /// [`Frontend::imports`] gave for `tree`, which has an error): their byte ranges, each
+    /// parsed again on its own. Called only for trees with errors; a file whose imports were
+    /// recovered so gets a syntax-error warning even where [`Frontend::reports_syntax_errors`]
+    /// is `false`, since the error did matter. Empty (the default) recovers nothing.
+    fn lost_imports(
+        &self,
+        _src: &[u8],
+        _tree: &tree_sitter::Tree,
+        _found: &[RawImport],
+    ) -> Vec<Range<usize>> {
+        Vec::new()
+    }
+
     /// The import sites of a file read without tree-sitter (a manifest its registry row
     /// claims by name), and the manifest's facts, straight from its bytes; `None` (the
     /// default) means "parse it with [`Frontend::grammar`]". Like [`Frontend::imports`], it
@@ -254,7 +268,9 @@ pub struct Islands {
 #[derive(Debug, Default)]
 pub struct Extracted {
     pub imports: Vec<RawImport>,
-    /// Byte offset of the first syntax error, if the tree has one.
+    /// Byte offset of the first syntax error worth a warning: one in the parsed tree (or
+    /// found by the front-end's scan) of a front-end that reports syntax errors, or one that
+    /// cost imports which were recovered.
     pub first_error: Option<usize>,
     /// What a manifest declares besides its import sites; `None` for source files.
     pub manifest: Option<Manifest>,
@@ -309,6 +325,7 @@ pub fn extract_with(
     } else {
         None
     };
+    let mut recovered = false;
     let (mut imports, tree_error, type_only) = match islands {
         Some(islands) if islands.ranges.is_empty() => (Vec::new(), islands.error, Vec::new()),
         Some(islands) => {
@@ -334,9 +351,25 @@ pub fn extract_with(
         }
         None => {
             let tree = parse(frontend, path, src, &[])?;
-            (frontend.imports(src, &tree), first_error(&tree), Vec::new())
+            let mut imports = frontend.imports(src, &tree);
+            let error = first_error(&tree);
+            let lost = if error.is_some() {
+                frontend.lost_imports(src, &tree, &imports)
+            } else {
+                Vec::new()
+            };
+            recovered = !lost.is_empty();
+            if recovered {
+                let again = parse(frontend, path, src, &included_ranges(src, &lost))?;
+                imports.extend(frontend.imports(src, &again));
+                imports.sort_by_key(|i| i.span.start);
+                imports.dedup();
+            }
+            (imports, error, Vec::new())
         }
     };
+    // Grammars that reject valid code report an error only when it cost imports.
+    let tree_error = tree_error.filter(|_| recovered || frontend.reports_syntax_errors());
     // Stubs (`.pyi`, `.d.ts`) exist for the type checker: every import in them is type-only
     // (SPEC §8).
     let stub = frontend.is_stub(path);
