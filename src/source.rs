@@ -34,8 +34,9 @@ pub struct Region {
     pub bytes: Range<usize>,
 }
 
-/// Byte offsets of line starts. Lines end at `\n`, so CRLF files count the same lines as an
-/// editor does; a BOM is part of the first line's bytes and ignored by column counting.
+/// Byte offsets of line starts. Lines end at `\n`, `\r\n` or a lone `\r` (old Mac files, which
+/// Python and JavaScript read as line ends), so files count the same lines as an editor does;
+/// a BOM is part of the first line's bytes and ignored by column counting.
 pub struct LineIndex<'a> {
     src: &'a [u8],
     starts: Vec<usize>,
@@ -44,7 +45,11 @@ pub struct LineIndex<'a> {
 impl<'a> LineIndex<'a> {
     pub fn new(src: &'a [u8]) -> Self {
         let mut starts = vec![0];
-        starts.extend(memchr::memchr_iter(b'\n', src).map(|i| i + 1));
+        starts.extend(
+            memchr::memchr2_iter(b'\n', b'\r', src)
+                .filter(|&i| src.get(i) == Some(&b'\n') || src.get(i + 1) != Some(&b'\n'))
+                .map(|i| i + 1),
+        );
         Self { src, starts }
     }
 
@@ -225,6 +230,10 @@ mod tests {
         // `=` comes after `b`, `é` (2 bytes) and a space.
         assert_eq!(idx.position(7), Position { line: 2, column: 4 });
         assert_eq!(idx.position(src.len()), Position { line: 3, column: 2 });
+        // A lone CR ends a line too.
+        let idx = LineIndex::new(b"a\rb\r\nc");
+        assert_eq!(idx.position(2), Position { line: 2, column: 1 });
+        assert_eq!(idx.position(5), Position { line: 3, column: 1 });
     }
 
     #[test]

@@ -281,9 +281,7 @@ fn extract_entry(
             "holds bytes that are not UTF-8; imports were still read".to_owned(),
         ));
     }
-    if let Some(offset) = extracted.first_error
-        && frontend.reports_syntax_errors()
-    {
+    if let Some(offset) = extracted.first_error {
         let pos = index.position(offset);
         warnings.push((
             WarningKind::SyntaxError,

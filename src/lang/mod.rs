@@ -145,11 +145,27 @@ pub trait Frontend: Sync {
     /// on any tree, including trees full of errors: it takes what the tree gives.
     fn imports(&self, src: &[u8], tree: &tree_sitter::Tree) -> Vec<RawImport>;
 
-    /// The length of the prefix of `src` that holds every import site; parsing stops there,
-    /// which is most of the cost saved on files whose imports sit at the top. It must never
-    /// cut an import off: when in doubt, return `src.len()` (the default).
-    fn import_prefix_len(&self, src: &[u8]) -> usize {
-        src.len()
+    /// Where the import sites of `src` can be: the islands that are parsed instead of the
+    /// whole file, which is most of the cost saved on files whose code is not imports.
+    /// `None` (the default) parses the whole file. A front-end returns islands only when it
+    /// is sure that parsing them gives exactly the sites the whole file gives, and `None` when
+    /// in doubt. `src` has no NUL bytes and no lone `\r` (see [`extract`]).
+    fn islands(&self, _src: &[u8]) -> Option<Islands> {
+        None
+    }
+
+    /// Import statements that a syntax error before them kept out of `found` (what
+    /// [`Frontend::imports`] gave for `tree`, which has an error): their byte ranges, each
+    /// parsed again on its own. Called only for trees with errors; a file whose imports were
+    /// recovered so gets a syntax-error warning even where [`Frontend::reports_syntax_errors`]
+    /// is `false`, since the error did matter. Empty (the default) recovers nothing.
+    fn lost_imports(
+        &self,
+        _src: &[u8],
+        _tree: &tree_sitter::Tree,
+        _found: &[RawImport],
+    ) -> Vec<Range<usize>> {
+        Vec::new()
     }
 
     /// The import sites of a file read without tree-sitter (a manifest its registry row
@@ -236,11 +252,25 @@ pub fn suppressions(src: &[u8]) -> Vec<Suppression> {
     out
 }
 
+/// The parts of a file that can hold its import sites (see [`Frontend::islands`]).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Islands {
+    /// Byte ranges to parse, in order and disjoint, each ending at the end of a line.
+    pub ranges: Vec<Range<usize>>,
+    /// For each range: whether its imports are type-only (under `if TYPE_CHECKING:`), which
+    /// the parse of the range alone cannot tell.
+    pub type_only: Vec<bool>,
+    /// A syntax error the scan itself found (an unclosed bracket before an import).
+    pub error: Option<usize>,
+}
+
 /// What extraction found in one file.
 #[derive(Debug, Default)]
 pub struct Extracted {
     pub imports: Vec<RawImport>,
-    /// Byte offset of the first syntax error, if the tree has one.
+    /// Byte offset of the first syntax error worth a warning: one in the parsed tree (or
+    /// found by the front-end's scan) of a front-end that reports syntax errors, or one that
+    /// cost imports which were recovered.
     pub first_error: Option<usize>,
     /// What a manifest declares besides its import sites; `None` for source files.
     pub manifest: Option<Manifest>,
@@ -261,8 +291,20 @@ thread_local! {
 }
 
 /// Parses `bytes` with `frontend` and returns its imports with spans into `bytes`.
-/// A leading BOM is skipped for the parser and added back to every span.
+/// A leading BOM is skipped for the parser and added back to every span. Only the front-end's
+/// islands are parsed when it finds them (see [`Frontend::islands`]), else the whole file.
 pub fn extract(frontend: &dyn Frontend, path: &Path, bytes: &[u8]) -> Result<Extracted, String> {
+    extract_with(frontend, path, bytes, true)
+}
+
+/// [`extract`] with islands on or off: off, the whole file is parsed, which is what islands
+/// must always agree with (the property tests compare both).
+pub fn extract_with(
+    frontend: &dyn Frontend,
+    path: &Path,
+    bytes: &[u8],
+    use_islands: bool,
+) -> Result<Extracted, String> {
     let offset = if bytes.starts_with(BOM) { BOM.len() } else { 0 };
     let src = bytes.get(offset..).unwrap_or_default();
     if let Some(mut extracted) = frontend.imports_without_grammar(path, src) {
@@ -272,43 +314,145 @@ pub fn extract(frontend: &dyn Frontend, path: &Path, bytes: &[u8]) -> Result<Ext
         extracted.first_error = extracted.first_error.map(|e| e + offset);
         return Ok(extracted);
     }
-    let whole = src;
-    let parse = |src: &[u8]| {
-        PARSER.with(|cell| {
-            let mut parser = cell.borrow_mut();
-            parser
-                .set_language(&frontend.grammar(path))
-                .map_err(|e| format!("grammar cannot be loaded: {e}"))?;
-            parser
-                .parse(src, None)
-                .ok_or_else(|| "the parser gave up on this file".to_owned())
-        })
+    // A NUL byte would end the parser's input early; a lone `\r` is a line end to Python
+    // and JavaScript but whitespace to their grammars. Both are replaced byte for byte, so
+    // every offset stays the same. A NUL byte is a syntax error in itself.
+    let nul = memchr::memchr(0, src);
+    let src = parser_input(src);
+    let src: &[u8] = &src;
+    let islands = if use_islands {
+        frontend.islands(src)
+    } else {
+        None
     };
-    let mut src = whole
-        .get(..frontend.import_prefix_len(whole))
-        .unwrap_or(whole);
-    let mut tree = parse(src)?;
-    // A prefix cut inside a string or a statement shows as a syntax error; so does a real
-    // one. Either way, only the whole file gives the true tree.
-    if src.len() < whole.len() && tree.root_node().has_error() {
-        src = whole;
-        tree = parse(src)?;
-    }
-    let mut imports = frontend.imports(src, &tree);
+    let mut recovered = false;
+    let (mut imports, tree_error, type_only) = match islands {
+        Some(islands) if islands.ranges.is_empty() => (Vec::new(), islands.error, Vec::new()),
+        Some(islands) => {
+            let tree = parse(frontend, path, src, &included_ranges(src, &islands.ranges))?;
+            let error = match (first_error(&tree), islands.error) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            let imports = frontend.imports(src, &tree);
+            let type_only: Vec<bool> = imports
+                .iter()
+                .map(|import| {
+                    let at = islands
+                        .ranges
+                        .partition_point(|r| r.start <= import.span.start);
+                    at.checked_sub(1)
+                        .and_then(|i| islands.type_only.get(i))
+                        .copied()
+                        .unwrap_or(false)
+                })
+                .collect();
+            (imports, error, type_only)
+        }
+        None => {
+            let tree = parse(frontend, path, src, &[])?;
+            let mut imports = frontend.imports(src, &tree);
+            let error = first_error(&tree);
+            let lost = if error.is_some() {
+                frontend.lost_imports(src, &tree, &imports)
+            } else {
+                Vec::new()
+            };
+            recovered = !lost.is_empty();
+            if recovered {
+                let again = parse(frontend, path, src, &included_ranges(src, &lost))?;
+                imports.extend(frontend.imports(src, &again));
+                imports.sort_by_key(|i| i.span.start);
+                imports.dedup();
+            }
+            (imports, error, Vec::new())
+        }
+    };
+    // Grammars that reject valid code report an error only when it cost imports.
+    let tree_error = tree_error.filter(|_| recovered || frontend.reports_syntax_errors());
     // Stubs (`.pyi`, `.d.ts`) exist for the type checker: every import in them is type-only
     // (SPEC §8).
     let stub = frontend.is_stub(path);
-    for import in &mut imports {
+    for (i, import) in imports.iter_mut().enumerate() {
         import.span = import.span.start + offset..import.span.end + offset;
-        if stub {
+        let checking = type_only.get(i).copied().unwrap_or(false);
+        if stub || (checking && import.kind == ImportKind::Import) {
             import.kind = ImportKind::Type;
         }
     }
-    let first_error = first_error(&tree).map(|e| e + offset);
+    let first_error = match (tree_error, nul) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+    .map(|e| e + offset);
     Ok(Extracted {
         imports,
         first_error,
         manifest: None,
+    })
+}
+
+/// `src` with NUL bytes as spaces and lone `\r` as `\n`; borrowed when it has neither.
+fn parser_input(src: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let lone_cr = memchr::memchr_iter(b'\r', src).any(|i| src.get(i + 1) != Some(&b'\n'));
+    if !lone_cr && memchr::memchr(0, src).is_none() {
+        return std::borrow::Cow::Borrowed(src);
+    }
+    let mut copy = src.to_vec();
+    for (i, b) in copy.iter_mut().enumerate() {
+        match *b {
+            0 => *b = b' ',
+            b'\r' if src.get(i + 1) != Some(&b'\n') => *b = b'\n',
+            _ => {}
+        }
+    }
+    std::borrow::Cow::Owned(copy)
+}
+
+/// The tree-sitter ranges of byte ranges `ranges` of `src` (rows and columns counted in bytes).
+fn included_ranges(src: &[u8], ranges: &[Range<usize>]) -> Vec<tree_sitter::Range> {
+    let mut row = 0;
+    let mut line_start = 0;
+    let mut at = 0;
+    let mut point = |to: usize| {
+        let seen = src.get(at..to).unwrap_or_default();
+        row += memchr::memchr_iter(b'\n', seen).count();
+        if let Some(last) = memchr::memrchr(b'\n', seen) {
+            line_start = at + last + 1;
+        }
+        at = to;
+        tree_sitter::Point::new(row, to - line_start)
+    };
+    ranges
+        .iter()
+        .map(|r| tree_sitter::Range {
+            start_byte: r.start,
+            end_byte: r.end,
+            start_point: point(r.start),
+            end_point: point(r.end),
+        })
+        .collect()
+}
+
+/// Parses `src` (only `ranges` of it, unless empty) with the thread's parser.
+fn parse(
+    frontend: &dyn Frontend,
+    path: &Path,
+    src: &[u8],
+    ranges: &[tree_sitter::Range],
+) -> Result<tree_sitter::Tree, String> {
+    PARSER.with(|cell| {
+        let mut parser = cell.borrow_mut();
+        parser
+            .set_language(&frontend.grammar(path))
+            .map_err(|e| format!("grammar cannot be loaded: {e}"))?;
+        parser
+            .set_included_ranges(ranges)
+            .map_err(|e| format!("islands out of order: {e:?}"))?;
+        let tree = parser.parse(src, None);
+        // The next file is parsed whole unless it has islands of its own.
+        let _ = parser.set_included_ranges(&[]);
+        tree.ok_or_else(|| "the parser gave up on this file".to_owned())
     })
 }
 
@@ -356,17 +500,77 @@ mod tests {
     }
 
     #[test]
-    fn syntax_errors_are_found_in_the_whole_file() {
+    fn syntax_errors_are_found_where_imports_are_read() {
+        // An unclosed bracket at the end: the scan sees it.
         let src = b"import a\nimport b\ndef f(:\n    pass\n";
         let found = extract(&python::PyFrontend, Path::new("x.py"), src).unwrap();
         assert_eq!(found.imports.len(), 2);
-        assert_eq!(
-            found.first_error, None,
-            "an error after the last import is not looked for"
-        );
+        assert_eq!(found.first_error, Some(23));
+        // An error the scan cannot see and no island holds is not looked for.
+        let src = b"import a\nx = 1 +\n";
+        let found = extract(&python::PyFrontend, Path::new("x.py"), src).unwrap();
+        assert_eq!(found.imports.len(), 1);
+        assert_eq!(found.first_error, None);
         let src = b"def f(:\n    pass\nimport a\n";
         let found = extract(&python::PyFrontend, Path::new("x.py"), src).unwrap();
-        assert!(found.first_error.is_some());
+        assert_eq!(found.first_error, Some(5), "the unclosed bracket");
+        assert_eq!(found.imports.len(), 1);
+    }
+
+    /// Islands and whole-file parsing agree on every `.py`/`.pyi` file under `dir`:
+    /// (files, sites, files parsed whole because the scan was unsure).
+    fn compare_tree(dir: &Path) -> (usize, usize, usize) {
+        let (mut files, mut sites, mut unsure) = (0, 0, 0);
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(dir) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                if !path.extension().is_some_and(|e| e == "py" || e == "pyi") {
+                    continue;
+                }
+                let Ok(bytes) = std::fs::read(&path) else {
+                    continue;
+                };
+                let whole = extract_with(&python::PyFrontend, &path, &bytes, false).unwrap();
+                let islands = extract_with(&python::PyFrontend, &path, &bytes, true).unwrap();
+                if whole.first_error.is_none() {
+                    assert_eq!(islands.imports, whole.imports, "{}", path.display());
+                    assert_eq!(islands.first_error, None, "{}", path.display());
+                }
+                files += 1;
+                sites += whole.imports.len();
+                if python::PyFrontend.islands(&parser_input(&bytes)).is_none() {
+                    unsure += 1;
+                }
+            }
+        }
+        (files, sites, unsure)
+    }
+
+    #[test]
+    #[allow(clippy::print_stderr, reason = "says what the comparison covered")]
+    fn islands_agree_with_whole_files_on_real_files() {
+        // The repository's own Python fixtures, and a corpus named by the environment
+        // (`ARCHGATE_ISLANDS_CORPUS=/tmp/corpora/Django-5.1.4`), which the benchmark has.
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let (files, _, _) = compare_tree(&root.join("fixtures"));
+        assert!(files > 10, "{files}");
+        if let Some(dir) = std::env::var_os("ARCHGATE_ISLANDS_CORPUS") {
+            for dir in std::env::split_paths(&dir) {
+                let (files, sites, unsure) = compare_tree(&dir);
+                eprintln!(
+                    "{}: {files} files, {sites} sites agree; {unsure} files parsed whole",
+                    dir.display()
+                );
+            }
+        }
     }
 }
 

@@ -11,10 +11,11 @@
 //! files in memory; the statement walk costs much less. The walk uses an explicit stack:
 //! hostile trees are deep.
 
+mod islands;
 mod stdlib;
 use std::path::Path;
 
-use super::{Frontend, ImportKind, Lang, RawImport, SiteContext, node_text};
+use super::{Frontend, ImportKind, Islands, Lang, RawImport, SiteContext, node_text};
 
 pub struct PyFrontend;
 
@@ -39,37 +40,10 @@ impl Frontend for PyFrontend {
         tree_sitter_python::LANGUAGE.into()
     }
 
-    /// Every import form holds the word `import`: the keyword of `import x` and
-    /// `from x import y`, or the `import_module(` / `__import__(` of a dynamic import. The
-    /// prefix ends with the statement of the last occurrence that can be one of those (see
-    /// `may_import_at`); `>>> from x import y` in a docstring cannot, so doctests after the
-    /// last real import do not make the prefix longer. The statement ends at the first newline
-    /// outside brackets that no backslash continues. If the prefix still ends inside a string
-    /// (an occurrence in prose), its parse has an error and `extract` parses the whole file.
-    fn import_prefix_len(&self, src: &[u8]) -> usize {
-        let Some(at) =
-            memchr::memmem::rfind_iter(src, b"import").find(|&at| may_import_at(src, at))
-        else {
-            return 0;
-        };
-        let line_start = src
-            .get(..at)
-            .and_then(|b| memchr::memrchr(b'\n', b))
-            .map_or(0, |i| i + 1);
-        let mut depth = 0usize;
-        let mut prev = b' ';
-        for (i, &b) in src.iter().enumerate().skip(line_start) {
-            match b {
-                b'(' | b'[' | b'{' => depth += 1,
-                b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-                b'\n' if depth == 0 && prev != b'\\' => return i + 1,
-                _ => {}
-            }
-            if b != b'\r' {
-                prev = b;
-            }
-        }
-        src.len()
+    /// The logical lines that start an import statement or name a dynamic import (see
+    /// `islands`).
+    fn islands(&self, src: &[u8]) -> Option<Islands> {
+        islands::islands(src)
     }
 
     fn imports(&self, src: &[u8], tree: &tree_sitter::Tree) -> Vec<RawImport> {
@@ -114,39 +88,6 @@ impl Frontend for PyFrontend {
         }
         out
     }
-}
-
-/// Whether the `import` at byte `at` can belong to an import: part of `import_module` or
-/// `__import__` (calls may stand anywhere), or the `import` keyword of a statement. A simple
-/// statement starts a line or follows `;` or the `:` of a compound statement on the same line,
-/// so the text before the keyword there is empty (`import x`) or `from <module>`. A line that
-/// a backslash continues from the line before always may.
-fn may_import_at(src: &[u8], at: usize) -> bool {
-    let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-    let after = src.get(at + b"import".len()..).unwrap_or_default();
-    let before = src.get(..at).unwrap_or_default();
-    if after.starts_with(b"_module") || before.ends_with(b"__") {
-        return true;
-    }
-    if after.first().is_some_and(|&b| is_ident(b)) || before.last().is_some_and(|&b| is_ident(b)) {
-        return false; // `important`, `reimport`, `importlib`
-    }
-    let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
-    let line = before.get(line_start..).unwrap_or_default();
-    let continued = before
-        .get(..line_start.saturating_sub(1))
-        .is_some_and(|b| b.strip_suffix(b"\r").unwrap_or(b).ends_with(b"\\"));
-    let statement = line
-        .rsplit(|&b| b == b';' || b == b':')
-        .next()
-        .unwrap_or(line)
-        .trim_ascii_start();
-    continued
-        || statement.is_empty()
-        || (statement.starts_with(b"from")
-            && statement
-                .get(4)
-                .is_some_and(|&b| b.is_ascii_whitespace() || b == b'.'))
 }
 
 /// Pushes the children so that they pop in source order.
@@ -500,44 +441,6 @@ mod tests {
     fn strings_and_comments_are_not_imports() {
         let src = "# import a\ns = 'import b'\nt = \"\"\"\nfrom c import d\n\"\"\"\nprint('from e import f')\n";
         assert!(specs(src).is_empty());
-    }
-
-    #[test]
-    fn the_parsed_prefix_ends_after_the_last_import_statement() {
-        fn prefix(src: &str) -> &str {
-            &src[..PyFrontend.import_prefix_len(src.as_bytes())]
-        }
-        assert_eq!(prefix("import a\nx = 1\n"), "import a\n");
-        assert_eq!(
-            prefix("from a import (\n    b,\n    c)\ny = 2\n"),
-            "from a import (\n    b,\n    c)\n"
-        );
-        assert_eq!(
-            prefix("from a import b, \\\r\n    c\r\nz = 3\n"),
-            "from a import b, \\\r\n    c\r\n"
-        );
-        assert_eq!(prefix("x = 1\n"), "");
-        assert_eq!(prefix("def f():\n    import a"), "def f():\n    import a");
-        // Doctests and prose after the last import do not count.
-        let src = "import a\ndef f():\n    \"\"\"\n    >>> from b import c\n    It is important.\n    \"\"\"\n";
-        assert_eq!(prefix(src), "import a\n");
-        // Every statement form that can hold the last import does.
-        for tail in [
-            "x = 1; import b\n",
-            "if t: from b import c\n",
-            "from b \\\n    import c\n",
-            "from \\\n    b import c\n",
-            "m = importlib.import_module(\n    'b')\n",
-            "m = __import__('b')\n",
-            "from .b import c\n",
-        ] {
-            let src = format!("import a\n{tail}");
-            assert_eq!(prefix(&src), src, "{tail:?}");
-        }
-        // The whole statement is kept, so every name is a site.
-        let src = "import os\nfrom a import (\n    b,\n    c)\nvalue = compute()\n";
-        let cut = prefix(src);
-        assert_eq!(specs(cut), ["os", "a.b", "a.c"]);
     }
 
     #[test]

@@ -64,6 +64,50 @@ impl Frontend for TsFrontend {
         false
     }
 
+    /// Import and re-export statements that start a line, hold a string and gave no site:
+    /// an unclosed bracket before them swallowed them into an error or an expression. The
+    /// tree itself says whether the keyword is code (not a comment, string, template or JSX
+    /// text), so only real statements are parsed again.
+    fn lost_imports(
+        &self,
+        src: &[u8],
+        tree: &tree_sitter::Tree,
+        found: &[RawImport],
+    ) -> Vec<std::ops::Range<usize>> {
+        let mut starts: Vec<usize> = found.iter().map(|i| i.span.start).collect();
+        starts.sort_unstable();
+        let mut lost = Vec::new();
+        let mut line_start = 0;
+        while line_start < src.len() {
+            let line_end = memchr::memchr(b'\n', src.get(line_start..).unwrap_or_default())
+                .map_or(src.len(), |i| line_start + i + 1);
+            let line = src.get(line_start..line_end).unwrap_or_default();
+            let indent = line
+                .iter()
+                .take_while(|b| matches!(b, b' ' | b'\t'))
+                .count();
+            let at = line_start + indent;
+            let rest = src.get(at..).unwrap_or_default();
+            let keyword = [b"import".as_slice(), b"export"]
+                .into_iter()
+                .find(|k| rest.starts_with(k));
+            if let Some(keyword) = keyword
+                && !rest.get(keyword.len()).is_some_and(|&b| {
+                    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$' | b'(' | b'.')
+                })
+                && let Some(end) = statement_end(src, at + keyword.len())
+                && is_code(tree, at)
+                && starts
+                    .get(starts.partition_point(|&s| s < at))
+                    .is_none_or(|&s| s >= end)
+            {
+                lost.push(at..end);
+            }
+            line_start = line_end;
+        }
+        lost
+    }
+
     fn imports(&self, src: &[u8], tree: &tree_sitter::Tree) -> Vec<RawImport> {
         let visit_expressions = mentions_import_call(src);
         let mut out = Vec::new();
@@ -140,6 +184,55 @@ fn reference_directives(src: &[u8], root: tree_sitter::Node<'_>, out: &mut Vec<R
             context: SiteContext::default(),
         });
     }
+}
+
+/// The end of the import statement whose keyword ends at `from`: the end of the line of its
+/// first string, if that string comes before a `;` and closes on its line.
+fn statement_end(src: &[u8], from: usize) -> Option<usize> {
+    let rest = src.get(from..)?;
+    let rest = rest.get(..1024).unwrap_or(rest);
+    let quote_at = rest
+        .iter()
+        .position(|&b| matches!(b, b'\'' | b'"' | b';'))?;
+    let quote = *rest.get(quote_at)?;
+    if quote == b';' {
+        return None;
+    }
+    let after = rest.get(quote_at + 1..)?;
+    let close = after.iter().position(|&b| b == quote || b == b'\n')?;
+    if after.get(close) != Some(&quote) {
+        return None;
+    }
+    let end = from + quote_at + 1 + close + 1;
+    let tail = src.get(end..).unwrap_or_default();
+    Some(end + memchr::memchr(b'\n', tail).map_or(tail.len(), |i| i + 1))
+}
+
+/// Whether byte `at` is code in `tree`: not inside a comment, string, template, regex or
+/// JSX text.
+fn is_code(tree: &tree_sitter::Tree, at: usize) -> bool {
+    let Some(node) = tree.root_node().descendant_for_byte_range(at, at + 1) else {
+        return true;
+    };
+    let mut current = Some(node);
+    // Strings and comments are shallow: a few levels up at most.
+    for _ in 0..4 {
+        let Some(n) = current else { break };
+        if matches!(
+            n.kind(),
+            "comment"
+                | "string"
+                | "string_fragment"
+                | "template_string"
+                | "regex"
+                | "regex_pattern"
+                | "jsx_text"
+        ) {
+            return false;
+        }
+        current = n.parent();
+    }
+    true
 }
 
 /// Pushes the children so that they pop in source order.
@@ -558,5 +651,60 @@ export const v = 1;
                 != 0;
             assert_eq!(is_tsx, !ts, "{file}");
         }
+    }
+
+    fn extracted(file: &str, src: &str) -> (Vec<String>, Option<usize>) {
+        let found = crate::lang::extract(&TsFrontend, Path::new(file), src.as_bytes()).unwrap();
+        let sites = found
+            .imports
+            .iter()
+            .map(|i| format!("{}:{}", i.specifier, i.kind.as_str()))
+            .collect();
+        (sites, found.first_error)
+    }
+
+    #[test]
+    fn an_unclosed_bracket_before_an_import_loses_nothing() {
+        // Issue 16.5: each of these lost its imports silently.
+        for (src, want) in [
+            (
+                "const x = foo(\nimport { a } from \"./a\";\nimport b from './b';\nexport * from './c';\n",
+                vec!["./a:import", "./b:import", "./c:reexport"],
+            ),
+            ("let y = [1,\nimport a from './a'\n", vec!["./a:import"]),
+            ("function f() {\nimport a from './a'\n", vec!["./a:import"]),
+        ] {
+            let (sites, error) = extracted("x.ts", src);
+            assert_eq!(sites, want, "{src}");
+            assert!(
+                error.is_some(),
+                "the error that cost imports is reported: {src}"
+            );
+        }
+        // The grammar kept this one: nothing to recover, nothing to warn about.
+        let src = "const v = (<div>{f(1)}</div>;\nimport type { T } from './t';\n";
+        assert_eq!(extracted("x.tsx", src), (vec!["./t:type".to_owned()], None));
+    }
+
+    #[test]
+    fn import_lines_in_templates_comments_strings_and_jsx_are_not_recovered() {
+        let src = "const s = `\nimport a from './in-template'\n`;\n/*\nimport b from './in-comment'\n*/\n\
+                   const q = 'a\\\nimport c from \"./in-string\"';\n\
+                   const r = /import d from '.\\/in-regex'/;\nlet z = foo(\n";
+        let (sites, _) = extracted("x.ts", src);
+        assert!(sites.is_empty(), "{sites:?}");
+        let src = "const v = <p>\nimport a from './in-jsx-text'\n</p>;\nlet z = [\n";
+        let (sites, _) = extracted("x.tsx", src);
+        assert!(sites.is_empty(), "{sites:?}");
+    }
+
+    #[test]
+    fn grammar_errors_that_cost_nothing_stay_quiet() {
+        // Variance annotations: valid TypeScript the grammar rejects.
+        let src =
+            "import { a } from './a';\ninterface X<in out T> { v: T }\nimport b from './b';\n";
+        let (sites, error) = extracted("x.ts", src);
+        assert_eq!(sites, ["./a:import", "./b:import"]);
+        assert_eq!(error, None);
     }
 }
