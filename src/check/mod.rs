@@ -523,11 +523,7 @@ pub(crate) fn describe_selector(
                 parts.push(id.map_or_else(|| format!("`{name}`"), named));
             }
             AtomSpec::Glob(pattern) => parts.push(format!("files matching `{}`", replace(pattern))),
-            AtomSpec::External(p) => parts.push(format!(
-                "package `{}{}`",
-                p.name,
-                if p.prefix { "*" } else { "" }
-            )),
+            AtomSpec::External(p) => parts.push(format!("package `{p}`")),
         }
     }
     parts.join(", ")
@@ -547,6 +543,20 @@ pub(crate) fn removal(site: &crate::graph::Site, path: &str) -> String {
             site.specifier
         ),
     }
+}
+
+/// The first `shown` of `items` in code, comma-separated, then how many more there are:
+/// `` `a.py`, `b.py`, 3 more ``.
+pub fn short_list(items: &[impl AsRef<str>], shown: usize) -> String {
+    let mut parts: Vec<String> = items
+        .iter()
+        .take(shown)
+        .map(|i| format!("`{}`", i.as_ref()))
+        .collect();
+    if items.len() > shown {
+        parts.push(format!("{} more", items.len() - shown));
+    }
+    parts.join(", ")
 }
 
 /// The file name of a repo-relative path.

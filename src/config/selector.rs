@@ -54,12 +54,24 @@ impl ExternalPattern {
         }
     }
 
+    /// Whether `package` is this name, or starts with it for a prefix pattern.
     pub fn matches(&self, package: &str) -> bool {
         if self.prefix {
             package.starts_with(self.name.as_str())
         } else {
             package == self.name
         }
+    }
+}
+
+/// The pattern as written in `layers.toml`: `requests`, `pydantic*`.
+impl std::fmt::Display for ExternalPattern {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name)?;
+        if self.prefix {
+            f.write_str("*")?;
+        }
+        Ok(())
     }
 }
 

@@ -195,10 +195,7 @@ fn rules(config: &Config, out: &mut String) {
 fn other_rules(config: &Config) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     if let Some(list) = &config.check.externals {
-        let names: Vec<String> = list
-            .iter()
-            .map(|p| format!("`{}{}`", p.name, if p.prefix { "*" } else { "" }))
-            .collect();
+        let names: Vec<String> = list.iter().map(|p| format!("`{p}`")).collect();
         lines.push(format!(
             "- **Packages:** files may import only {} and the standard library, unless their \
              layer or module lists others",
@@ -207,10 +204,7 @@ fn other_rules(config: &Config) -> Vec<String> {
     }
     for group in config.layers.iter().chain(&config.modules) {
         if let Some(list) = &group.externals {
-            let names: Vec<String> = list
-                .iter()
-                .map(|p| format!("`{}{}`", p.name, if p.prefix { "*" } else { "" }))
-                .collect();
+            let names: Vec<String> = list.iter().map(|p| format!("`{p}`")).collect();
             lines.push(format!(
                 "- **Packages of `{}`:** {} and the standard library",
                 group.name,

@@ -105,12 +105,9 @@ pub fn guidance(
     guidance.layer = model.layer(file).map(name);
     guidance.modules = model.module(file).map(name).into_iter().collect();
 
-    let members = members(cx);
-    let own: Vec<GroupId> = model.groups_of(file).collect();
-    let independent = independent_of(cx, file);
-    let forbids = forbids(cx, file);
-
-    guidance.may_import = may_import(cx, file, &own, &members, &independent, &forbids);
+    let contracts = Contracts::new(cx, file);
+    let own = &contracts.own;
+    guidance.may_import = may_import(&contracts);
 
     // Packages: the module's list, else the layer's, else `[check]`'s.
     let lists = model
@@ -121,14 +118,11 @@ pub fn guidance(
     guidance.externals = lists
         .chain(cx.config.check.externals.as_ref())
         .next()
-        .map(|list| {
-            list.iter()
-                .map(|p| format!("{}{}", p.name, if p.prefix { "*" } else { "" }))
-                .collect()
-        });
+        .map(|list| list.iter().map(ToString::to_string).collect());
 
-    guidance.forbidden = forbidden(cx, file, &own, &forbids);
-    guidance.independent_of = independent
+    guidance.forbidden = forbidden(cx, file, own, &contracts.forbids);
+    guidance.independent_of = contracts
+        .independent
         .iter()
         .map(|(g, reason)| Independent {
             group: name(*g),
@@ -136,27 +130,14 @@ pub fn guidance(
         })
         .collect();
 
-    // Public files of the groups it may import from: those no contract keeps it from.
-    let has_allowlist = own
-        .iter()
-        .any(|&g| model.group(g).is_some_and(|g| g.may_import.is_some()));
+    // Public files of the groups it may import from.
     for (g, group) in model.groups.iter().enumerate() {
         let Some(public) = group.public else { continue };
-        if own.contains(&g) {
+        if own.contains(&g) || !contracts.may_reach(g) {
             continue;
         }
-        let listed = guidance.may_import.as_ref().is_some_and(|list| {
-            list.iter()
-                .any(|a| a.group.as_deref() == Some(group.name.as_str()))
-        });
-        let open = group.kind == GroupKind::Module && !has_allowlist;
-        let kept_out = !admits(cx, g, file, &own)
-            || independent.iter().any(|(i, _)| *i == g)
-            || forbids.iter().any(|f| f.group == Some(g));
-        if !(listed || guidance.may_import.is_none() || open) || kept_out {
-            continue;
-        }
-        let files = members
+        let files = contracts
+            .members
             .get(g)
             .into_iter()
             .flatten()
@@ -169,7 +150,7 @@ pub fn guidance(
         });
     }
 
-    guidance.imported_by = imported_by(cx, file, &own);
+    guidance.imported_by = imported_by(cx, file, own);
     guidance
 }
 
@@ -267,42 +248,72 @@ fn imported_by(cx: &CheckContext<'_>, file: FileId, own: &[GroupId]) -> Option<V
     importers
 }
 
-/// The groups (and allowlist globs) `file` may import: the layers the order leaves, narrowed
-/// by every allowlist of its groups, and modules when an allowlist names them; `None` when
-/// nothing constrains it.
-fn may_import(
-    cx: &CheckContext<'_>,
+/// What the file's groups say about the groups it may import, gathered once.
+struct Contracts<'a> {
+    cx: &'a CheckContext<'a>,
     file: FileId,
-    own: &[GroupId],
-    members: &[Vec<FileId>],
-    independent: &[(GroupId, Option<String>)],
-    forbids: &[Forbid],
-) -> Option<Vec<Allowed>> {
-    let model = cx.model;
-    let allowlists: Vec<SelectorId> = own
-        .iter()
-        .filter_map(|&g| model.group(g).and_then(|g| g.may_import))
-        .collect();
-    let layer_rank = model.layer(file);
-    if layer_rank.is_none() && allowlists.is_empty() {
+    /// Its layer, then its module.
+    own: Vec<GroupId>,
+    /// The `may_import` selectors of its groups.
+    allowlists: Vec<SelectorId>,
+    independent: Vec<(GroupId, Option<String>)>,
+    forbids: Vec<Forbid>,
+    /// The files of each group.
+    members: Vec<Vec<FileId>>,
+}
+
+impl<'a> Contracts<'a> {
+    fn new(cx: &'a CheckContext<'a>, file: FileId) -> Self {
+        let model = cx.model;
+        let own: Vec<GroupId> = model.groups_of(file).collect();
+        let allowlists = own
+            .iter()
+            .filter_map(|&g| model.group(g).and_then(|g| g.may_import))
+            .collect();
+        Self {
+            cx,
+            file,
+            own,
+            allowlists,
+            independent: independent_of(cx, file),
+            forbids: forbids(cx, file),
+            members: members(cx),
+        }
+    }
+
+    /// Whether an import from the file into group `g` breaks none of its contracts: the layer
+    /// order, the allowlists (some file of `g` is on each), `g`'s `imported_by`, independence
+    /// and a `[[forbid]]` naming `g`.
+    fn may_reach(&self, g: GroupId) -> bool {
+        let model = self.cx.model;
+        let files = self.members.get(g).map_or(&[][..], Vec::as_slice);
+        let by_order = match (model.group(g).map(|g| g.kind), model.layer(self.file)) {
+            (Some(GroupKind::Layer), Some(rank)) => g >= rank,
+            _ => true,
+        };
+        by_order
+            && self
+                .allowlists
+                .iter()
+                .all(|&s| files.iter().any(|&f| model.contains(f, s)))
+            && admits(self.cx, g, self.file, &self.own)
+            && !self.independent.iter().any(|(i, _)| *i == g)
+            && !self.forbids.iter().any(|f| f.group == Some(g))
+    }
+}
+
+/// The groups (and allowlist globs) the file may import: its own, the layers the order
+/// leaves, and modules when an allowlist names them; `None` when no layer or allowlist
+/// constrains it.
+fn may_import(contracts: &Contracts<'_>) -> Option<Vec<Allowed>> {
+    let cx = contracts.cx;
+    if cx.model.layer(contracts.file).is_none() && contracts.allowlists.is_empty() {
         return None;
     }
     let mut allowed = Vec::new();
-    for (g, group) in model.groups.iter().enumerate() {
-        let files = members.get(g).map_or(&[][..], Vec::as_slice);
-        let is_own = own.contains(&g);
-        let by_order = match (group.kind, layer_rank) {
-            (GroupKind::Layer, Some(rank)) => g >= rank,
-            _ => true,
-        };
-        let listed = allowlists
-            .iter()
-            .all(|&s| files.iter().any(|&f| model.contains(f, s)));
-        let named = group.kind == GroupKind::Layer || !allowlists.is_empty();
-        let admitted = admits(cx, g, file, own);
-        let excluded =
-            independent.iter().any(|(i, _)| *i == g) || forbids.iter().any(|f| f.group == Some(g));
-        if is_own || (by_order && listed && named && admitted && !excluded) {
+    for (g, group) in cx.model.groups.iter().enumerate() {
+        let named = group.kind == GroupKind::Layer || !contracts.allowlists.is_empty();
+        if contracts.own.contains(&g) || (named && contracts.may_reach(g)) {
             allowed.push(Allowed {
                 group: Some(group.name.clone()),
                 paths: cx.folders(g),
@@ -310,7 +321,7 @@ fn may_import(
         }
     }
     // Globs of the allowlists, as written.
-    for &g in own {
+    for &g in &contracts.own {
         let Some((_, decl)) = cx.group(g) else {
             continue;
         };
@@ -498,21 +509,11 @@ pub fn render(g: &Guidance) -> String {
     }
     must_not(g, &mut out);
     for p in &g.public {
-        const SHOWN: usize = 5;
-        let mut files: Vec<String> = p
-            .files
-            .iter()
-            .take(SHOWN)
-            .map(|f| format!("`{f}`"))
-            .collect();
-        if p.files.len() > SHOWN {
-            files.push(format!("{} more", p.files.len() - SHOWN));
-        }
         let _ = writeln!(
             out,
             "Import `{}` only through its public files: {}.",
             p.group,
-            files.join(", ")
+            crate::check::short_list(&p.files, 5)
         );
     }
     if let Some(list) = &g.imported_by {

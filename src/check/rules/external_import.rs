@@ -115,11 +115,7 @@ fn external_import(
         || "files of this repository".to_owned(),
         |o| format!("files of {o}"),
     );
-    let allowed: Vec<String> = list
-        .patterns
-        .iter()
-        .map(|p| format!("`{}{}`", p.name, if p.prefix { "*" } else { "" }))
-        .collect();
+    let allowed: Vec<String> = list.patterns.iter().map(|p| format!("`{p}`")).collect();
     let allowed = if allowed.is_empty() {
         "no package".to_owned()
     } else {

@@ -325,30 +325,21 @@ fn keep(
         .collect();
     others.sort_unstable();
     others.dedup();
-    if !others.is_empty() {
-        const SHOWN: usize = 5;
-        let mut listed: Vec<String> = others
-            .iter()
-            .take(SHOWN)
-            .map(|p| format!("`{p}`"))
-            .collect();
-        if others.len() > SHOWN {
-            listed.push(format!("{} more", others.len() - SHOWN));
-        }
-        let target = file_name(cx.path(edge.to));
-        let reexport = reexport(cx, edge.to, name);
-        return Some(format!(
-            " {} also import{} {} from `{target}`: keep it importable there with a re-export \
-             ({reexport} in `{target}`).",
-            listed.join(", "),
-            if others.len() == 1 { "s" } else { "" },
-            match name {
-                Some(n) => format!("`{n}`"),
-                None => "it".to_owned(),
-            },
-        ));
+    if others.is_empty() {
+        return None;
     }
-    None
+    let target = file_name(cx.path(edge.to));
+    let reexport = reexport(cx, edge.to, name);
+    Some(format!(
+        " {} also import{} {} from `{target}`: keep it importable there with a re-export \
+         ({reexport} in `{target}`).",
+        crate::check::short_list(&others, 5),
+        if others.len() == 1 { "s" } else { "" },
+        match name {
+            Some(n) => format!("`{n}`"),
+            None => "it".to_owned(),
+        },
+    ))
 }
 
 /// The language's re-export of `name` (or of everything) from a new module.
