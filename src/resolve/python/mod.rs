@@ -9,7 +9,10 @@
 //!   `x/__init__.pyi`, `x.py` or `x.pyi`, in that order, so a package shadows a same-named
 //!   `x.py` exactly as in Python (fixture `python/init-shadows-module`).
 //! - Relative imports climb from the file's package, one folder per dot after the first.
-//! - Anything else is external, named by its first segment.
+//! - Anything else is external, named by its first segment, unless that segment is a folder
+//!   of Python files at the root or at a search root: a namespace package or a `src/` folder
+//!   that is not on the import path is unresolved (with the `[python] roots` to write), not a
+//!   package.
 
 use std::collections::HashSet;
 
@@ -23,6 +26,9 @@ pub(crate) struct PyResolver<'a> {
     roots: Vec<String>,
     /// Folders that hold an `__init__.py` or `__init__.pyi`.
     packages: HashSet<String>,
+    /// The folders of Python files directly under the repository root or a search root,
+    /// by name, with the root they are under.
+    folders: std::collections::HashMap<String, String>,
 }
 
 impl<'a> PyResolver<'a> {
@@ -60,10 +66,29 @@ impl<'a> PyResolver<'a> {
                 roots.push(root);
             }
         }
+        let mut folders = std::collections::HashMap::new();
+        for (path, lang) in files.paths.iter().zip(&files.langs) {
+            if *lang != Lang::Python {
+                continue;
+            }
+            for root in std::iter::once("").chain(roots.iter().map(String::as_str)) {
+                let inner = if root.is_empty() {
+                    Some(path.as_str())
+                } else {
+                    path.strip_prefix(root).and_then(|p| p.strip_prefix('/'))
+                };
+                if let Some((folder, _)) = inner.and_then(|p| p.split_once('/')) {
+                    folders
+                        .entry(folder.to_owned())
+                        .or_insert_with(|| root.to_owned());
+                }
+            }
+        }
         Self {
             files,
             roots,
             packages,
+            folders,
         }
     }
 
@@ -132,6 +157,23 @@ impl Resolver for PyResolver<'_> {
             && let Some(id) = self.deepest(dir, &parts, 1)
         {
             return Resolution::Internal(id);
+        }
+        if let Some(under) = self.folders.get(*first) {
+            let folder = if under.is_empty() {
+                (*first).to_owned()
+            } else {
+                format!("{under}/{first}")
+            };
+            let parent = if under.is_empty() {
+                "."
+            } else {
+                under.as_str()
+            };
+            return Resolution::Unresolved(format!(
+                "`{first}` is the folder `{folder}/` of this repository, which is not on the \
+                 import path: if it is a source root, add `\"{folder}\"` to `[python] roots` and \
+                 import what is inside it; if it is a namespace package, add `\"{parent}\"`"
+            ));
         }
         Resolution::External((*first).to_owned())
     }

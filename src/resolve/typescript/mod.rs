@@ -169,7 +169,15 @@ impl<'a> TsResolver<'a> {
     /// named a package (bare): then build output maps back to its source.
     fn classify(&self, path: &Path, spec: &str, package: bool) -> Resolution {
         let Some(rel) = self.relative(path) else {
-            return Resolution::External(package_name(spec).to_owned());
+            // A package installed above the root (a monorepo's hoisted node_modules) is
+            // external; a relative or absolute path out of the root names no file of the run.
+            if package {
+                return Resolution::External(package_name(spec).to_owned());
+            }
+            return Resolution::Unresolved(format!(
+                "`{spec}` leads out of the folder of layers.toml, to a file archgate does not \
+                 check"
+            ));
         };
         if let Some(name) = node_modules_package(&rel) {
             return Resolution::External(name);
@@ -346,8 +354,15 @@ impl Resolver for TsResolver<'_> {
                     // A package of the repository is not external even when the subpath
                     // names nothing it exports (`@trpc/server/vendor/x` inside @trpc/server).
                     let is_ours = self.packages.iter().any(|p| p.name == package_name(spec));
-                    if !is_ours && !self.has_paths_alias(&file, spec) {
+                    if !is_ours && !self.has_paths_alias(&file, spec) && !is_alias(spec) {
                         return Resolution::External(package_name(spec).to_owned());
+                    }
+                    if is_alias(spec) && !self.has_paths_alias(&file, spec) {
+                        return Resolution::Unresolved(format!(
+                            "`{spec}` is a path alias that no `paths` entry of the file's \
+                             tsconfig.json maps (no package can be named `{}`)",
+                            package_name(spec)
+                        ));
                     }
                 }
                 Resolution::Unresolved(self.guard.scrub(&error.to_string()))
@@ -577,6 +592,12 @@ fn leaves(value: &serde_json::Value, star: Option<&str>, out: &mut Vec<String>) 
 /// `node:fs`), or a tsconfig `paths`/`baseUrl` name.
 fn is_bare(spec: &str) -> bool {
     !(spec.starts_with('.') || spec.starts_with('/') || spec.starts_with('#'))
+}
+
+/// Whether a bare specifier is a bundler's path alias rather than a package: `@/ui/x` (a
+/// scope needs a name), `~/x` or `~x` (npm names cannot start with `~`).
+fn is_alias(spec: &str) -> bool {
+    spec.starts_with("@/") || spec.starts_with('~')
 }
 
 /// The package a bare specifier names: `@scope/name` whole, else the first segment.
