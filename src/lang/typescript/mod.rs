@@ -90,9 +90,11 @@ impl Frontend for TsFrontend {
         tree: &tree_sitter::Tree,
         found: &[RawImport],
     ) -> Vec<std::ops::Range<usize>> {
+        const MAX_LOOKUPS: usize = 1024;
         let mut starts: Vec<usize> = found.iter().map(|i| i.span.start).collect();
         starts.sort_unstable();
         let mut lost = Vec::new();
+        let mut checked = 0;
         let mut line_start = 0;
         while line_start < src.len() {
             let line_end = memchr::memchr(b'\n', src.get(line_start..).unwrap_or_default())
@@ -115,12 +117,20 @@ impl Frontend for TsFrontend {
                 && lost
                     .last()
                     .is_none_or(|l: &std::ops::Range<usize>| l.end <= at)
-                && is_code(tree, at)
                 && starts
                     .get(starts.partition_point(|&s| s < at))
                     .is_none_or(|&s| s >= end)
             {
-                lost.push(at..end);
+                // Finding the node at a byte costs the tree's depth: a bounded number of
+                // lookups keeps hostile files (deep nesting, then thousands of such lines)
+                // linear.
+                if checked == MAX_LOOKUPS {
+                    break;
+                }
+                checked += 1;
+                if is_code(tree, at) {
+                    lost.push(at..end);
+                }
             }
             line_start = line_end;
         }
@@ -744,6 +754,15 @@ export const v = 1;
         // The grammar kept this one: nothing to recover, nothing to warn about.
         let src = "const v = (<div>{f(1)}</div>;\nimport type { T } from './t';\n";
         assert_eq!(extracted("x.tsx", src), (vec!["./t:type".to_owned()], None));
+    }
+
+    #[test]
+    fn recovery_stays_linear_on_hostile_files() {
+        // Deep nesting, then thousands of import lines the tree swallowed: the lookups that
+        // cost the tree's depth are bounded (1,024 per file); the rest stays a linear scan.
+        let src = "(".repeat(5_000) + "\n" + &"import a from './a';\n".repeat(3_000);
+        let found = crate::lang::extract(&TsFrontend, Path::new("x.ts"), src.as_bytes()).unwrap();
+        assert!(found.first_error.is_some());
     }
 
     #[test]
