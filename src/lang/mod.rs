@@ -262,6 +262,10 @@ pub struct Islands {
     pub type_only: Vec<bool>,
     /// A syntax error the scan itself found (an unclosed bracket before an import).
     pub error: Option<usize>,
+    /// Whether an error in the islands' tree means the whole file must be parsed after all:
+    /// for a prefix cut that may end inside a string or a comment (TypeScript), where only
+    /// the whole file gives the true tree.
+    pub whole_on_error: bool,
 }
 
 /// What extraction found in one file.
@@ -328,8 +332,12 @@ pub fn extract_with(
     let mut recovered = false;
     let (mut imports, tree_error, type_only) = match islands {
         Some(islands) if islands.ranges.is_empty() => (Vec::new(), islands.error, Vec::new()),
-        Some(islands) => {
+        Some(islands) => 'islands: {
             let tree = parse(frontend, path, src, &included_ranges(src, &islands.ranges))?;
+            if islands.whole_on_error && tree.root_node().has_error() {
+                let (imports, error) = whole_file(frontend, path, src, &mut recovered)?;
+                break 'islands (imports, error, Vec::new());
+            }
             let error = match (first_error(&tree), islands.error) {
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),
@@ -350,21 +358,7 @@ pub fn extract_with(
             (imports, error, type_only)
         }
         None => {
-            let tree = parse(frontend, path, src, &[])?;
-            let mut imports = frontend.imports(src, &tree);
-            let error = first_error(&tree);
-            let lost = if error.is_some() {
-                frontend.lost_imports(src, &tree, &imports)
-            } else {
-                Vec::new()
-            };
-            recovered = !lost.is_empty();
-            if recovered {
-                let again = parse(frontend, path, src, &included_ranges(src, &lost))?;
-                imports.extend(frontend.imports(src, &again));
-                imports.sort_by_key(|i| i.span.start);
-                imports.dedup();
-            }
+            let (imports, error) = whole_file(frontend, path, src, &mut recovered)?;
             (imports, error, Vec::new())
         }
     };
@@ -390,6 +384,34 @@ pub fn extract_with(
         first_error,
         manifest: None,
     })
+}
+
+/// The sites of the whole of `src` and its first error, with the imports a syntax error cost
+/// parsed again (`recovered` says whether there were any; see [`Frontend::lost_imports`]).
+fn whole_file(
+    frontend: &dyn Frontend,
+    path: &Path,
+    src: &[u8],
+    recovered: &mut bool,
+) -> Result<(Vec<RawImport>, Option<usize>), String> {
+    let tree = parse(frontend, path, src, &[])?;
+    let mut imports = frontend.imports(src, &tree);
+    let error = first_error(&tree);
+    let lost = if error.is_some() {
+        frontend.lost_imports(src, &tree, &imports)
+    } else {
+        Vec::new()
+    };
+    if !lost.is_empty() {
+        let again = parse(frontend, path, src, &included_ranges(src, &lost))?;
+        let known = imports.len();
+        imports.extend(frontend.imports(src, &again));
+        imports.sort_by_key(|i| i.span.start);
+        imports.dedup();
+        // Only an error that cost a site is worth a warning.
+        *recovered = imports.len() > known;
+    }
+    Ok((imports, error))
 }
 
 /// `src` with NUL bytes as spaces and lone `\r` as `\n`; borrowed when it has neither.
@@ -421,7 +443,7 @@ fn included_ranges(src: &[u8], ranges: &[Range<usize>]) -> Vec<tree_sitter::Rang
             line_start = at + last + 1;
         }
         at = to;
-        tree_sitter::Point::new(row, to - line_start)
+        tree_sitter::Point::new(row, to.saturating_sub(line_start))
     };
     ranges
         .iter()
@@ -554,6 +576,49 @@ mod tests {
         (files, sites, unsure)
     }
 
+    /// The same for TypeScript files under `dir`: (files, sites, files whose prefix was
+    /// parsed alone).
+    fn compare_ts_tree(dir: &Path) -> (usize, usize, usize) {
+        let (mut files, mut sites, mut cut) = (0, 0, 0);
+        let mut stack = vec![dir.to_path_buf()];
+        let frontend = &typescript::TsFrontend;
+        while let Some(dir) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    if !path.ends_with("node_modules") {
+                        stack.push(path);
+                    }
+                    continue;
+                }
+                let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+                if !frontend.extensions().contains(&ext) {
+                    continue;
+                }
+                let Ok(bytes) = std::fs::read(&path) else {
+                    continue;
+                };
+                let whole = extract_with(frontend, &path, &bytes, false).unwrap();
+                let islands = extract_with(frontend, &path, &bytes, true).unwrap();
+                assert_eq!(islands.imports, whole.imports, "{}", path.display());
+                assert_eq!(islands.first_error, whole.first_error, "{}", path.display());
+                files += 1;
+                sites += whole.imports.len();
+                let src = parser_input(&bytes);
+                if let Some(found) = frontend.islands(&src) {
+                    let parse = parse(frontend, &path, &src, &included_ranges(&src, &found.ranges));
+                    if parse.is_ok_and(|t| !t.root_node().has_error()) {
+                        cut += 1;
+                    }
+                }
+            }
+        }
+        (files, sites, cut)
+    }
+
     #[test]
     #[allow(clippy::print_stderr, reason = "says what the comparison covered")]
     fn islands_agree_with_whole_files_on_real_files() {
@@ -562,11 +627,18 @@ mod tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let (files, _, _) = compare_tree(&root.join("fixtures"));
         assert!(files > 10, "{files}");
+        let (files, _, _) = compare_ts_tree(&root.join("fixtures"));
+        assert!(files > 10, "{files}");
         if let Some(dir) = std::env::var_os("ARCHGATE_ISLANDS_CORPUS") {
             for dir in std::env::split_paths(&dir) {
                 let (files, sites, unsure) = compare_tree(&dir);
                 eprintln!(
-                    "{}: {files} files, {sites} sites agree; {unsure} files parsed whole",
+                    "{}: {files} Python files, {sites} sites agree; {unsure} files parsed whole",
+                    dir.display()
+                );
+                let (files, sites, cut) = compare_ts_tree(&dir);
+                eprintln!(
+                    "{}: {files} TypeScript files, {sites} sites agree; {cut} parsed as a prefix",
                     dir.display()
                 );
             }

@@ -10,6 +10,11 @@
 //! corpora), an import query over the whole tree cost 40–55% on top of parsing, one core,
 //! files in memory; the statement walk costs much less. The walk uses an explicit stack:
 //! hostile trees are deep.
+//!
+//! Cheaper still is not parsing what cannot hold an import: `islands` finds the logical lines
+//! that can, and only those are parsed (tree-sitter's included ranges), with the
+//! `TYPE_CHECKING` context the scan saw around each. On three real projects (Django, `SymPy`,
+//! Home Assistant: 12,003 files) the sites are exactly the whole file's.
 
 mod islands;
 mod stdlib;

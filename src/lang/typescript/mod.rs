@@ -28,7 +28,7 @@
 mod builtins;
 use std::path::Path;
 
-use super::{Frontend, ImportKind, Lang, RawImport, SiteContext, node_text};
+use super::{Frontend, ImportKind, Islands, Lang, RawImport, SiteContext, node_text};
 
 pub struct TsFrontend;
 
@@ -64,6 +64,22 @@ impl Frontend for TsFrontend {
         false
     }
 
+    /// One island: the prefix of the file that ends with the line of the last specifier
+    /// string (after `from`, `import`, `import(`, `require(`, or a `<reference` directive),
+    /// found by a scan that knows no strings or comments, so it only ever makes the prefix
+    /// longer. None of these words in the file: no island at all, nothing to parse. A cut
+    /// that ends inside a template, a comment or a statement leaves an error in the prefix's
+    /// tree, and then the whole file is parsed (`whole_on_error`).
+    fn islands(&self, src: &[u8]) -> Option<Islands> {
+        let end = prefix_end(src)?;
+        Some(Islands {
+            ranges: std::iter::once(0..end).filter(|r| !r.is_empty()).collect(),
+            type_only: vec![false],
+            error: None,
+            whole_on_error: true,
+        })
+    }
+
     /// Import and re-export statements that start a line, hold a string and gave no site:
     /// an unclosed bracket before them swallowed them into an error or an expression. The
     /// tree itself says whether the keyword is code (not a comment, string, template or JSX
@@ -74,9 +90,11 @@ impl Frontend for TsFrontend {
         tree: &tree_sitter::Tree,
         found: &[RawImport],
     ) -> Vec<std::ops::Range<usize>> {
+        const MAX_LOOKUPS: usize = 1024;
         let mut starts: Vec<usize> = found.iter().map(|i| i.span.start).collect();
         starts.sort_unstable();
         let mut lost = Vec::new();
+        let mut checked = 0;
         let mut line_start = 0;
         while line_start < src.len() {
             let line_end = memchr::memchr(b'\n', src.get(line_start..).unwrap_or_default())
@@ -96,12 +114,23 @@ impl Frontend for TsFrontend {
                     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$' | b'(' | b'.')
                 })
                 && let Some(end) = statement_end(src, at + keyword.len())
-                && is_code(tree, at)
+                && lost
+                    .last()
+                    .is_none_or(|l: &std::ops::Range<usize>| l.end <= at)
                 && starts
                     .get(starts.partition_point(|&s| s < at))
                     .is_none_or(|&s| s >= end)
             {
-                lost.push(at..end);
+                // Finding the node at a byte costs the tree's depth: a bounded number of
+                // lookups keeps hostile files (deep nesting, then thousands of such lines)
+                // linear.
+                if checked == MAX_LOOKUPS {
+                    break;
+                }
+                checked += 1;
+                if is_code(tree, at) {
+                    lost.push(at..end);
+                }
             }
             line_start = line_end;
         }
@@ -184,6 +213,47 @@ fn reference_directives(src: &[u8], root: tree_sitter::Node<'_>, out: &mut Vec<R
             context: SiteContext::default(),
         });
     }
+}
+
+/// The end of the parsed prefix (see `TsFrontend::islands`): 0 when no specifier can be in
+/// `src`, `None` when the prefix would be the whole file.
+fn prefix_end(src: &[u8]) -> Option<usize> {
+    let ws = |b: &u8| b.is_ascii_whitespace();
+    // The byte after each candidate word, and what must come next (after whitespace).
+    let mut last = None;
+    for (word, next) in [
+        (b"from".as_slice(), b"'\"".as_slice()),
+        (b"import", b"'\"(`"),
+        (b"require", b"("),
+        (b"<reference", b""),
+    ] {
+        let found = memchr::memmem::rfind_iter(src, word).find(|&at| {
+            next.is_empty()
+                || src
+                    .get(at + word.len()..)
+                    .and_then(|rest| rest.iter().find(|b| !ws(b)))
+                    .is_some_and(|b| next.contains(b))
+        });
+        if let Some(at) = found {
+            last = last.max(Some(at + word.len()));
+        }
+    }
+    let Some(after) = last else {
+        return Some(0);
+    };
+    // The specifier string that follows, and the end of its line.
+    let rest = src.get(after..)?;
+    let rest = rest.get(..1024).unwrap_or(rest);
+    let open = rest.iter().position(|b| matches!(b, b'\'' | b'"' | b'`'))?;
+    let quote = *rest.get(open)?;
+    let close = rest
+        .get(open + 1..)?
+        .iter()
+        .position(|&b| b == quote || b == b'\n')?;
+    let end = after + open + 1 + close + 1;
+    let tail = src.get(end..).unwrap_or_default();
+    let end = end + memchr::memchr(b'\n', tail).map_or(tail.len(), |i| i + 1);
+    (end < src.len()).then_some(end)
 }
 
 /// The end of the import statement whose keyword ends at `from`: the end of the line of its
@@ -687,6 +757,15 @@ export const v = 1;
     }
 
     #[test]
+    fn recovery_stays_linear_on_hostile_files() {
+        // Deep nesting, then thousands of import lines the tree swallowed: the lookups that
+        // cost the tree's depth are bounded (1,024 per file); the rest stays a linear scan.
+        let src = "(".repeat(5_000) + "\n" + &"import a from './a';\n".repeat(3_000);
+        let found = crate::lang::extract(&TsFrontend, Path::new("x.ts"), src.as_bytes()).unwrap();
+        assert!(found.first_error.is_some());
+    }
+
+    #[test]
     fn import_lines_in_templates_comments_strings_and_jsx_are_not_recovered() {
         let src = "const s = `\nimport a from './in-template'\n`;\n/*\nimport b from './in-comment'\n*/\n\
                    const q = 'a\\\nimport c from \"./in-string\"';\n\
@@ -706,5 +785,92 @@ export const v = 1;
         let (sites, error) = extracted("x.ts", src);
         assert_eq!(sites, ["./a:import", "./b:import"]);
         assert_eq!(error, None);
+    }
+
+    /// Sites with the prefix island, checked equal to the whole file's.
+    fn island_sites(file: &str, src: &str) -> Vec<String> {
+        let path = Path::new(file);
+        let islands = crate::lang::extract_with(&TsFrontend, path, src.as_bytes(), true).unwrap();
+        let whole = crate::lang::extract_with(&TsFrontend, path, src.as_bytes(), false).unwrap();
+        assert_eq!(islands.imports, whole.imports, "{src}");
+        assert_eq!(islands.first_error, whole.first_error, "{src}");
+        islands
+            .imports
+            .iter()
+            .map(|i| format!("{}:{}", i.specifier, i.kind.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn the_prefix_ends_with_the_last_specifier() {
+        let end = |src: &str| prefix_end(src.as_bytes());
+        assert_eq!(
+            end("const x = 1;\n"),
+            Some(0),
+            "no specifier: nothing to parse"
+        );
+        assert_eq!(end("import a from './a';\nconst x = 1;\n"), Some(21));
+        assert_eq!(end("const x = require(\n  './a'\n);\nlet y;\n"), Some(27));
+        assert_eq!(end("import a from './a';\n"), None, "the whole file");
+        // `Array.from(…)` is no specifier; `from` before a quote may be one.
+        assert_eq!(end("import a from './a';\nArray.from(x);\n"), Some(21));
+    }
+
+    #[test]
+    fn imports_around_templates_regexes_jsx_and_comments() {
+        let src = "const t = `\nimport a from \"./fake\"\n`;\nimport b from \"./b\";\n\
+                   const u = `${await import(\"./c\")}`;\nconst r = /['\"]/g; import e from './e';\n\
+                   const q = /import\\(\"fake\"\\)/;\n/* from './fake' */\nexport { f } from './f';\n\
+                   const later = 1;\n";
+        assert_eq!(
+            island_sites("x.ts", src),
+            ["./b:import", "./c:dynamic", "./e:import", "./f:reexport"]
+        );
+        let src = "import React from 'react';\nconst v = <div title=\"import x from 'fake'\">\n\
+                   import y from 'fake'\n{require('./d')}</div>;\nexport default v;\n";
+        assert_eq!(island_sites("x.tsx", src), ["react:import", "./d:require"]);
+        // A cut inside a template or comment: the whole file decides.
+        let src = "import a from './a';\nconst t = `\n${require('./b')}\n`;\n/*\nrequire('./fake')\n*/\nlet z;\n";
+        assert_eq!(island_sites("x.ts", src), ["./a:import", "./b:require"]);
+    }
+
+    const PIECES: &[&str] = &[
+        "import a from './a';\n",
+        "import type { T } from \"./t\";\n",
+        "export * from './star';\n",
+        "const r = require('./r');\n",
+        "const d = await import('./d');\n",
+        "const t = `\nimport fake from './fake'\n${x}`;\n",
+        "const re = /['\"`]/g;\n",
+        "/* from './c' */\n",
+        "// import x from './y'\n",
+        "function f() {\n  return 1;\n}\n",
+        "Array.from(xs);\n",
+        "type Q = import('./q').Q;\n",
+        "const s = 'from';\n",
+        "`",
+        "{",
+        "(",
+        "'",
+        "/*",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+        /// The prefix island gives the whole file's sites and warning on files put together
+        /// from import forms, templates, regexes, comments and stray brackets or quotes.
+        #[test]
+        fn the_prefix_agrees_with_the_whole_file(
+            pieces in proptest::collection::vec(proptest::prelude::any::<usize>(), 0..24),
+            tsx in proptest::prelude::any::<bool>(),
+        ) {
+            let src: String = pieces.iter().map(|i| PIECES[i % PIECES.len()]).collect();
+            let path = Path::new(if tsx { "x.tsx" } else { "x.ts" });
+            let islands = crate::lang::extract_with(&TsFrontend, path, src.as_bytes(), true).unwrap();
+            let whole = crate::lang::extract_with(&TsFrontend, path, src.as_bytes(), false).unwrap();
+            proptest::prop_assert_eq!(islands.imports, whole.imports, "{}", src);
+            proptest::prop_assert_eq!(islands.first_error, whole.first_error, "{}", src);
+        }
     }
 }
