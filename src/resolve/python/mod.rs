@@ -23,17 +23,24 @@ pub(crate) struct PyResolver<'a> {
     roots: Vec<String>,
     /// Folders that hold an `__init__.py` or `__init__.pyi`.
     packages: HashSet<String>,
+    /// Every folder that holds a Python file, at any depth (`""` is the root).
+    dirs: HashSet<String>,
 }
 
 impl<'a> PyResolver<'a> {
     pub(crate) fn new(cx: &ResolveContext<'a>) -> Self {
         let files = cx.files;
         let mut packages = HashSet::new();
+        let mut dirs = HashSet::from([String::new()]);
         for (path, lang) in files.paths.iter().zip(&files.langs) {
             if *lang != Lang::Python {
                 continue;
             }
             let (dir, name) = RelPath::new(path).split();
+            let mut folder = dir;
+            while !folder.as_str().is_empty() && dirs.insert(folder.as_str().to_owned()) {
+                folder = folder.parent();
+            }
             if name == "__init__.py" || name == "__init__.pyi" {
                 packages.insert(dir.as_str().to_owned());
             }
@@ -64,18 +71,12 @@ impl<'a> PyResolver<'a> {
             files,
             roots,
             packages,
+            dirs,
         }
     }
 
-    /// The module `parts` names under folder `base`, if it exists.
-    fn module(&self, base: &str, parts: &[&str]) -> Option<FileId> {
-        let mut stem = String::from(base);
-        for part in parts {
-            if !stem.is_empty() {
-                stem.push('/');
-            }
-            stem.push_str(part);
-        }
+    /// The module at `stem` (`a/b`: `a/b/__init__.py`, …, `a/b.pyi`), if it exists.
+    fn module(&self, stem: &str) -> Option<FileId> {
         ["/__init__.py", "/__init__.pyi", ".py", ".pyi"]
             .iter()
             .find_map(|suffix| {
@@ -88,11 +89,29 @@ impl<'a> PyResolver<'a> {
             })
     }
 
-    /// The deepest existing module among the prefixes of `parts` (at least `min` long).
+    /// The deepest existing module among the prefixes of `parts` under folder `base` (at
+    /// least `min` long). The prefixes are tried from the shortest and the search stops at the
+    /// first that is not a folder, so a dotted name of 500,000 segments costs the depth of
+    /// the tree, not the square of its length.
     fn deepest(&self, base: &str, parts: &[&str], min: usize) -> Option<FileId> {
-        (min..=parts.len())
-            .rev()
-            .find_map(|k| self.module(base, parts.get(..k)?))
+        let mut best = if min == 0 { self.module(base) } else { None };
+        let mut stem = String::from(base);
+        for (k, part) in parts.iter().enumerate() {
+            // A module of `parts[..=k]` lies in the folder `stem` names.
+            if !self.dirs.contains(&stem) {
+                break;
+            }
+            if !stem.is_empty() {
+                stem.push('/');
+            }
+            stem.push_str(part);
+            if k + 1 >= min
+                && let Some(id) = self.module(&stem)
+            {
+                best = Some(id);
+            }
+        }
+        best
     }
 }
 
