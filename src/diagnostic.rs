@@ -339,13 +339,65 @@ impl miette::Diagnostic for WithSource<'_> {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let bytes = &self.diagnostic.region.bytes;
         let span = SourceSpan::from(bytes.start..bytes.end);
-        Some(Box::new(std::iter::once(
-            LabeledSpan::new_primary_with_span(
+        Some(Box::new(std::iter::once(clip_label(
+            &LabeledSpan::new_primary_with_span(
                 Some(crate::source::printable(&self.diagnostic.label).into_owned()),
                 span,
             ),
-        )))
+        ))))
     }
+}
+
+/// The longest label underlined: miette's time to draw a line grows faster than its length,
+/// so a 400 KB glob or a 1 MB dotted name is underlined over its first 200 bytes.
+const MAX_LABEL: usize = 200;
+
+/// `label` underlining at most its first 200 bytes.
+/// Its text abbreviated as by [`abbreviate_words`].
+pub fn clip_label(label: &LabeledSpan) -> LabeledSpan {
+    let span = SourceSpan::from((label.offset(), label.len().min(MAX_LABEL)));
+    let text = label.label().map(|t| abbreviate_words(t).into_owned());
+    if label.primary() {
+        LabeledSpan::new_primary_with_span(text, span)
+    } else {
+        LabeledSpan::new_with_span(text, span)
+    }
+}
+
+/// The longest word a drawn message keeps whole.
+const MAX_WORD: usize = 200;
+
+/// `text` with every word (a run without whitespace) longer than 200 bytes cut to its first
+/// 100 bytes and a note of its length, for miette: its text wrapping takes time that grows
+/// faster than a word's length, and a 400 KB glob quoted in a message is unreadable anyway.
+/// The structured formats carry the text whole.
+pub fn abbreviate_words(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.split_whitespace().all(|w| w.len() <= MAX_WORD) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len().min(4096));
+    let mut rest = text;
+    while !rest.is_empty() {
+        let space = rest
+            .find(|c: char| !c.is_whitespace())
+            .unwrap_or(rest.len());
+        out.push_str(rest.get(..space).unwrap_or_default());
+        rest = rest.get(space..).unwrap_or_default();
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let word = rest.get(..end).unwrap_or_default();
+        if word.len() > MAX_WORD {
+            let mut cut = MAX_WORD / 2;
+            while !word.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            out.push_str(word.get(..cut).unwrap_or_default());
+            out.push_str(&format!("…[{} bytes]", word.len()));
+        } else {
+            out.push_str(word);
+        }
+        rest = rest.get(end..).unwrap_or_default();
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// The longest excerpt drawn as miette reads it (context lines included).

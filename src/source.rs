@@ -40,6 +40,10 @@ pub struct Region {
 pub struct LineIndex<'a> {
     src: &'a [u8],
     starts: Vec<usize>,
+    /// The last position computed, as (offset, where its count starts, characters between):
+    /// the next one on the same line is counted from there, so the sites of a minified line
+    /// cost the line's length once, not once per site.
+    last: std::cell::Cell<(usize, usize, usize)>,
 }
 
 impl<'a> LineIndex<'a> {
@@ -50,7 +54,11 @@ impl<'a> LineIndex<'a> {
                 .filter(|&i| src.get(i) == Some(&b'\n') || src.get(i + 1) != Some(&b'\n'))
                 .map(|i| i + 1),
         );
-        Self { src, starts }
+        Self {
+            src,
+            starts,
+            last: std::cell::Cell::new((usize::MAX, 0, 0)),
+        }
     }
 
     /// The position of byte `offset` (clamped to the end of the file).
@@ -63,7 +71,18 @@ impl<'a> LineIndex<'a> {
         if line == 0 && self.src.starts_with(BOM) && offset >= BOM.len() {
             from = BOM.len();
         }
-        let column = self.src.get(from..offset).map_or(0, count_chars);
+        // Characters are counted per byte (`count_chars`), so counts add up over any split.
+        let (last_offset, last_from, last_column) = self.last.get();
+        let is_near = last_from == from && last_offset != usize::MAX && last_offset >= from;
+        let column = if is_near && offset >= last_offset {
+            last_column + self.src.get(last_offset..offset).map_or(0, count_chars)
+        } else if is_near && offset >= from {
+            let between = self.src.get(offset..last_offset).map_or(0, count_chars);
+            last_column.saturating_sub(between)
+        } else {
+            self.src.get(from..offset).map_or(0, count_chars)
+        };
+        self.last.set((offset, from, column));
         Position {
             line: u32::try_from(line + 1).unwrap_or(u32::MAX),
             column: u32::try_from(column + 1).unwrap_or(u32::MAX),
@@ -234,6 +253,21 @@ mod tests {
         let idx = LineIndex::new(b"a\rb\r\nc");
         assert_eq!(idx.position(2), Position { line: 2, column: 1 });
         assert_eq!(idx.position(5), Position { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn positions_are_the_same_in_any_order_of_queries() {
+        let src = b"\xEF\xBB\xBFa\xe9 \xc3\xa9 x; y\r\nb = 1; c\n\nlast".as_slice();
+        let fresh = |o: usize| LineIndex::new(src).position(o);
+        let forward: Vec<usize> = (0..=src.len()).collect();
+        let backward: Vec<usize> = forward.iter().rev().copied().collect();
+        let mixed: Vec<usize> = forward.iter().map(|o| (o * 7) % (src.len() + 1)).collect();
+        for order in [forward, backward, mixed] {
+            let index = LineIndex::new(src);
+            for offset in order {
+                assert_eq!(index.position(offset), fresh(offset), "offset {offset}");
+            }
+        }
     }
 
     #[test]

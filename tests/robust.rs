@@ -562,3 +562,189 @@ fn issue_16_unreadable_folder_is_a_warning_naming_it() {
     );
     assert!(stderr.contains("pkg/core/secret"), "{stderr}");
 }
+
+// Item 9: inputs that once cost quadratic time. Each must finish (the harness's timeout
+// guards against a hang) with its finding; no assertion is about time.
+
+#[test]
+fn issue_16_python_dotted_name_of_500k_segments() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    python_repo(root);
+    let dotted = vec!["pkg"; 500_000].join(".");
+    write(
+        root,
+        "pkg/core/a.py",
+        format!("import {dotted}\nfrom pkg.api.routes import handle\n"),
+    );
+    let (code, report, _) = check_json(root);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&report),
+        [(
+            "pkg/core/a.py".to_owned(),
+            2,
+            "pkg/api/routes.py".to_owned()
+        )]
+    );
+}
+
+/// A crate whose `src/a.rs` (layer `a`) may not be imported by `src/lib.rs` (layer `b`).
+fn rust_crate(root: &Path, lib: &str) {
+    write(
+        root,
+        "Cargo.toml",
+        "[package]\nname = \"x\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    );
+    write(
+        root,
+        "layers.toml",
+        "[[layers]]\nname = \"a\"\npaths = [\"src/a.rs\"]\n\n\
+         [[layers]]\nname = \"b\"\npaths = [\"src/lib.rs\"]\n",
+    );
+    write(root, "src/a.rs", "pub fn f() {}\n");
+    write(root, "src/lib.rs", lib);
+}
+
+#[test]
+fn issue_16_rust_use_tree_100k_deep() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let n = 100_000;
+    rust_crate(
+        root,
+        &format!(
+            "mod a;\nuse crate::{}c{};\nuse crate::a::f;\n",
+            "{b::".repeat(n),
+            "}".repeat(n)
+        ),
+    );
+    let (code, report, _) = check_json(root);
+    assert_eq!(code, 1);
+    let lines: Vec<u64> = findings(&report).iter().map(|f| f.1).collect();
+    assert_eq!(lines, [1, 3], "{:?}", findings(&report));
+}
+
+#[test]
+fn issue_16_rust_inline_mods_100k_deep_on_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let n = 100_000;
+    // Every module on one line, each with a site: the sites' columns are counted once.
+    rust_crate(
+        root,
+        &format!(
+            "mod a;\nuse crate::a::f;\n{}{}\n",
+            "mod m { use crate::a::f; ".repeat(n),
+            "}".repeat(n)
+        ),
+    );
+    let (code, report, _) = check_json(root);
+    assert_eq!(code, 1);
+    let found = findings(&report);
+    assert_eq!(found.len(), n + 2, "one finding per site");
+    let last = report["violations"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(last["line"], 3);
+    // The last site's column: each module is 25 characters, then `mod m { use ` 12 more.
+    let column = (n - 1) * 25 + 12 + 1;
+    assert_eq!(last["column"].as_u64(), Some(column as u64));
+}
+
+#[test]
+fn issue_16_typescript_import_call_in_50k_nested_parentheses() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    ts_repo(root);
+    let n = 50_000;
+    write(
+        root,
+        "src/core/b.ts",
+        format!(
+            "const v = {}import(\"../ui/a\"){};\nimport {{ x }} from \"../ui/a\";\n",
+            "(".repeat(n),
+            ")".repeat(n)
+        ),
+    );
+    let (code, report, _) = check_json(root);
+    assert_eq!(code, 1);
+    let lines: Vec<u64> = findings(&report).iter().map(|f| f.1).collect();
+    assert_eq!(lines, [1, 2]);
+}
+
+#[test]
+fn issue_16_glob_longer_than_any_path_is_a_config_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    python_repo(root);
+    let long = "a/".repeat(200_000);
+    write(
+        root,
+        "layers.toml",
+        format!(
+            "exclude = [\"{long}\"]\n\n[[layers]]\nname = \"api\"\npaths = [\"pkg/api/**\", \
+             \"{long}\"]\n\n[[layers]]\nname = \"core\"\npaths = [\"pkg/core/**\"]\n"
+        ),
+    );
+    let (code, _, stderr) = run(root, &["check", "--no-cache", "--color", "never"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(stderr.matches("400000 bytes long").count(), 2, "{stderr}");
+    assert!(stderr.contains("a glob in `exclude`"), "{stderr}");
+    assert!(stderr.contains("a glob in layer `api`"), "{stderr}");
+    // A long glob that is short enough to name a path is no error (near miss).
+    let fine = format!("pkg/api/{}x.py", "d/".repeat(1_000));
+    write(
+        root,
+        "layers.toml",
+        format!("{PY_LAYERS}\n[[layers]]\nname = \"deep\"\npaths = [\"{fine}\"]\n"),
+    );
+    write(root, "pkg/core/a.py", "from pkg.api.routes import handle\n");
+    let (code, _, stderr) = run(root, &["check", "--no-cache", "--format", "json"]);
+    assert_eq!(code, 1, "{stderr}");
+}
+
+#[test]
+fn issue_16_twenty_thousand_layers_with_duplicate_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    python_repo(root);
+    let mut config = String::new();
+    for i in 0..20_000 {
+        config.push_str(&format!(
+            "[[layers]]\nname = \"l{}\"\npaths = [\"pkg/x{i}/**\"]\n\n",
+            i % 10_000
+        ));
+    }
+    write(root, "layers.toml", config);
+    let (code, stdout, stderr) = run(
+        root,
+        &[
+            "check",
+            "--no-cache",
+            "--format",
+            "sarif",
+            "--color",
+            "never",
+        ],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("10000 configuration errors in all"),
+        "{}",
+        stderr
+            .get(stderr.len().saturating_sub(500)..)
+            .unwrap_or_default()
+    );
+    // SARIF names every one of them, each at its line.
+    let sarif: Value = serde_json::from_str(&stdout).unwrap();
+    let notes = sarif["runs"][0]["invocations"][0]["toolConfigurationNotifications"]
+        .as_array()
+        .unwrap();
+    assert_eq!(notes.len(), 10_000);
+    let last = &notes[9_999]["locations"][0]["physicalLocation"]["region"]["startLine"];
+    assert_eq!(last, 4 * 19_999 + 2);
+}

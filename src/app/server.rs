@@ -211,19 +211,23 @@ impl Server {
             None => config::discover(&self.folder)
                 .unwrap_or_else(|_| self.folder.join(config::FILE_NAME)),
         };
-        let diagnostics: Vec<Value> = errors
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        let errors: Vec<&dyn miette::Diagnostic> = errors
             .iter()
-            .map(|e| {
-                let problem = crate::report::ToolProblem::new(e);
+            .map(|e| e as &dyn miette::Diagnostic)
+            .collect();
+        let diagnostics: Vec<Value> = crate::report::ToolProblem::all(&errors)
+            .into_iter()
+            .map(|problem| {
                 let region = problem.region.unwrap_or_default();
                 json!({
-                    "range": range_in(&std::fs::read_to_string(&file).unwrap_or_default(), &region),
+                    "range": range_in(&text, &region),
                     "severity": 1,
                     "code": problem.code,
                     "source": "archgate",
                     "message": match &problem.help {
                         Some(help) => format!("{}\nhelp: {help}", problem.message),
-                        None => problem.message.clone(),
+                        None => problem.message,
                     },
                 })
             })

@@ -190,6 +190,11 @@ pub(super) fn config_failure(
     print_config_errors(errors, err)
 }
 
+/// How many configuration errors are drawn with their excerpt. Each drawing reads the file up
+/// to its label: past the first errors (the ones to fix first), one line each, so that 10,000
+/// errors cost linear time.
+const DRAWN_CONFIG_ERRORS: usize = 50;
+
 /// Configuration errors, drawn on `err` (graphically on a terminal).
 pub(super) fn print_config_errors(
     errors: Vec<ConfigError>,
@@ -198,15 +203,21 @@ pub(super) fn print_config_errors(
     let handler = report::graphical_handler(
         std::io::IsTerminal::is_terminal(&std::io::stderr()) && colors_allowed(),
     );
-    for e in errors {
+    let count = errors.len();
+    for (i, e) in errors.into_iter().enumerate() {
         let mut text = String::new();
-        if handler
-            .render_report(&mut text, &report::Clipped(&e))
-            .is_err()
+        if i >= DRAWN_CONFIG_ERRORS
+            || handler
+                .render_report(&mut text, &report::Clipped(&e))
+                .is_err()
         {
-            text = format!("error: {e}\n");
+            let code = miette::Diagnostic::code(&e).map(|c| c.to_string());
+            text = format!("error[{}]: {e}", code.unwrap_or_default());
         }
         writeln!(err, "{text}")?;
+    }
+    if count > DRAWN_CONFIG_ERRORS {
+        writeln!(err, "archgate: {count} configuration errors in all")?;
     }
     Ok(ExitStatus::Error)
 }

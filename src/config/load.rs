@@ -389,7 +389,14 @@ fn unclosed_list(text: &str, offset: usize) -> Option<usize> {
 
 /// The candidate closest to `word`, when it is close enough to be a likely typo.
 pub fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    // Jaro-Winkler costs the product of the lengths: no name is hundreds of bytes long, and a
+    // 400 KB value must not cost minutes before its error is shown.
+    const MAX_LEN: usize = 256;
+    if word.len() > MAX_LEN {
+        return None;
+    }
     candidates
+        .filter(|c| c.len() <= MAX_LEN)
         .map(|c| (strsim::jaro_winkler(word, c), c))
         .filter(|(score, _)| *score > 0.7)
         .max_by(|a, b| a.0.total_cmp(&b.0))

@@ -11,7 +11,7 @@ use miette::{
 };
 
 use super::{Report, summary_line};
-use crate::diagnostic::{WithSource, clip_excerpt};
+use crate::diagnostic::{WithSource, abbreviate_words, clip_excerpt, clip_label};
 use crate::source::{count_chars, display_text, printable};
 
 /// miette's renderer as archgate uses it everywhere: a fixed width, so that the text is the
@@ -122,7 +122,7 @@ impl fmt::Debug for CharColumns<'_> {
 
 impl fmt::Display for CharColumns<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.inner, f)
+        f.write_str(&abbreviate_words(&self.inner.to_string()))
     }
 }
 
@@ -138,7 +138,8 @@ impl miette::Diagnostic for CharColumns<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.inner.help()
+        let help = self.inner.help()?.to_string();
+        Some(Box::new(abbreviate_words(&help).into_owned()))
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -175,7 +176,7 @@ impl fmt::Debug for Clipped<'_> {
 
 impl fmt::Display for Clipped<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self.0, f)
+        f.write_str(&abbreviate_words(&self.0.to_string()))
     }
 }
 
@@ -191,7 +192,8 @@ impl miette::Diagnostic for Clipped<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.0.help()
+        let help = self.0.help()?.to_string();
+        Some(Box::new(abbreviate_words(&help).into_owned()))
     }
 
     fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
@@ -203,7 +205,7 @@ impl miette::Diagnostic for Clipped<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        self.0.labels()
+        Some(Box::new(self.0.labels()?.map(|l| clip_label(&l))))
     }
 
     fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn miette::Diagnostic> + 'b>> {

@@ -14,6 +14,7 @@ mod sarif;
 pub mod statistics;
 
 use std::io::{self, Write};
+use std::ops::Range;
 
 use serde::Serialize;
 
@@ -107,13 +108,15 @@ pub fn write_config_errors(
     errors: &[&dyn miette::Diagnostic],
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let problems: Vec<ToolProblem> = errors.iter().map(|e| ToolProblem::new(*e)).collect();
     match format {
-        Format::Sarif => sarif::write_config_errors(&problems, out),
-        Format::Github => github::write_config_errors(&problems, out),
+        Format::Sarif => sarif::write_config_errors(&ToolProblem::all(errors), out),
+        Format::Github => github::write_config_errors(&ToolProblem::all(errors), out),
         Format::Human | Format::Agent | Format::Json => Ok(()),
     }
 }
+
+/// Where a configuration error points: its file's name and the bytes of its label.
+type Place = (Option<String>, Range<usize>);
 
 /// A configuration error, read generically from its `miette::Diagnostic` impl.
 pub struct ToolProblem {
@@ -127,34 +130,72 @@ pub struct ToolProblem {
 }
 
 impl ToolProblem {
-    pub fn new(error: &dyn miette::Diagnostic) -> Self {
-        let (path, region) = Self::place(error).map_or((None, None), |(p, r)| (p, Some(r)));
-        Self {
-            code: error
-                .code()
-                .map_or_else(|| "config".to_owned(), |c| c.to_string()),
-            message: error.to_string(),
-            help: error.help().map(|h| h.to_string()),
-            path,
-            region,
+    /// Every error, placed. Each file's text is read and indexed once for all the errors in
+    /// it: 10,000 errors in one `layers.toml` cost its length once, not 10,000 times.
+    pub fn all(errors: &[&dyn miette::Diagnostic]) -> Vec<Self> {
+        // (error, its source's name, the primary label's bytes)
+        let placed: Vec<(&dyn miette::Diagnostic, Option<Place>)> =
+            errors.iter().map(|e| (*e, Self::label(*e))).collect();
+        // The text of each source up to its furthest label, read from one of its errors.
+        let mut texts: Vec<(Option<String>, Vec<u8>)> = Vec::new();
+        let mut ends: Vec<(Option<String>, usize, &dyn miette::Diagnostic)> = Vec::new();
+        for (error, place) in &placed {
+            let Some((name, bytes)) = place else { continue };
+            match ends.iter_mut().find(|(n, _, _)| n == name) {
+                Some(entry) => entry.1 = entry.1.max(bytes.end),
+                None => ends.push((name.clone(), bytes.end, *error)),
+            }
         }
+        for (name, end, error) in ends {
+            let data = error
+                .source_code()
+                .and_then(|s| s.read_span(&miette::SourceSpan::from(0..end), 0, 0).ok())
+                .map(|c| c.data().to_vec())
+                .unwrap_or_default();
+            texts.push((name, data));
+        }
+        let indexes: Vec<(&Option<String>, LineIndex<'_>)> = texts
+            .iter()
+            .map(|(name, data)| (name, LineIndex::new(data)))
+            .collect();
+        placed
+            .into_iter()
+            .map(|(error, place)| {
+                let (path, region) = place.map_or((None, None), |(name, bytes)| {
+                    let region = indexes
+                        .iter()
+                        .find(|(n, _)| **n == name)
+                        .map(|(_, index)| index.region(bytes));
+                    (name, region)
+                });
+                Self {
+                    code: error
+                        .code()
+                        .map_or_else(|| "config".to_owned(), |c| c.to_string()),
+                    message: error.to_string(),
+                    help: error.help().map(|h| h.to_string()),
+                    path,
+                    region,
+                }
+            })
+            .collect()
     }
 
-    /// The file and region of the primary label (or the first one). Positions are computed
-    /// here rather than taken from miette, whose columns count bytes, not characters.
-    fn place(error: &dyn miette::Diagnostic) -> Option<(Option<String>, Region)> {
+    /// The source name and bytes of the primary label (or the first one). Positions are
+    /// computed from them rather than taken from miette, whose columns count bytes.
+    fn label(error: &dyn miette::Diagnostic) -> Option<Place> {
         let source = error.source_code()?;
         let mut labels: Vec<miette::LabeledSpan> = error.labels()?.collect();
         let index = labels.iter().position(miette::LabeledSpan::primary);
         let label = labels.swap_remove(index.unwrap_or(0).min(labels.len().checked_sub(1)?));
         let start = label.offset();
-        let end = start + label.len();
-        // Everything up to the end of the label: enough to count lines and characters.
-        let prefix = source
-            .read_span(&miette::SourceSpan::from(0..end), 0, 0)
-            .ok()?;
-        let region = LineIndex::new(prefix.data()).region(start..end);
-        Some((prefix.name().map(str::to_owned), region))
+        // An empty span at the start reads nothing but the name.
+        let name = source
+            .read_span(&miette::SourceSpan::from(0..0), 0, 0)
+            .ok()?
+            .name()
+            .map(str::to_owned);
+        Some((name, start..start + label.len()))
     }
 }
 

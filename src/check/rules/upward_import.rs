@@ -38,13 +38,7 @@ impl Rule for UpwardImport {
         }
         let plans = Plans::new(cx, &upward);
         for (i, (edge, from, to)) in upward.iter().enumerate() {
-            out.push(upward_import(
-                cx,
-                edge,
-                from,
-                to,
-                &plans.help(cx, &upward, i),
-            ));
+            out.push(upward_import(cx, edge, from, to, &plans.help(&upward, i)));
         }
         if cx.config.check.indirect {
             indirect_chains(cx, out);
@@ -168,8 +162,23 @@ fn is_misplaced(cx: &CheckContext<'_>, edge: &InternalEdge<'_>, to: &Layer) -> b
 /// the files that import the name from its current place without breaking the order (tests,
 /// higher layers) need it kept importable there.
 struct Plans {
-    /// For each upward import, by index, the indices of the upward imports of its name.
-    peers: Vec<Vec<usize>>,
+    /// For each upward import, by index, its name's plan (`None`: a manifest or `mod` line).
+    of: Vec<Option<usize>>,
+    plans: Vec<NamePlan>,
+}
+
+/// What the upward imports of one name share: worked out once per name, so that a thousand
+/// imports of one name cost one pass over its importers, not a thousand.
+struct NamePlan {
+    /// `` `render` ``, or "what it uses from `routes.py`" for the module itself.
+    what: String,
+    /// The lowest importing layer, when the importers sit in several layers.
+    lowest: Option<(usize, String, Option<String>)>,
+    /// The upward import sites, as a capped list, and how many there are.
+    sites: String,
+    count: usize,
+    /// The sentence that keeps the name importable where it is.
+    keep: Option<String>,
 }
 
 /// What an import takes from its target: a name in it, or (`None`) the module itself. The
@@ -202,85 +211,71 @@ fn imported_name(
     }
 }
 
+/// A manifest's dependency moves no name, and a `mod` declaration is not an importer.
+fn moves_names(kind: ImportKind) -> bool {
+    !matches!(kind, ImportKind::Manifest | ImportKind::Mod)
+}
+
 impl Plans {
     fn new(cx: &CheckContext<'_>, upward: &[(InternalEdge<'_>, &Layer, &Layer)]) -> Self {
-        let mut by_name: std::collections::HashMap<(FileId, Option<String>), Vec<usize>> =
-            std::collections::HashMap::new();
+        let mut by_name: std::collections::BTreeMap<(FileId, Option<String>), Vec<usize>> =
+            std::collections::BTreeMap::new();
         for (i, (edge, _, _)) in upward.iter().enumerate() {
-            by_name
-                .entry((edge.to, imported_name(cx, edge.site, edge.to)))
-                .or_default()
-                .push(i);
-        }
-        let mut peers = vec![Vec::new(); upward.len()];
-        for list in by_name.into_values() {
-            for &i in &list {
-                if let Some(slot) = peers.get_mut(i) {
-                    slot.clone_from(&list);
-                }
+            if moves_names(edge.site.kind) {
+                by_name
+                    .entry((edge.to, imported_name(cx, edge.site, edge.to)))
+                    .or_default()
+                    .push(i);
             }
         }
-        Self { peers }
+        let mut of = vec![None; upward.len()];
+        let mut plans = Vec::with_capacity(by_name.len());
+        for ((target, name), list) in by_name {
+            for &i in &list {
+                if let Some(slot) = of.get_mut(i) {
+                    *slot = Some(plans.len());
+                }
+            }
+            let peers: Vec<&(InternalEdge<'_>, &Layer, &Layer)> =
+                list.iter().filter_map(|&i| upward.get(i)).collect();
+            plans.push(NamePlan::new(cx, target, name.as_deref(), &peers));
+        }
+        Self { of, plans }
     }
 
-    /// The part of the help that says where the name goes and what else must keep working.
-    fn help(
-        &self,
-        cx: &CheckContext<'_>,
-        upward: &[(InternalEdge<'_>, &Layer, &Layer)],
-        i: usize,
-    ) -> Plan {
-        let Some((edge, from, _)) = upward.get(i) else {
+    /// The part of the help of upward import `i` that says where the name goes and what else
+    /// must keep working.
+    fn help(&self, upward: &[(InternalEdge<'_>, &Layer, &Layer)], i: usize) -> Plan {
+        let (Some((_, from, _)), Some(plan)) = (
+            upward.get(i),
+            self.of
+                .get(i)
+                .copied()
+                .flatten()
+                .and_then(|p| self.plans.get(p)),
+        ) else {
             return Plan::default();
         };
-        // A manifest's dependency moves no name, and a `mod` declaration is not an importer.
-        let moves_names =
-            |kind: ImportKind| !matches!(kind, ImportKind::Manifest | ImportKind::Mod);
-        if !moves_names(edge.site.kind) {
-            return Plan::default();
-        }
-        let peers = self.peers.get(i).map_or(&[][..], Vec::as_slice);
-        let name = imported_name(cx, edge.site, edge.to);
-        let what = match &name {
-            Some(n) => format!("`{n}`"),
-            None => format!("what it uses from `{}`", file_name(cx.path(edge.to))),
+        let mut out = Plan {
+            keep: plan.keep.clone(),
+            ..Plan::default()
         };
-        let mut plan = Plan::default();
-        // Importers in several layers: the lowest of them serves them all.
-        let mut layers: Vec<usize> = peers
-            .iter()
-            .filter_map(|&p| upward.get(p))
-            .map(|(_, from, _)| from.rank)
-            .collect();
-        layers.sort_unstable();
-        layers.dedup();
-        if layers.len() > 1
-            && let Some(lowest) = peers
-                .iter()
-                .filter_map(|&p| upward.get(p))
-                .map(|(_, from, _)| *from)
-                .max_by_key(|l| l.rank)
-        {
-            let sites: Vec<String> = peers
-                .iter()
-                .filter_map(|&p| upward.get(p))
-                .map(|(e, _, _)| format!("`{}:{}`", cx.path(e.from), e.site.region.start.line))
-                .collect();
-            plan.destination = Some(format!(
-                "move {what} into layer `{}`{}",
-                lowest.name,
-                lowest
-                    .folder()
+        if let Some((rank, lowest, folder)) = &plan.lowest {
+            out.destination = Some(format!(
+                "move {} into layer `{lowest}`{}",
+                plan.what,
+                folder
+                    .as_ref()
                     .map(|f| format!(" (`{f}`)"))
                     .unwrap_or_default(),
             ));
-            plan.why = Some(format!(
-                " One move fixes all {} upward imports of {what} ({}): `{}` is the lowest layer \
-                 that imports it{}.",
-                sites.len(),
-                sites.join(", "),
-                lowest.name,
-                if lowest.rank == from.rank {
+            out.why = Some(format!(
+                " One move fixes all {} upward imports of {} ({}): `{lowest}` is the lowest \
+                 layer that imports it{}.",
+                plan.count,
+                plan.what,
+                plan.sites,
+                if *rank == from.rank {
                     String::new()
                 } else {
                     format!(
@@ -290,49 +285,78 @@ impl Plans {
                 },
             ));
         }
-        // Importers that break nothing today must keep importing it where it is.
-        let upward_sites: Vec<&crate::graph::Site> = peers
+        out
+    }
+}
+
+impl NamePlan {
+    fn new(
+        cx: &CheckContext<'_>,
+        target: FileId,
+        name: Option<&str>,
+        peers: &[&(InternalEdge<'_>, &Layer, &Layer)],
+    ) -> Self {
+        let what = match name {
+            Some(n) => format!("`{n}`"),
+            None => format!("what it uses from `{}`", file_name(cx.path(target))),
+        };
+        // Importers in several layers: the lowest of them serves them all.
+        let mut layers: Vec<usize> = peers.iter().map(|(_, from, _)| from.rank).collect();
+        layers.sort_unstable();
+        layers.dedup();
+        let lowest = peers
             .iter()
-            .filter_map(|&p| upward.get(p))
-            .map(|(e, _, _)| e.site)
+            .map(|(_, from, _)| *from)
+            .max_by_key(|l| l.rank)
+            .filter(|_| layers.len() > 1)
+            .map(|l| (l.rank, l.name.clone(), l.folder()));
+        let sites: Vec<String> = peers
+            .iter()
+            .map(|(e, _, _)| format!("{}:{}", cx.path(e.from), e.site.region.start.line))
             .collect();
-        plan.keep = keep(cx, edge, name.as_deref(), &upward_sites);
-        plan
+        Self {
+            what,
+            lowest,
+            sites: crate::check::short_list(&sites, 5),
+            count: sites.len(),
+            keep: keep(cx, target, name, peers),
+        }
     }
 }
 
 /// The sentence that keeps a moved name importable from its old place, when files other than
-/// the upward importers (`upward_sites`) import it from there.
+/// the upward importers (`peers`) import it from there.
 fn keep(
     cx: &CheckContext<'_>,
-    edge: &InternalEdge<'_>,
+    target: FileId,
     name: Option<&str>,
-    upward_sites: &[&crate::graph::Site],
+    peers: &[&(InternalEdge<'_>, &Layer, &Layer)],
 ) -> Option<String> {
-    let moves_names = |kind: ImportKind| !matches!(kind, ImportKind::Manifest | ImportKind::Mod);
-    let mut others: Vec<&str> = cx
+    let upward: std::collections::HashSet<FileId> = peers.iter().map(|(e, _, _)| e.from).collect();
+    let mut importers: Vec<FileId> = cx
         .graph
-        .importers_of(edge.to)
-        .filter(|&f| f != edge.to && f != edge.from)
+        .importers_of(target)
+        .filter(|f| *f != target && !upward.contains(f))
+        .collect();
+    importers.sort_unstable();
+    importers.dedup();
+    let others: Vec<&str> = importers
+        .into_iter()
         .filter(|&f| {
-            cx.graph.sites_between(f, edge.to).any(|s| {
-                moves_names(s.kind)
-                    && !upward_sites.contains(&s)
-                    && imported_name(cx, s, edge.to).as_deref() == name
-            })
+            cx.graph
+                .sites_between(f, target)
+                .any(|s| moves_names(s.kind) && imported_name(cx, s, target).as_deref() == name)
         })
         .map(|f| cx.path(f))
         .collect();
-    others.sort_unstable();
-    others.dedup();
     if others.is_empty() {
         return None;
     }
-    let target = file_name(cx.path(edge.to));
-    let reexport = reexport(cx, edge.to, name);
+    let file = file_name(cx.path(target));
+    let reexport = reexport(cx, target, name);
     Some(format!(
-        " {} also import{} {} from `{target}`: keep it importable there with a re-export \
-         ({reexport} in `{target}`).",
+        " {} also import{} {} from `{file}`: keep it importable there with a re-export \
+         ({reexport} in `{file}`).",
         crate::check::short_list(&others, 5),
         if others.len() == 1 { "s" } else { "" },
         match name {

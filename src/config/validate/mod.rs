@@ -65,7 +65,17 @@ pub(super) fn validate(
     };
 
     let exclude_patterns: Vec<String> = raw.exclude.iter().map(|p| p.get_ref().clone()).collect();
-    let exclude = match PathMatcher::new(&exclude_patterns) {
+    let overlong = raw
+        .exclude
+        .iter()
+        .filter(|p| !is_short_enough(p.get_ref(), p.span(), "`exclude`", &mut errors))
+        .count();
+    let compiled = if overlong > 0 {
+        Ok(PathMatcher::empty())
+    } else {
+        PathMatcher::new(&exclude_patterns)
+    };
+    let exclude = match compiled {
         Ok(m) => m,
         Err((i, e)) => {
             let span = raw.exclude.get(i).map_or(0..0, Spanned::span);
@@ -144,6 +154,9 @@ pub(super) fn compile_check(
     place: &str,
     errors: &mut Errors,
 ) -> Option<()> {
+    if !is_short_enough(pattern, span.clone(), place, errors) {
+        return None;
+    }
     match compile_pattern(pattern) {
         Ok(_) => Some(()),
         Err(e) => {
@@ -157,6 +170,30 @@ pub(super) fn compile_check(
             None
         }
     }
+}
+
+/// The longest glob accepted, in bytes: Linux's `PATH_MAX`. A longer pattern names no path
+/// anyone can create, and compiling and matching one costs time in its length for every file.
+const MAX_GLOB_BYTES: usize = 4096;
+
+/// Whether `pattern` is at most [`MAX_GLOB_BYTES`] long, or records that it is not.
+fn is_short_enough(pattern: &str, span: Range<usize>, place: &str, errors: &mut Errors) -> bool {
+    if pattern.len() <= MAX_GLOB_BYTES {
+        return true;
+    }
+    errors.push(
+        Problem::InvalidGlob,
+        span,
+        "glob too long",
+        format!(
+            "a glob in {place} is {} bytes long, more than the {MAX_GLOB_BYTES} any path can have",
+            pattern.len()
+        ),
+        "Write the folders it means as several shorter entries of the list (e.g. \
+         `[\"src/a/**\", \"src/b/**\"]`), each a glob relative to layers.toml."
+            .to_owned(),
+    );
+    false
 }
 
 /// `type_only = "check" | "ignore"`.

@@ -497,6 +497,9 @@ impl Scanner<'_> {
                 })?;
                 let at = self.i + found;
                 match self.byte(at) {
+                    // `\{` escapes nothing: the brace still opens a field, for Python and
+                    // for the grammar.
+                    b'\\' if matches!(self.byte(at + 1), b'{' | b'}') => self.i = at + 1,
                     b'\\' => self.i = at + escape_len(self.src, at),
                     b'\n' => return None,
                     b'{' if self.byte(at + 1) == b'{' => self.i = at + 2,
@@ -724,6 +727,13 @@ mod tests {
                 "n:import"
             ]
         );
+    }
+
+    #[test]
+    fn a_backslash_before_a_brace_still_opens_the_field() {
+        // Found by the mutation property test: `\{` escapes nothing in an f-string.
+        let src = "o = f\"\\{importlib.import_module('in_f')}\"\nr = rf'\\{__import__(\"raw\")}'\n";
+        assert_eq!(sites(src), ["in_f:dynamic", "raw:dynamic"]);
     }
 
     #[test]

@@ -48,6 +48,7 @@
 pub mod manifest;
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::path::Path;
 
 use tree_sitter::Node;
@@ -80,6 +81,7 @@ impl Frontend for RustFrontend {
         let mut walker = Walker {
             src,
             scopes: Vec::new(),
+            mod_attributes: HashMap::new(),
             out: Vec::new(),
         };
         walker.walk(tree.root_node());
@@ -108,6 +110,13 @@ const PRIMITIVES: &[&str] = &[
     "f64", "bool", "char", "str",
 ];
 
+/// The most segments a path keeps, and the deepest inline module a site is put in. No module
+/// tree is this deep, so a longer path names the same module as its first segments (the rest
+/// are items); the caps make a hostile `use` tree or `mod` nest of 100,000 levels cost
+/// linear time instead of copying every prefix at every level.
+const MAX_SEGMENTS: usize = 64;
+const MAX_INLINE_DEPTH: usize = 64;
+
 /// The innermost inline module around a node: an index into [`Walker::scopes`], whose
 /// entries hold their parent's id; `None` is file level.
 type ScopeId = Option<usize>;
@@ -118,7 +127,10 @@ type ScopeId = Option<usize>;
 struct Walker<'s> {
     src: &'s [u8],
     /// Every inline module met so far, with its parent; a site keeps the id of its innermost.
-    scopes: Vec<(ScopeId, InlineModule)>,
+    scopes: Vec<(ScopeId, InlineModule, usize)>,
+    /// The `#[path]` attributes of each `mod` item met among its parent's children, by
+    /// node id, until the walk reaches the item.
+    mod_attributes: HashMap<usize, Attributed>,
     out: Vec<RawImport>,
 }
 
@@ -128,17 +140,24 @@ impl Walker<'_> {
     }
 
     /// Enters the inline module `module` inside `parent`; returns its id. Two blocks of one
-    /// name are two ids here with equal chains; the resolver merges them by name.
-    fn enter(&mut self, parent: ScopeId, module: InlineModule) -> usize {
-        self.scopes.push((parent, module));
-        self.scopes.len() - 1
+    /// name are two ids here with equal chains; the resolver merges them by name. Below
+    /// [`MAX_INLINE_DEPTH`] modules, sites stay in the deepest one.
+    fn enter(&mut self, parent: ScopeId, module: InlineModule) -> ScopeId {
+        let depth = parent
+            .and_then(|id| self.scopes.get(id))
+            .map_or(1, |(_, _, depth)| depth + 1);
+        if depth > MAX_INLINE_DEPTH {
+            return parent;
+        }
+        self.scopes.push((parent, module, depth));
+        Some(self.scopes.len() - 1)
     }
 
     /// The inline modules from the outermost to `scope`.
     fn scope(&self, mut scope: ScopeId) -> Vec<InlineModule> {
         let mut chain = Vec::new();
         // Each scope's parent was pushed before it, so ids strictly decrease: this ends.
-        while let Some((parent, module)) = scope.and_then(|id| self.scopes.get(id)) {
+        while let Some((parent, module, _)) = scope.and_then(|id| self.scopes.get(id)) {
             chain.push(module.clone());
             scope = *parent;
         }
@@ -188,7 +207,10 @@ impl Walker<'_> {
                     let Some(name) = node.child_by_field_name("name") else {
                         continue;
                     };
-                    let paths = path_attributes(self.src, node);
+                    let paths = self
+                        .mod_attributes
+                        .remove(&node.id())
+                        .unwrap_or(Attributed::Conditional(Vec::new()));
                     match node.child_by_field_name("body") {
                         None => self.mod_sites(name, scope, paths),
                         Some(body) => {
@@ -197,7 +219,7 @@ impl Walker<'_> {
                                 path: paths.first(),
                             };
                             let inner = self.enter(scope, module);
-                            stack.push((body, Some(inner)));
+                            stack.push((body, inner));
                         }
                     }
                 }
@@ -238,10 +260,17 @@ impl Walker<'_> {
                 | "raw_string_literal"
                 | "char_literal" => {}
                 // Reversed, so that the children pop in source order.
+                // A `mod` item's attributes are read here, from its siblings.
                 _ => {
-                    let start = stack.len();
-                    stack.extend(node.children(&mut cursor).map(|c| (c, scope)));
-                    stack.get_mut(start..).unwrap_or_default().reverse();
+                    let children: Vec<Node<'_>> = node.children(&mut cursor).collect();
+                    for (i, child) in children.iter().enumerate() {
+                        if child.kind() == "mod_item" {
+                            let before = children.get(..i).unwrap_or_default();
+                            let paths = path_attributes(self.src, before);
+                            self.mod_attributes.insert(child.id(), paths);
+                        }
+                    }
+                    stack.extend(children.into_iter().rev().map(|c| (c, scope)));
                 }
             }
         }
@@ -345,6 +374,7 @@ impl Walker<'_> {
                                 continue;
                             };
                             prefix.extend(segments);
+                            prefix.truncate(MAX_SEGMENTS);
                         }
                         // `use ::{a, b}`: extern crates in 2018, the crate root in 2015.
                         None if prefix.is_empty() => prefix.push(String::new()),
@@ -524,7 +554,7 @@ impl Walker<'_> {
                         path: paths.first(),
                     },
                 );
-                stack.push((*after, Some(inner)));
+                stack.push((*after, inner));
             }
             _ => return None,
         }
@@ -670,6 +700,7 @@ impl Walker<'_> {
                     }
                     k += 1;
                 }
+                segments.truncate(MAX_SEGMENTS);
                 // `b::{…}`: the segments so far are the nested list's prefix, not a site.
                 match nested {
                     Some(tree) => stack.push((tree, segments)),
@@ -762,6 +793,7 @@ fn segments<'t>(src: &[u8], node: Node<'t>, inner: &mut Vec<Node<'t>>) -> Option
         }
     }
     out.reverse();
+    out.truncate(MAX_SEGMENTS);
     Some(out)
 }
 
@@ -786,13 +818,13 @@ impl Attributed {
 
 /// The `#[path = "…"]` of an item, or else the paths of all its
 /// `#[cfg_attr(…, path = "…")]`: the attribute items written just before it, past comments.
-fn path_attributes(src: &[u8], item: Node<'_>) -> Attributed {
-    // Outer attributes are the item's preceding siblings, read nearest first; a plain
-    // `#[path]` anywhere among them wins (unit test
+fn path_attributes(src: &[u8], before: &[Node<'_>]) -> Attributed {
+    // Outer attributes are the item's preceding siblings (`before`, in source order: a
+    // node's previous sibling costs tree-sitter the depth of the tree), read nearest first;
+    // a plain `#[path]` anywhere among them wins (unit test
     // `each_cfg_attr_path_is_an_alternative_to_the_default_file`).
     let mut conditional = Vec::new();
-    let mut sibling = item.prev_sibling();
-    while let Some(node) = sibling {
+    for &node in before.iter().rev() {
         match node.kind() {
             "attribute_item" => {
                 if let Some(attribute) = node.named_child(0) {
@@ -822,7 +854,6 @@ fn path_attributes(src: &[u8], item: Node<'_>) -> Attributed {
             "line_comment" | "block_comment" => {}
             _ => break,
         }
-        sibling = node.prev_sibling();
     }
     // Back to source order. The same path under two predicates is one alternative
     // (fixture `rust/path-attribute`: `alt.rs` for `unix` and `not(unix)`).

@@ -422,8 +422,16 @@ fn import_call(src: &[u8], node: tree_sitter::Node<'_>, out: &mut Vec<RawImport>
 /// Whether `node` sits in a type annotation or alias: `type T = import("./x").T`,
 /// `let v: import("./x").T`.
 fn is_in_type(node: tree_sitter::Node<'_>) -> bool {
+    // A type around an `import()` is a few ancestors up; each `parent()` costs tree-sitter the
+    // node's depth, so 50,000 nested parentheses would cost their square: look 64 up at most.
+    const MAX_ANCESTORS: usize = 64;
     let mut current = node.parent();
+    let mut seen = 0;
     while let Some(n) = current {
+        seen += 1;
+        if seen > MAX_ANCESTORS {
+            return false;
+        }
         match n.kind() {
             "type_alias_declaration"
             | "type_annotation"

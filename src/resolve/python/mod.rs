@@ -26,20 +26,24 @@ pub(crate) struct PyResolver<'a> {
     roots: Vec<String>,
     /// Folders that hold an `__init__.py` or `__init__.pyi`.
     packages: HashSet<String>,
-    /// The folders of Python files directly under the repository root or a search root,
-    /// by name, with the root they are under.
-    folders: std::collections::HashMap<String, String>,
+    /// Every folder that holds a Python file, at any depth (`""` is the root).
+    dirs: HashSet<String>,
 }
 
 impl<'a> PyResolver<'a> {
     pub(crate) fn new(cx: &ResolveContext<'a>) -> Self {
         let files = cx.files;
         let mut packages = HashSet::new();
+        let mut dirs = HashSet::from([String::new()]);
         for (path, lang) in files.paths.iter().zip(&files.langs) {
             if *lang != Lang::Python {
                 continue;
             }
             let (dir, name) = RelPath::new(path).split();
+            let mut folder = dir;
+            while !folder.as_str().is_empty() && dirs.insert(folder.as_str().to_owned()) {
+                folder = folder.parent();
+            }
             if name == "__init__.py" || name == "__init__.pyi" {
                 packages.insert(dir.as_str().to_owned());
             }
@@ -66,41 +70,16 @@ impl<'a> PyResolver<'a> {
                 roots.push(root);
             }
         }
-        let mut folders = std::collections::HashMap::new();
-        for (path, lang) in files.paths.iter().zip(&files.langs) {
-            if *lang != Lang::Python {
-                continue;
-            }
-            for root in std::iter::once("").chain(roots.iter().map(String::as_str)) {
-                let inner = if root.is_empty() {
-                    Some(path.as_str())
-                } else {
-                    path.strip_prefix(root).and_then(|p| p.strip_prefix('/'))
-                };
-                if let Some((folder, _)) = inner.and_then(|p| p.split_once('/')) {
-                    folders
-                        .entry(folder.to_owned())
-                        .or_insert_with(|| root.to_owned());
-                }
-            }
-        }
         Self {
             files,
             roots,
             packages,
-            folders,
+            dirs,
         }
     }
 
-    /// The module `parts` names under folder `base`, if it exists.
-    fn module(&self, base: &str, parts: &[&str]) -> Option<FileId> {
-        let mut stem = String::from(base);
-        for part in parts {
-            if !stem.is_empty() {
-                stem.push('/');
-            }
-            stem.push_str(part);
-        }
+    /// The module at `stem` (`a/b`: `a/b/__init__.py`, …, `a/b.pyi`), if it exists.
+    fn module(&self, stem: &str) -> Option<FileId> {
         ["/__init__.py", "/__init__.pyi", ".py", ".pyi"]
             .iter()
             .find_map(|suffix| {
@@ -113,11 +92,29 @@ impl<'a> PyResolver<'a> {
             })
     }
 
-    /// The deepest existing module among the prefixes of `parts` (at least `min` long).
+    /// The deepest existing module among the prefixes of `parts` under folder `base` (at
+    /// least `min` long). The prefixes are tried from the shortest and the search stops at the
+    /// first that is not a folder, so a dotted name of 500,000 segments costs the depth of
+    /// the tree, not the square of its length.
     fn deepest(&self, base: &str, parts: &[&str], min: usize) -> Option<FileId> {
-        (min..=parts.len())
-            .rev()
-            .find_map(|k| self.module(base, parts.get(..k)?))
+        let mut best = if min == 0 { self.module(base) } else { None };
+        let mut stem = String::from(base);
+        for (k, part) in parts.iter().enumerate() {
+            // A module of `parts[..=k]` lies in the folder `stem` names.
+            if !self.dirs.contains(&stem) {
+                break;
+            }
+            if !stem.is_empty() {
+                stem.push('/');
+            }
+            stem.push_str(part);
+            if k + 1 >= min
+                && let Some(id) = self.module(&stem)
+            {
+                best = Some(id);
+            }
+        }
+        best
     }
 }
 
@@ -158,17 +155,20 @@ impl Resolver for PyResolver<'_> {
         {
             return Resolution::Internal(id);
         }
-        if let Some(under) = self.folders.get(*first) {
-            let folder = if under.is_empty() {
+        // A folder of Python files at the root or at a search root is not a package.
+        let join = |root: &str| {
+            if root.is_empty() {
                 (*first).to_owned()
             } else {
-                format!("{under}/{first}")
-            };
-            let parent = if under.is_empty() {
-                "."
-            } else {
-                under.as_str()
-            };
+                format!("{root}/{first}")
+            }
+        };
+        if let Some(under) = std::iter::once("")
+            .chain(self.roots.iter().map(String::as_str))
+            .find(|root| self.dirs.contains(&join(root)))
+        {
+            let folder = join(under);
+            let parent = if under.is_empty() { "." } else { under };
             return Resolution::Unresolved(format!(
                 "`{first}` is the folder `{folder}/` of this repository, which is not on the \
                  import path: if it is a source root, add `\"{folder}\"` to `[python] roots` and \
