@@ -62,6 +62,7 @@ fn completions_cover_every_command_and_flag_in_each_shell() {
             "docs",
             "impact",
             "risk",
+            "server",
             "schema",
             "completions",
             // fish writes `-l statistics`, the others `--statistics`.

@@ -57,9 +57,9 @@ fn archgate_rejects(dir: &Path, config: &Path) -> (bool, String) {
     )
 }
 
-/// Every `layers.toml` under `fixtures/`.
+/// Every `layers.toml` under `fixtures/`, and archgate's own.
 fn fixture_configs() -> Vec<PathBuf> {
-    let mut found = Vec::new();
+    let mut found = vec![root().join("layers.toml")];
     let mut stack = vec![root().join("fixtures")];
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir).unwrap() {
@@ -101,7 +101,7 @@ fn the_schema_accepts_every_fixture_archgate_accepts_and_only_rejects_what_it_re
     let mut schema_rejected: Vec<String> = Vec::new();
     for config in fixture_configs() {
         let dir = config.parent().unwrap();
-        let case = dir.strip_prefix(root().join("fixtures")).unwrap();
+        let case = dir.strip_prefix(root()).unwrap();
         let case = case.to_string_lossy().replace('\\', "/");
         let text = std::fs::read_to_string(&config).unwrap();
         let (rejected, stderr) = archgate_rejects(dir, &config);
@@ -130,18 +130,18 @@ fn the_schema_accepts_every_fixture_archgate_accepts_and_only_rejects_what_it_re
     assert_eq!(
         schema_rejected,
         [
-            "config/check-invalid-value",
-            "config/empty-reason",
-            "config/invalid-layer-name",
-            "config/missing-paths",
-            "config/missing-reason",
-            "config/misspelt-key-paths",
-            "config/misspelt-key-reason",
-            "config/misspelt-table",
-            "config/name-not-a-string",
-            "config/paths-not-a-list",
-            "config/unknown-language",
-            "config/unknown-layer-key",
+            "fixtures/config/check-invalid-value",
+            "fixtures/config/empty-reason",
+            "fixtures/config/invalid-layer-name",
+            "fixtures/config/missing-paths",
+            "fixtures/config/missing-reason",
+            "fixtures/config/misspelt-key-paths",
+            "fixtures/config/misspelt-key-reason",
+            "fixtures/config/misspelt-table",
+            "fixtures/config/name-not-a-string",
+            "fixtures/config/paths-not-a-list",
+            "fixtures/config/unknown-language",
+            "fixtures/config/unknown-layer-key",
         ]
     );
 }
