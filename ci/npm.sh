@@ -13,7 +13,8 @@
 # `npx archgate --version` and `npx archgate check` on fixtures run from that install.
 #
 # Usage: ci/npm.sh [OUT_DIR]     (the two tarballs are left in OUT_DIR, default target/npm)
-# Env:   ARCHGATE_BIN=path       the release binary to package (default: cargo build --release)
+# Env:   ARCHGATE_BIN=path       the binary to package (default: cargo build --release)
+#        ARCHGATE_PROFILE=dev    package the dev build instead (.ci/run: it is built already)
 
 set -euo pipefail
 
@@ -46,8 +47,12 @@ JS
 
 # --- the binary ------------------------------------------------------------------------------
 if [[ -z "${ARCHGATE_BIN:-}" ]]; then
-    (cd "$root" && cargo build --release --locked --quiet) || fail "cargo build --release failed"
-    ARCHGATE_BIN="${CARGO_TARGET_DIR:-$root/target}/release/archgate"
+    profile="${ARCHGATE_PROFILE:-release}"
+    (cd "$root" && cargo build --profile "$profile" --locked --quiet) \
+        || fail "cargo build --profile $profile failed"
+    folder="$profile"
+    [[ "$profile" == dev ]] && folder=debug
+    ARCHGATE_BIN="${CARGO_TARGET_DIR:-$root/target}/$folder/archgate"
 fi
 [[ -x "$ARCHGATE_BIN" ]] || fail "no archgate binary at $ARCHGATE_BIN"
 

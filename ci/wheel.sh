@@ -14,6 +14,9 @@
 #
 # Usage: ci/wheel.sh [OUT_DIR]      (the wheel is left in OUT_DIR, default target/wheels)
 # Env:   ARCHGATE_CI_CACHE=dir      where maturin is installed
+#        ARCHGATE_PROFILE=dev       package the dev build instead of a release build: .ci/run
+#                                   does, since `cargo test` has built it already and what is
+#                                   tested is the packaging, not the optimiser
 
 set -euo pipefail
 
@@ -52,7 +55,8 @@ fi
 start=$SECONDS
 mkdir -p "$out"
 rm -f "$out"/archgate-*.whl
-(cd "$root" && "$venv/bin/maturin" build --release --locked --quiet --out "$out") \
+profile="${ARCHGATE_PROFILE:-release}"
+(cd "$root" && "$venv/bin/maturin" build --profile "$profile" --locked --quiet --out "$out") \
     >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; fail "maturin build failed"; }
 wheels=("$out"/archgate-"$version"-*.whl)
 [[ -f "${wheels[0]}" ]] || { cat "$work/build.log" >&2; fail "no archgate-$version wheel in $out"; }
