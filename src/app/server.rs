@@ -185,11 +185,12 @@ impl Server {
             let Some(rel) = relative(config, file) else {
                 continue;
             };
+            let text = std::fs::read_to_string(file).unwrap_or_default();
             let diagnostics: Vec<Value> = state
                 .findings
                 .iter()
                 .filter(|d| d.path == rel)
-                .map(|d| finding(config, d))
+                .map(|d| finding(&text, d))
                 .collect();
             if !diagnostics.is_empty() {
                 now.insert(file.clone());
@@ -268,10 +269,11 @@ impl Server {
         };
         let text = std::fs::read_to_string(&file).unwrap_or_default();
         let Some(site) = graph.sites().find_map(|(site, module)| {
+            if site.file != id || u64::from(site.region.start.line) != line + 1 {
+                return None;
+            }
             let r = range_in(&text, &site.region);
-            let on = site.file == id
-                && r.pointer("/start/line").and_then(Value::as_u64) == Some(line)
-                && r.pointer("/start/character").and_then(Value::as_u64) <= Some(character)
+            let on = r.pointer("/start/character").and_then(Value::as_u64) <= Some(character)
                 && r.pointer("/end/character").and_then(Value::as_u64) >= Some(character);
             on.then_some((site, module))
         }) else {
@@ -310,15 +312,15 @@ impl Server {
     }
 }
 
-/// A finding as an LSP diagnostic: the message, then the fix instruction.
-fn finding(config: &Config, d: &Diagnostic) -> Value {
-    let text = std::fs::read_to_string(config.root.join(&d.path)).unwrap_or_default();
+/// A finding as an LSP diagnostic: the message, then the fix instruction; `text` is its
+/// file's, for the columns.
+fn finding(text: &str, d: &Diagnostic) -> Value {
     let mut message = format!("{}\nhelp: {}", d.message, d.help);
     if let Some(note) = &d.note {
         message.push_str(&format!("\nnote: {note}"));
     }
     json!({
-        "range": range_in(&text, &d.region),
+        "range": range_in(text, &d.region),
         "severity": match d.severity { Severity::Error => 1, Severity::Warning => 2 },
         "code": d.rule.code,
         "codeDescription": {"href": format!("https://github.com/archgate/archgate/blob/main/rules/{}.md", d.rule.name)},
