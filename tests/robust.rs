@@ -816,3 +816,43 @@ fn issue_16_sarif_holds_at_most_25000_results_and_says_what_it_left_out() {
         "{notes:?}"
     );
 }
+
+// Item 12: no absolute path in any output, and helps that fit the problem.
+
+#[test]
+fn issue_16_non_utf8_layers_toml_is_named_relatively_with_the_bad_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    python_repo(root);
+    write(
+        root,
+        "layers.toml",
+        b"[[layers]]\nname = \"a\xff\"\npaths = [\"pkg/**\"]\n".as_slice(),
+    );
+    let absolute = root.to_string_lossy().into_owned();
+    for format in ["github", "sarif", "agent"] {
+        let (code, stdout, stderr) = run(root, &["check", "--no-cache", "--format", format]);
+        assert_eq!(code, 2, "{format}");
+        assert!(
+            !stdout.contains(&absolute) && !stderr.contains(&absolute),
+            "{format}: {stdout}{stderr}"
+        );
+        assert!(
+            stderr.contains("`layers.toml` is not UTF-8: the byte at line 2, column 10"),
+            "{stderr}"
+        );
+        assert!(stderr.contains("Save `layers.toml` as UTF-8"), "{stderr}");
+        assert!(!stderr.contains("existing, readable"), "{stderr}");
+    }
+}
+
+#[test]
+fn issue_16_nothing_to_check_names_no_absolute_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "layers.toml", PY_LAYERS);
+    let (code, _, stderr) = run(root, &["check", "--no-cache"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("no source file to check"), "{stderr}");
+    assert!(!stderr.contains(&*root.to_string_lossy()), "{stderr}");
+}
