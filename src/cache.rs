@@ -199,11 +199,49 @@ impl Cache {
             seen: seen.collect(),
         };
         let bytes = postcard::to_stdvec(&stored).map_err(std::io::Error::other)?;
+        remove_stale_temporaries(dir);
         let mut tmp = tempfile_in(dir)?;
-        tmp.1.write_all(&bytes)?;
-        tmp.1.sync_all()?;
-        drop(tmp.1);
-        std::fs::rename(&tmp.0, dir.join(FILE_NAME))
+        let written = tmp
+            .1
+            .write_all(&bytes)
+            .and_then(|()| tmp.1.sync_all())
+            .and_then(|()| {
+                drop(tmp.1);
+                std::fs::rename(&tmp.0, dir.join(FILE_NAME))
+            });
+        if written.is_err() {
+            let _ = std::fs::remove_file(&tmp.0);
+        }
+        written
+    }
+}
+
+/// How old a temporary cache file must be before a run takes it for a killed run's leftover:
+/// writing one takes seconds, so a concurrent run's file is never this old.
+const STALE_TEMPORARY: std::time::Duration = std::time::Duration::from_mins(15);
+
+/// Removes the temporary files that runs killed while saving left in `dir` (best effort).
+fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = format!(".{FILE_NAME}.");
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        // The names are archgate's own, written in lowercase.
+        if !(name.starts_with(&prefix) && name.rsplit('.').next() == Some("tmp")) {
+            continue;
+        }
+        let is_stale = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > STALE_TEMPORARY);
+        if is_stale {
+            let _ = std::fs::remove_file(entry.path());
+        }
     }
 }
 

@@ -748,3 +748,111 @@ fn issue_16_twenty_thousand_layers_with_duplicate_names() {
     let last = &notes[9_999]["locations"][0]["physicalLocation"]["region"]["startLine"];
     assert_eq!(last, 4 * 19_999 + 2);
 }
+
+// Item 13: leftovers of killed runs.
+
+#[test]
+fn issue_16_killed_runs_temporary_cache_files_are_removed_later() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    python_repo(root);
+    write(root, "pkg/core/a.py", "from pkg.api.routes import handle\n");
+    let cache = root.join(".archgate_cache");
+    // A run killed an hour ago, and one (perhaps still running) a moment ago.
+    let old = cache.join(".imports.bin.4242.0.tmp");
+    let recent = cache.join(".imports.bin.4343.0.tmp");
+    write(root, ".archgate_cache/.imports.bin.4242.0.tmp", "partial");
+    write(root, ".archgate_cache/.imports.bin.4343.0.tmp", "partial");
+    let hour_ago = std::time::SystemTime::now() - Duration::from_hours(1);
+    std::fs::File::options()
+        .write(true)
+        .open(&old)
+        .unwrap()
+        .set_modified(hour_ago)
+        .unwrap();
+    let (code, _, stderr) = run(root, &["check", "--format", "json"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(!old.exists(), "the stale temporary file is still there");
+    assert!(recent.exists(), "a recent temporary file was removed");
+    assert!(cache.join("imports.bin").exists());
+}
+
+#[test]
+fn issue_16_sarif_holds_at_most_25000_results_and_says_what_it_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    python_repo(root);
+    // A warning (a layer glob that matches nothing) and 25,001 errors.
+    write(
+        root,
+        "layers.toml",
+        format!("{PY_LAYERS}\n[[layers]]\nname = \"gone\"\npaths = [\"pkg/gone/**\"]\n"),
+    );
+    write(
+        root,
+        "pkg/core/many.py",
+        "from pkg.api.routes import handle\n".repeat(25_001),
+    );
+    let (code, stdout, stderr) = run(root, &["check", "--no-cache", "--format", "sarif"]);
+    assert_eq!(code, 1, "{stderr}");
+    let sarif: Value = serde_json::from_str(&stdout).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 25_000);
+    // Errors first: the warning is the one left out, with the last error.
+    assert!(results.iter().all(|r| r["level"] == "error"));
+    let last = &results[24_999]["locations"][0]["physicalLocation"]["region"]["startLine"];
+    assert_eq!(last, 25_000);
+    let notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n["descriptor"]["id"] == "results-capped"
+                && n["message"]["text"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("2 of 25002 findings are not in this log")),
+        "{notes:?}"
+    );
+}
+
+// Item 12: no absolute path in any output, and helps that fit the problem.
+
+#[test]
+fn issue_16_non_utf8_layers_toml_is_named_relatively_with_the_bad_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    python_repo(root);
+    write(
+        root,
+        "layers.toml",
+        b"[[layers]]\nname = \"a\xff\"\npaths = [\"pkg/**\"]\n".as_slice(),
+    );
+    let absolute = root.to_string_lossy().into_owned();
+    for format in ["github", "sarif", "agent"] {
+        let (code, stdout, stderr) = run(root, &["check", "--no-cache", "--format", format]);
+        assert_eq!(code, 2, "{format}");
+        assert!(
+            !stdout.contains(&absolute) && !stderr.contains(&absolute),
+            "{format}: {stdout}{stderr}"
+        );
+        assert!(
+            stderr.contains("`layers.toml` is not UTF-8: the byte at line 2, column 10"),
+            "{stderr}"
+        );
+        assert!(stderr.contains("Save `layers.toml` as UTF-8"), "{stderr}");
+        assert!(!stderr.contains("existing, readable"), "{stderr}");
+    }
+}
+
+#[test]
+fn issue_16_nothing_to_check_names_no_absolute_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "layers.toml", PY_LAYERS);
+    let (code, _, stderr) = run(root, &["check", "--no-cache"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("no source file to check"), "{stderr}");
+    assert!(!stderr.contains(&*root.to_string_lossy()), "{stderr}");
+}

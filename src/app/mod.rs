@@ -89,11 +89,10 @@ fn nothing_checked(analysis: &Analysis) -> Option<String> {
     let config = &analysis.config;
     if analysis.graph.files.is_empty() {
         return Some(format!(
-            "archgate found no source file to check under `{}`: `exclude`, `languages` and \
-             the ignore files leave none. Check them in {}, or run archgate in the \
-             repository it is meant for.",
-            config.root.display(),
-            config.path
+            "archgate found no source file to check in the folder of {}: `exclude`, \
+             `languages` and the ignore files leave none. Check them in {}, or run archgate \
+             in the repository it is meant for.",
+            config.path, config.path
         ));
     }
     let declares_nothing = config.layers.is_empty()

@@ -34,14 +34,36 @@ pub fn discover(start: &Path) -> Result<PathBuf, ConfigError> {
 /// Reads, parses and validates the config at `path`. Every problem found is returned, each
 /// pointing at its span.
 pub fn load(path: &Path) -> Result<Config, Vec<ConfigError>> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    // Named as every path is printed: relative to the root, which is the file's own folder
+    // (no absolute path in any output).
+    let shown = path.file_name().map_or_else(
+        || FILE_NAME.to_owned(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let bytes = std::fs::read(path).map_err(|e| {
         vec![ConfigError::general(
             Problem::Unreadable,
-            format!("cannot read `{}`: {e}", path.display()),
+            format!("cannot read `{shown}`: {e}"),
             "Pass `--config` the path of an existing, readable layers.toml (relative to the \
              current folder), or leave `--config` out to use the nearest layers.toml in this \
              folder or above."
                 .to_owned(),
+        )]
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let place = crate::source::LineIndex::new(e.as_bytes()).position(at);
+        vec![ConfigError::general(
+            Problem::Unreadable,
+            format!(
+                "`{shown}` is not UTF-8: the byte at line {}, column {} is not",
+                place.line, place.column
+            ),
+            format!(
+                "Save `{shown}` as UTF-8 (retype the character at line {}, column {}); TOML \
+                 files are UTF-8.",
+                place.line, place.column
+            ),
         )]
     })?;
     let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());

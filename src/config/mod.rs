@@ -214,25 +214,50 @@ impl GroupDecl {
     }
 }
 
-/// The literal prefix of the first including pattern of `patterns`, as a folder.
+/// The folder a group's code lives in, for fix instructions ("move it into `src/ui/`"): the
+/// literal folder that the most including patterns of `patterns` name (on a tie, one that a
+/// glob names rather than only single files, then the first). A glob names its literal prefix (`src/flask/json/**` → `src/flask/json/`), a
+/// pattern naming one file its folder, so a layer of `["src/flask/json/**",
+/// "src/flask/config.py", "src/flask/ctx.py"]` lives in `src/flask/`, not in `json/`. `None`
+/// when that folder is the root, or when every pattern names a single file (a layer of files
+/// has no folder to move code into).
 pub fn folder_of(patterns: &[String]) -> Option<String> {
-    let first = patterns.iter().find(|p| !p.starts_with('!'))?;
-    let literal: Vec<&str> = first
-        .split('/')
-        .take_while(|seg| !seg.contains(['*', '?', '[', '{']))
-        .collect();
-    // A pattern without wildcards that names a file (`src/back.rs`): a layer of single
-    // files has no folder to move code into.
-    if literal.len() == first.split('/').count()
-        && literal.last().is_some_and(|seg| seg.contains('.'))
-    {
-        return None;
+    // (folder, how many patterns name it, whether a glob does), in the order first named.
+    let mut folders: Vec<(String, usize, bool)> = Vec::new();
+    let mut all_files = true;
+    for pattern in patterns.iter().filter(|p| !p.starts_with('!')) {
+        let segments: Vec<&str> = pattern.split('/').filter(|s| !s.is_empty()).collect();
+        let mut literal: Vec<&str> = segments
+            .iter()
+            .copied()
+            .take_while(|seg| !seg.contains(['*', '?', '[', '{']))
+            .collect();
+        // A pattern without wildcards that names a file (`src/back.rs`) is in its folder.
+        let is_file =
+            literal.len() == segments.len() && literal.last().is_some_and(|seg| seg.contains('.'));
+        if is_file {
+            literal.pop();
+        } else {
+            all_files = false;
+        }
+        let folder = literal.join("/");
+        match folders.iter_mut().find(|(f, _, _)| *f == folder) {
+            Some(entry) => {
+                entry.1 += 1;
+                entry.2 |= !is_file;
+            }
+            None => folders.push((folder, 1, !is_file)),
+        }
     }
-    if literal.is_empty() {
+    let best = folders.iter().map(|(_, n, glob)| (*n, *glob)).max()?;
+    let (folder, _, _) = folders
+        .into_iter()
+        .find(|(_, n, glob)| (*n, *glob) == best)?;
+    if all_files || folder.is_empty() {
         return None;
     }
     // `src/ui` (no wildcard) is a folder; `src/ui/**` has the literal part `src/ui`.
-    Some(format!("{}/", literal.join("/")))
+    Some(format!("{folder}/"))
 }
 
 /// The `exclude` list: globs where `!glob` takes files back. A pattern whose last segment has
@@ -429,5 +454,20 @@ mod tests {
         assert_eq!(folder(&["**/api/**"]), None);
         assert_eq!(folder(&["src/back.rs"]), None);
         assert_eq!(folder(&["main.py"]), None);
+        // Every including pattern counts, files by their folder (issue 16 item 13).
+        let flask = [
+            "src/flask/json/**",
+            "src/flask/config.py",
+            "src/flask/ctx.py",
+            "!src/flask/json/x/**",
+        ];
+        assert_eq!(folder(&flask).as_deref(), Some("src/flask/"));
+        // A tie goes to a folder a glob names, then to the first.
+        assert_eq!(
+            folder(&["pkg/flat/bottom.py", "pkg/lib/**"]).as_deref(),
+            Some("pkg/lib/")
+        );
+        assert_eq!(folder(&["src/a/**", "src/b/**"]).as_deref(), Some("src/a/"));
+        assert_eq!(folder(&["src/a.rs", "src/b.rs"]), None);
     }
 }

@@ -175,21 +175,37 @@ struct DescriptorReference {
     id: String,
 }
 
+/// The most results one run holds: GitHub code scanning accepts 25,000 per run and rejects
+/// or truncates beyond. A larger report keeps its errors first, then warnings, each in path
+/// order, and says in a notification how many it left out and where to find them all.
+pub(crate) const MAX_RESULTS: usize = 25_000;
+
 pub(super) fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     let mut occurrences: HashMap<u64, usize> = HashMap::new();
+    // Fingerprints count occurrences over every finding, kept or not, so that a finding's
+    // fingerprint does not depend on the cap.
+    let mut kept: Vec<(usize, &Diagnostic)> = report.diagnostics.iter().enumerate().collect();
+    if kept.len() > MAX_RESULTS {
+        kept.sort_by_key(|(i, d)| (d.severity != Severity::Error, *i));
+        kept.truncate(MAX_RESULTS);
+        kept.sort_by_key(|(i, _)| *i);
+    }
+    let mut kept = kept.into_iter().map(|(i, _)| i).peekable();
     let results = report
         .diagnostics
         .iter()
-        .map(|d| {
+        .enumerate()
+        .filter_map(|(i, d)| {
             // Findings with the same facts in one file (the same import written twice) are
             // told apart by their order, as GitHub's own fingerprints do.
             let hash = fingerprint(d);
             let seen = occurrences.entry(hash).or_insert(0);
             *seen += 1;
-            result(d, format!("{hash:016x}:{seen}"))
+            kept.next_if_eq(&i)?;
+            Some(result(d, format!("{hash:016x}:{seen}")))
         })
         .collect();
-    let notifications = report
+    let mut notifications: Vec<Notification> = report
         .warnings
         .iter()
         .map(|w| Notification {
@@ -201,6 +217,24 @@ pub(super) fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> 
             },
         })
         .collect();
+    if let Some(left_out) = report.diagnostics.len().checked_sub(MAX_RESULTS)
+        && left_out > 0
+    {
+        notifications.push(Notification {
+            level: "warning",
+            message: Message::owned(format!(
+                "{left_out} of {} findings are not in this log: GitHub code scanning accepts \
+                 at most {MAX_RESULTS} results per run, so the log holds the first {MAX_RESULTS} \
+                 (errors first, in path order). Run `archgate check --format json` (or \
+                 `--format agent`) for every finding.",
+                report.diagnostics.len()
+            )),
+            locations: Vec::new(),
+            descriptor: DescriptorReference {
+                id: "results-capped".to_owned(),
+            },
+        });
+    }
     let invocation = Invocation {
         execution_successful: true,
         tool_configuration_notifications: Vec::new(),

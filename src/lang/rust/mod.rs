@@ -405,6 +405,7 @@ impl Walker<'_> {
                         };
                         full.extend(segments);
                     }
+                    full.truncate(MAX_SEGMENTS - 1);
                     full.push("*".to_owned());
                     self.push(full.join("::"), kind, tree.byte_range(), scope, None, None);
                 }
@@ -433,6 +434,7 @@ impl Walker<'_> {
                 return;
             };
             prefix.extend(segments);
+            prefix.truncate(MAX_SEGMENTS);
         }
         self.push(
             prefix.join("::"),
@@ -600,9 +602,11 @@ impl Walker<'_> {
             _ => return None,
         }
         // `::` segment, repeated; `j` is at a `::` or past the path.
+        // `::` alone (`use ::}` in a macro) ends where it starts: never before it.
         let mut end = tokens
             .get(j.saturating_sub(1))
-            .map_or(first.end_byte(), Node::end_byte);
+            .map_or(first.end_byte(), Node::end_byte)
+            .max(first.end_byte());
         // A braced list ends the path: only after `use` (elsewhere `a::{…}` is no syntax).
         let mut list = None;
         while tokens.get(j).is_some_and(|t| t.kind() == "::") {

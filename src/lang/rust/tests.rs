@@ -320,3 +320,24 @@ fn include_is_a_mod_site_named_by_its_path() {
     assert_eq!(found[0].path.as_deref(), Some("Windows/mod.rs"));
     assert_eq!(found[0].written, "\"Windows/mod.rs\"");
 }
+
+#[test]
+fn a_lone_global_path_in_a_macro_has_a_forward_span() {
+    // Found by tests/properties.rs: `::` then `}` gave the span 57..56.
+    let src = "macro_rules! m { () => { use crate::a::b;\npub(crate) use ::}";
+    for import in testing::imports(&RustFrontend, "x.rs", src) {
+        assert!(import.span.start <= import.span.end, "{:?}", import.span);
+        assert!(import.span.end <= src.len());
+    }
+}
+
+#[test]
+fn use_trees_and_inline_modules_are_capped_not_copied_per_level() {
+    let deep_use = format!("use crate::{}c{};", "{b::".repeat(200), "}".repeat(200));
+    let found = sites(&deep_use);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].spec.split("::").count(), MAX_SEGMENTS);
+    let deep_mods = format!("{}use self::x;{}", "mod m { ".repeat(100), "}".repeat(100));
+    let found = sites(&deep_mods);
+    assert_eq!(found[0].scope.len(), MAX_INLINE_DEPTH);
+}
