@@ -265,7 +265,13 @@ fn statement_end(src: &[u8], from: usize) -> Option<usize> {
         .iter()
         .position(|&b| matches!(b, b'\'' | b'"' | b';'))?;
     let quote = *rest.get(quote_at)?;
-    if quote == b';' {
+    // A comment before the string: the string may be the comment's (a `/** … */` example
+    // after `export declare const x: {`), which a re-parse of the range would read as code.
+    let before = rest.get(..quote_at).unwrap_or_default();
+    if quote == b';'
+        || memchr::memmem::find(before, b"/*").is_some()
+        || memchr::memmem::find(before, b"//").is_some()
+    {
         return None;
     }
     let after = rest.get(quote_at + 1..)?;
@@ -575,6 +581,30 @@ export { local as renamed };
                 "./r:type",
             ]
         );
+    }
+
+    #[test]
+    fn recovery_never_reads_an_example_in_a_doc_comment() {
+        // effect's `dist/Layer.d.ts`: variance annotations are errors to the grammar, so
+        // recovery runs; the import in the doc comment is not code (tsc finds none).
+        let src = r#"export interface Layer<in ROut, out E = never, out RIn = never> extends Layer.Variance<ROut, E, RIn>, Pipeable {
+}
+export declare const mock: {
+    /**
+     * implementation of the service, and any methods not provided will
+     * throw an `UnimplementedError` defect when called.
+     * **Example**
+     *
+     * ```ts
+     * import { Context, Effect, Layer } from "effect"
+     */
+};"#;
+        for file in ["Layer.d.ts", "Layer.ts"] {
+            let extracted =
+                crate::lang::extract(&TsFrontend, std::path::Path::new(file), src.as_bytes())
+                    .unwrap();
+            assert_eq!(extracted.imports, Vec::new(), "{file}");
+        }
     }
 
     #[test]
