@@ -19,6 +19,7 @@
 #      --jobs N, in files/s and MB/s per core.
 #
 # Usage: bash bench/rust-corpus.sh      (CORPORA=/tmp/corpora by default; RUNS=5)
+#        ARCHGATE=/tmp/wt-before/target/release/archgate bash bench/rust-corpus.sh
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 CORPORA=${CORPORA:-/tmp/corpora}
@@ -27,8 +28,11 @@ corpus=$CORPORA/rust-vendor
 if [ ! -d "$corpus" ]; then
     bash "$here/../shared/bench/rust-corpus.sh"
 fi
-(cd "$here" && cargo build --release --quiet)
-bin=$here/target/release/archgate
+# ARCHGATE=/path/to/archgate runs another build (another commit's) with this script, unbuilt.
+if [ -z "${ARCHGATE:-}" ]; then
+    (cd "$here" && cargo build --release --quiet)
+fi
+bin=${ARCHGATE:-$here/target/release/archgate}
 cat >"$corpus/layers.toml" <<'TOML'
 # Written by archgate's bench/rust-corpus.sh: one layer over everything.
 [[layers]]
