@@ -517,3 +517,43 @@ fn unreadable_files_are_sarif_execution_notifications() {
         "src/binary%20file.py"
     );
 }
+
+#[test]
+fn the_summary_line_and_the_json_summary_give_the_same_counts() {
+    // Errors, warning-severity findings (AG010, AG003) and no file warnings.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/python/unmatched-selectors");
+    let agent = Command::cargo_bin("archgate")
+        .unwrap()
+        .current_dir(&dir)
+        .args(["check", "--no-cache", "--format", "agent"])
+        .output()
+        .unwrap();
+    let line = String::from_utf8(agent.stdout).unwrap();
+    let line = line.lines().last().unwrap().to_owned();
+    let json = Command::cargo_bin("archgate")
+        .unwrap()
+        .current_dir(&dir)
+        .args(["check", "--no-cache", "--format", "json"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let s = &report["summary"];
+    let errors = s["errors"].as_u64().unwrap();
+    let violations = s["violations"].as_u64().unwrap();
+    assert_eq!(
+        errors,
+        report["violations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|v| v["severity"] == "error")
+            .count() as u64
+    );
+    let expected = format!(
+        "archgate: {errors} error{} and {} warning{} in",
+        if errors == 1 { "" } else { "s" },
+        violations - errors,
+        if violations - errors == 1 { "" } else { "s" }
+    );
+    assert!(line.starts_with(&expected), "{line} / {expected}");
+}

@@ -432,6 +432,10 @@ fn check(
         imports: analysis.graph.edge_count(),
         unresolved: analysis.graph.unresolved_count(),
         violations: diagnostics.len(),
+        errors: diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count(),
         warnings: warnings.len(),
         baselined,
         suppressed: findings.suppressed,

@@ -46,6 +46,9 @@ pub struct Summary {
     pub imports: usize,
     /// Rule findings reported (errors and warnings).
     pub violations: usize,
+    /// Of those, the findings of error severity: the summary line's "errors" (its
+    /// "warnings" are `violations - errors`, its "warnings about files" are `warnings`).
+    pub errors: usize,
     /// Files that could not be fully checked.
     pub warnings: usize,
     /// Import sites whose module could not be found (`unresolved:` in `archgate graph`).
@@ -202,12 +205,8 @@ impl ToolProblem {
 /// The closing line of the text formats.
 fn summary_line(report: &Report<'_>) -> String {
     let s = report.summary;
-    let errors = report
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == crate::diagnostic::Severity::Error)
-        .count();
-    let warnings = s.violations - errors;
+    let errors = s.errors;
+    let warnings = s.violations.saturating_sub(errors);
     // What the counts leave out, each with where to look.
     let extras = [
         (s.warnings, "warning", "about files (on standard error)"),
