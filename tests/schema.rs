@@ -139,6 +139,8 @@ fn the_schema_accepts_every_fixture_archgate_accepts_and_only_rejects_what_it_re
             "fixtures/config/misspelt-key-reason",
             "fixtures/config/misspelt-table",
             "fixtures/config/name-not-a-string",
+            "fixtures/config/nested-list-entry",
+            "fixtures/config/number-list-entry",
             "fixtures/config/paths-not-a-list",
             "fixtures/config/unknown-language",
             "fixtures/config/unknown-layer-key",

@@ -179,7 +179,13 @@ fn explain_toml_message(message: &str, text: &str, span: Range<usize>) -> Explai
         );
     }
     if let Some(rest) = message.strip_prefix("invalid type: ") {
-        return wrong_type(rest, key.unwrap_or("this key"), snippet);
+        // An element of a list: the text between the key's `=` and the value opens one.
+        let in_list = key.is_some_and(|k| {
+            text.get(..span.start)
+                .and_then(|before| before.rfind(k).map(|at| &before[at + k.len()..]))
+                .is_some_and(|between| between.contains('['))
+        });
+        return wrong_type(rest, key.unwrap_or("this key"), snippet, in_list);
     }
     if message.starts_with("string values must be quoted") {
         let key = key.unwrap_or("key");
@@ -188,6 +194,18 @@ fn explain_toml_message(message: &str, text: &str, span: Range<usize>) -> Explai
             .and_then(|t| t.find(['\n', '#']))
             .map_or(text.len(), |i| span.start + i);
         let value = text.get(span.start..line_end).unwrap_or("").trim();
+        if value.is_empty() {
+            let example = match example(key) {
+                "" => format!("{key} = \"…\""),
+                e => e.to_owned(),
+            };
+            return Explained::new(
+                Problem::UnquotedValue,
+                format!("`{key}` has no value"),
+                "a value is missing after `=`",
+                format!("Write the value after `=`, e.g. `{example}`, or delete the line."),
+            );
+        }
         return Explained::new(
             Problem::UnquotedValue,
             format!("the value of `{key}` is not quoted"),
@@ -205,6 +223,21 @@ fn explain_toml_message(message: &str, text: &str, span: Range<usize>) -> Explai
             format!(
                 "Keep one `{key}` in this entry; to declare another entry, start a new {table} \
                  header above the second `{key}`."
+            ),
+        );
+    }
+    if message.contains("max recursion depth") {
+        let key = key.unwrap_or("this key");
+        return Explained::new(
+            Problem::WrongType,
+            format!("the value of `{key}` nests lists or tables too deeply"),
+            "nested too deeply",
+            format!(
+                "Write `{key}` as one flat list of strings, e.g. `{}`.",
+                match example(key) {
+                    "" => "paths = [\"src/api/**\"]",
+                    e => e,
+                }
             ),
         );
     }
@@ -314,9 +347,27 @@ fn unknown_key(rest: &str, table: Option<String>) -> Explained {
 }
 
 /// `invalid type: string "x", expected a sequence` → the value rewritten in the right shape.
-fn wrong_type(rest: &str, key: &str, snippet: &str) -> Explained {
+/// `in_list`: the value is an element of the key's list (`paths = [5]`, `paths = [["a"]]`).
+fn wrong_type(rest: &str, key: &str, snippet: &str, in_list: bool) -> Explained {
     let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
     let value = snippet.trim();
+    if in_list && expected.contains("string") {
+        let found = found.replace("sequence", "a list");
+        // The entries as strings of one flat list.
+        let flat: String = value.chars().filter(|c| !matches!(c, '[' | ']')).collect();
+        let flat = flat.trim().trim_end_matches(',');
+        let entries = if flat.starts_with('"') || flat.is_empty() {
+            flat.to_owned()
+        } else {
+            format!("\"{}\"", flat.trim_matches('\''))
+        };
+        return Explained::new(
+            Problem::WrongType,
+            format!("each entry of `{key}` must be a string, not {found}"),
+            "expected a string",
+            format!("Write `{key}` as one list of strings: `{key} = [{entries}]`."),
+        );
+    }
     let (what, fix) = if expected.contains("sequence") {
         ("a list", format!("{key} = [{value}]"))
     } else if expected.contains("string") {
