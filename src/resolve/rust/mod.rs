@@ -859,7 +859,10 @@ impl<'a> RustResolver<'a> {
     fn walk(&self, node: NodeId, segments: &[&str]) -> Target {
         let mut current = node;
         for (i, segment) in segments.iter().enumerate() {
-            if let Some(child) = self.child(current, segment) {
+            if let Some(child) = self
+                .child(current, segment)
+                .or_else(|| self.glob_child(current, segment))
+            {
                 current = child;
                 continue;
             }
@@ -874,6 +877,39 @@ impl<'a> RustResolver<'a> {
             break;
         }
         Target::Module(current)
+    }
+
+    /// The module `segment` that a module-level glob of file module `node` brings into it:
+    /// tokio's `loom/mod.rs` holds `pub(crate) use self::std::*;`, so `crate::loom::sync` is
+    /// `loom/std/sync.rs`. Globs that lead back through globs are followed at most
+    /// [`MAX_BINDING_DEPTH`] deep (a per-thread count: resolution runs on many threads).
+    fn glob_child(&self, node: NodeId, segment: &str) -> Option<NodeId> {
+        thread_local! {
+            static DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+        }
+        let module = self.modules.get(node)?;
+        if module.inline {
+            return None;
+        }
+        let depth = DEPTH.get();
+        if depth >= MAX_BINDING_DEPTH {
+            return None;
+        }
+        let imports = self.imports.get(module.file)?;
+        DEPTH.set(depth + 1);
+        let found = self
+            .globs
+            .get(module.file)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| imports.get(i))
+            .filter(|glob| glob.context.scope.is_empty())
+            .find_map(|glob| match self.target(module.file, glob, depth + 1) {
+                Target::Module(m) if m != node => self.child(m, segment),
+                _ => None,
+            });
+        DEPTH.set(depth);
+        found
     }
 
     /// The crate an `extern crate` written in file module `node` binds to `name`. One
