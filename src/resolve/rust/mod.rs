@@ -18,7 +18,9 @@
 //! glob-imported there, then the extern prelude (the package's dependencies as its code
 //! names them, its own library for other targets, `extern crate` aliases, the sysroot).
 //! In 2015-edition crates `use` paths and `::a` start at the crate root instead. Segments are
-//! walked while they name modules; the edge goes to the file of the deepest module reached,
+//! walked while they name modules (a child module, or one that a module-level glob of the
+//! module brings in: `pub(crate) use self::std::*;`, fixture `rust/glob-reexports`); the edge
+//! goes to the file of the deepest module reached,
 //! the rest being items (a `pub use` re-export is followed no further: the edge goes to the
 //! module written).
 //!
