@@ -2,8 +2,9 @@
 """bench/warm.py: warm runs of two archgate builds (and peers) side by side, round by round.
 
 Each build gets its own cache folder, primed by one run; then every round runs every command
-once, in turn, so load that comes and goes hits them alike. Every run is timed by
-/usr/bin/time (wall, user and system seconds, peak RSS); the table gives medians. Standard
+once, in turn, so load that comes and goes hits them alike. Every run goes through
+/usr/bin/time (user and system seconds, peak RSS), wall time around it; the table gives
+medians, and the ratio of each command's wall time to the last build's warm run. Standard
 library only.
 
 Usage:  python3 bench/warm.py --dir /tmp/scale --rounds 5 \\
@@ -11,15 +12,18 @@ Usage:  python3 bench/warm.py --dir /tmp/scale --rounds 5 \\
             [--peer "ruff analyze graph=/tmp/peers-venv/bin/ruff analyze graph --isolated django"] \\
             [--cold] [-- ARCHGATE ARGS (default: check --format agent)]
 """
-import argparse, os, shlex, statistics, subprocess, tempfile
+import argparse, os, shlex, statistics, subprocess, tempfile, time
 
 
 def run(cmd, cwd):
-    """(wall, user, sys, peak MB) of one run, from /usr/bin/time."""
-    out = subprocess.run(["/usr/bin/time", "-f", "%e %U %S %M", *cmd], cwd=cwd,
+    """(wall, user, sys, peak MB) of one run: user and system time and peak RSS from
+    /usr/bin/time, wall time from a clock around it (/usr/bin/time's is in hundredths)."""
+    t0 = time.perf_counter()
+    out = subprocess.run(["/usr/bin/time", "-f", "%U %S %M", *cmd], cwd=cwd,
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True).stderr
-    wall, user, sys_, rss = out.strip().splitlines()[-1].split()
-    return float(wall), float(user), float(sys_), int(rss) / 1024
+    wall = time.perf_counter() - t0
+    user, sys_, rss = out.strip().splitlines()[-1].split()
+    return wall, float(user), float(sys_), int(rss) / 1024
 
 
 def main():
@@ -49,12 +53,14 @@ def main():
     for _ in range(a.rounds):
         for name, cmd in commands:
             samples[name].append(run(cmd, a.dir))
-    print("| command | median wall s | user s | sys s | peak RSS MB |")
-    print("| --- | --- | --- | --- | --- |")
+    medians = {name: [statistics.median(c) for c in zip(*samples[name])] for name, _ in commands}
+    last_warm = [name for name, _ in commands if name.endswith(": warm")][-1]
+    print("| command | median wall s | user s | sys s | peak RSS MB | wall / last build's warm |")
+    print("| --- | --- | --- | --- | --- | --- |")
     for name, _ in commands:
-        cols = list(zip(*samples[name]))
-        wall, user, sys_, rss = (statistics.median(c) for c in cols)
-        print(f"| {name} | {wall:.3f} | {user:.2f} | {sys_:.2f} | {rss:.0f} |")
+        wall, user, sys_, rss = medians[name]
+        ratio = wall / medians[last_warm][0]
+        print(f"| {name} | {wall:.3f} | {user:.2f} | {sys_:.2f} | {rss:.0f} | {ratio:.2f}× |")
 
 
 if __name__ == "__main__":
