@@ -12,7 +12,7 @@ Usage:  python3 bench/warm.py --dir /tmp/scale --rounds 5 \\
             [--peer "ruff analyze graph=/tmp/peers-venv/bin/ruff analyze graph --isolated django"] \\
             [--cold] [-- ARCHGATE ARGS (default: check --format agent)]
 """
-import argparse, os, shlex, statistics, subprocess, tempfile, time
+import argparse, os, shlex, shutil, statistics, subprocess, tempfile, time
 
 
 def run(cmd, cwd):
@@ -36,6 +36,13 @@ def main():
     p.add_argument("args", nargs="*", default=["check", "--format", "agent"])
     a = p.parse_args()
     caches = tempfile.mkdtemp(prefix="warm-bench-")
+    try:
+        bench(a, caches)
+    finally:
+        shutil.rmtree(caches, ignore_errors=True)
+
+
+def bench(a, caches):
     commands = []
     for spec in a.build:
         name, path = spec.split("=", 1)
