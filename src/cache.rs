@@ -5,10 +5,15 @@
 //! upgrade never reuses stale results.
 //!
 //! Reading every file to hash it costs more than the walk itself on a warm run, so the cache
-//! also remembers each path's size, modification time and key, as git's index does: a file
-//! whose size and time are unchanged is taken by its remembered key without being read. A
-//! file modified less than [`RACY_NS`] before the cache was written is always read, since a
-//! second change within the filesystem's time granularity would keep both unchanged.
+//! also remembers each path's size, modification and status change times, inode and key, as
+//! git's index does: a file whose metadata is unchanged is taken by its remembered key without
+//! being read. A file modified less than [`RACY_NS`] before the cache was written is always
+//! read, since a second change within the filesystem's time granularity would keep both
+//! unchanged.
+//!
+//! Entries are decoded only when a run asks for one (on the walker's threads), from the file
+//! read at the start; the run owns what it takes, and drops the cache once it is saved, so a
+//! warm run holds each file's imports once.
 //!
 //! The cache must never change a result. A file that is missing, truncated, corrupt or written
 //! by another version is ignored and rewritten: its stamp is checked before anything else in
@@ -33,8 +38,9 @@ const FILE_NAME: &str = "imports.bin";
 
 /// The version of [`Entry`]'s layout and of what extraction puts in it, part of the stamp:
 /// bump it whenever a stored type or an extraction rule changes (3: imports in stubs are
-/// type-only; 4: suppression comments), so that a cache written before is ignored rather than trusted.
-pub const FORMAT: u32 = 4;
+/// type-only; 4: suppression comments; 5: entries decoded on demand,
+/// files seen keyed by path hash), so that a cache written before is ignored rather than trusted.
+pub const FORMAT: u32 = 5;
 
 /// What extraction found in one file, everything needed to skip parsing it next time.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -52,40 +58,58 @@ pub struct Entry {
 /// to be trusted without reading it.
 pub const RACY_NS: u128 = 2_000_000_000;
 
-/// A file as last seen: its size and modification time, and the key of its content then.
+/// What a file's metadata says of it: size, modification and status change times (nanoseconds
+/// since the Unix epoch; `changed` 0 where the platform has none) and inode number (0 likewise).
+/// A rename keeps the size and the modification time, but not the status change time, and two
+/// files that swapped names keep their inodes: either tells them apart.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Seen {
+pub struct Stat {
     pub size: u64,
     pub modified: u128,
+    pub changed: u128,
+    pub inode: u64,
+}
+
+/// A file as last seen: its metadata, and the key of its content then.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Seen {
+    pub stat: Stat,
     pub key: u64,
 }
 
-/// What `save` writes: [`Stored`] with borrowed entries.
-#[derive(Serialize)]
-struct StoredRef<'a> {
-    stamp: String,
-    written: u128,
-    entries: HashMap<u64, &'a Entry>,
-    seen: HashMap<&'a str, Seen>,
-}
-
+/// The head of the stored file, which the entries' encodings follow back to back: the stamp
+/// first (checked before anything else is decoded), then what is needed to find an entry
+/// without decoding the others, so that a run decodes only the entries it takes, on the
+/// walker's threads, and holds each in one copy: its own.
 #[derive(Serialize, Deserialize)]
-struct Stored {
+struct Head {
     stamp: String,
     /// When the cache was written, in nanoseconds since the Unix epoch.
     written: u128,
-    entries: HashMap<u64, Entry>,
-    seen: HashMap<String, Seen>,
+    /// Every file seen, by the hash of its repo-relative path ([`path_key`]).
+    seen: Vec<(u64, Seen)>,
+    /// Every entry's key and the length of its encoding, in the order they follow the head.
+    lengths: Vec<(u64, u32)>,
 }
 
-/// The cache of one run: the entries read at the start, looked up by content key.
+/// The cache of one run: the stored file read at the start, its entries decoded on demand.
 pub struct Cache {
     dir: Option<PathBuf>,
     /// What a stored cache must match to be used, and what `save` writes.
     stamp: String,
-    entries: HashMap<u64, Entry>,
-    seen: HashMap<String, Seen>,
+    /// The stored file; entries are decoded from it when asked for.
+    bytes: Vec<u8>,
+    /// Where each entry's encoding lies in `bytes`, by content key.
+    entries: HashMap<u64, std::ops::Range<usize>>,
+    /// Files as last seen, by [`path_key`].
+    seen: HashMap<u64, Seen>,
     written: u128,
+}
+
+/// The key of a repo-relative path in [`Cache`]'s table of files seen. A 64-bit hash, as
+/// content keys are: a collision would also need equal sizes and modification times.
+fn path_key(path: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(path.as_bytes())
 }
 
 impl Cache {
@@ -94,6 +118,7 @@ impl Cache {
         Self {
             dir: None,
             stamp: String::new(),
+            bytes: Vec::new(),
             entries: HashMap::new(),
             seen: HashMap::new(),
             written: 0,
@@ -104,27 +129,42 @@ impl Cache {
     /// counts as empty.
     pub fn open(dir: PathBuf, frontends: &[&dyn Frontend]) -> Self {
         let stamp = stamp(frontends);
+        let empty = |dir, stamp| Self {
+            dir: Some(dir),
+            stamp,
+            ..Self::disabled()
+        };
+        let Ok(bytes) = std::fs::read(dir.join(FILE_NAME)) else {
+            return empty(dir, stamp);
+        };
         // The stamp is the first field: a cache of another version or format is rejected
         // on it alone, before its entries could be decoded as this version's.
-        let stored = std::fs::read(dir.join(FILE_NAME))
-            .ok()
-            .filter(|bytes| {
-                postcard::take_from_bytes::<String>(bytes).is_ok_and(|(found, _)| found == stamp)
-            })
-            .and_then(|bytes| postcard::from_bytes::<Stored>(&bytes).ok());
-        match stored {
-            Some(stored) => Self {
-                dir: Some(dir),
-                stamp,
-                entries: stored.entries,
-                seen: stored.seen,
-                written: stored.written,
-            },
-            None => Self {
-                dir: Some(dir),
-                stamp,
-                ..Self::disabled()
-            },
+        let same =
+            postcard::take_from_bytes::<String>(&bytes).is_ok_and(|(found, _)| found == stamp);
+        let Some((head, rest)) = same
+            .then(|| postcard::take_from_bytes::<Head>(&bytes).ok())
+            .flatten()
+        else {
+            return empty(dir, stamp);
+        };
+        let mut at = bytes.len() - rest.len();
+        let mut entries = HashMap::with_capacity(head.lengths.len());
+        for (key, len) in head.lengths {
+            let end = at.saturating_add(len as usize);
+            entries.insert(key, at..end);
+            at = end;
+        }
+        // A truncated file: its entries cannot be trusted to be whole.
+        if at != bytes.len() {
+            return empty(dir, stamp);
+        }
+        Self {
+            dir: Some(dir),
+            stamp,
+            bytes,
+            entries,
+            seen: head.seen.into_iter().collect(),
+            written: head.written,
         }
     }
 
@@ -147,18 +187,25 @@ impl Cache {
         self.entries.is_empty()
     }
 
-    pub fn get(&self, key: u64) -> Option<&Entry> {
-        self.entries.get(&key)
+    /// Whether the stored cache holds an entry for content `key`.
+    pub fn contains(&self, key: u64) -> bool {
+        self.entries.contains_key(&key)
     }
 
-    /// The key of `path`'s content when its size and modification time are those last seen,
-    /// and old enough to be trusted (see [`RACY_NS`]).
-    pub fn known_key(&self, path: &str, size: u64, modified: Option<u128>) -> Option<u64> {
-        let modified = modified?;
-        let seen = self.seen.get(path)?;
-        let trusted = seen.size == size
-            && seen.modified == modified
-            && modified.saturating_add(RACY_NS) < self.written;
+    /// The entry of content `key`, decoded: the caller's own copy. An entry that does not
+    /// decode counts as absent, so its file is parsed again.
+    pub fn get(&self, key: u64) -> Option<Entry> {
+        let range = self.entries.get(&key)?;
+        postcard::from_bytes(self.bytes.get(range.clone())?).ok()
+    }
+
+    /// The key of `path`'s content when its metadata is what was last seen, and old enough to
+    /// be trusted (see [`RACY_NS`]); `None` when the metadata is not known.
+    pub fn known_key(&self, path: &str, stat: Option<Stat>) -> Option<u64> {
+        let stat = stat?;
+        let seen = self.seen.get(&path_key(path))?;
+        let latest = stat.modified.max(stat.changed);
+        let trusted = seen.stat == stat && latest.saturating_add(RACY_NS) < self.written;
         trusted.then_some(seen.key)
     }
 
@@ -192,18 +239,32 @@ impl Cache {
         let written = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos());
-        let stored = StoredRef {
+        // Files with the same content share an entry (think of empty `__init__.py` files).
+        let mut stored = std::collections::HashSet::new();
+        let mut lengths = Vec::new();
+        let mut body = Vec::new();
+        for (key, entry) in entries {
+            if !stored.insert(key) {
+                continue;
+            }
+            let before = body.len();
+            body = postcard::to_extend(entry, body).map_err(std::io::Error::other)?;
+            let len = u32::try_from(body.len() - before).map_err(std::io::Error::other)?;
+            lengths.push((key, len));
+        }
+        let head = Head {
             stamp: self.stamp.clone(),
             written,
-            entries: entries.collect(),
-            seen: seen.collect(),
+            seen: seen.map(|(path, s)| (path_key(path), s)).collect(),
+            lengths,
         };
-        let bytes = postcard::to_stdvec(&stored).map_err(std::io::Error::other)?;
+        let head = postcard::to_stdvec(&head).map_err(std::io::Error::other)?;
         remove_stale_temporaries(dir);
         let mut tmp = tempfile_in(dir)?;
         let written = tmp
             .1
-            .write_all(&bytes)
+            .write_all(&head)
+            .and_then(|()| tmp.1.write_all(&body))
             .and_then(|()| tmp.1.sync_all())
             .and_then(|()| {
                 drop(tmp.1);
@@ -324,7 +385,7 @@ mod tests {
             .save([(42, &e)].into_iter(), std::iter::empty())
             .unwrap();
         let reopened = Cache::open(dir.path().join("c"), FRONTENDS);
-        assert_eq!(reopened.get(42), Some(&e));
+        assert_eq!(reopened.get(42), Some(e));
         assert!(dir.path().join("c/.gitignore").exists());
     }
 
@@ -341,15 +402,49 @@ mod tests {
             std::fs::write(c.join(FILE_NAME), junk).unwrap();
             assert!(Cache::open(c.clone(), FRONTENDS).entries.is_empty());
         }
-        let foreign = postcard::to_stdvec(&Stored {
+        let mut foreign = postcard::to_stdvec(&Head {
             stamp: "archgate 0.0.0".into(),
             written: 0,
-            entries: HashMap::from([(1, entry())]),
-            seen: HashMap::new(),
+            seen: Vec::new(),
+            lengths: vec![(1, 1)],
         })
         .unwrap();
+        foreign.push(0);
         std::fs::write(c.join(FILE_NAME), foreign).unwrap();
-        assert!(Cache::open(c, FRONTENDS).entries.is_empty());
+        assert!(Cache::open(c.clone(), FRONTENDS).entries.is_empty());
+    }
+
+    #[test]
+    fn a_truncated_cache_or_a_corrupt_entry_is_not_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = dir.path().join("c");
+        let e = entry();
+        Cache::open(c.clone(), FRONTENDS)
+            .save([(1, &e), (2, &e), (1, &e)].into_iter(), std::iter::empty())
+            .unwrap();
+        let whole = std::fs::read(c.join(FILE_NAME)).unwrap();
+        let cache = Cache::open(c.clone(), FRONTENDS);
+        assert_eq!(cache.len(), 2, "a key shared by two files is stored once");
+        assert_eq!(cache.get(1), Some(e.clone()));
+        assert_eq!(cache.get(2), Some(e.clone()));
+        assert_eq!(cache.get(3), None);
+        // Cut anywhere after the stamp: nothing is used.
+        for cut in [whole.len() - 1, whole.len() - 5, whole.len() / 2] {
+            std::fs::write(c.join(FILE_NAME), &whole[..cut]).unwrap();
+            let cache = Cache::open(c.clone(), FRONTENDS);
+            assert!(cache.is_empty() && cache.seen_len() == 0, "cut at {cut}");
+        }
+        // One entry's bytes replaced by junk: that entry counts as absent.
+        std::fs::write(c.join(FILE_NAME), &whole).unwrap();
+        let range = Cache::open(c.clone(), FRONTENDS).entries[&2].clone();
+        let mut bad = whole;
+        for b in &mut bad[range] {
+            *b = 0xff;
+        }
+        std::fs::write(c.join(FILE_NAME), &bad).unwrap();
+        let cache = Cache::open(c, FRONTENDS);
+        assert_eq!(cache.get(1), Some(e));
+        assert_eq!(cache.get(2), None);
     }
 
     #[test]
@@ -397,7 +492,7 @@ mod tests {
     }
 
     #[test]
-    fn sizes_and_times_are_trusted_only_when_old_enough() {
+    fn metadata_is_trusted_only_when_whole_and_old_enough() {
         let dir = tempfile::tempdir().unwrap();
         let e = entry();
         let now = std::time::SystemTime::now()
@@ -406,46 +501,56 @@ mod tests {
             .as_nanos();
         let old = now - 10 * RACY_NS;
         let fresh = now - RACY_NS / 2;
+        let stat = |modified, changed| Stat {
+            size: 8,
+            modified,
+            changed,
+            inode: 7,
+        };
         let seen = [
-            (
-                "old.py",
-                Seen {
-                    size: 8,
-                    modified: old,
-                    key: 42,
-                },
-            ),
-            (
-                "fresh.py",
-                Seen {
-                    size: 8,
-                    modified: fresh,
-                    key: 42,
-                },
-            ),
-        ];
+            ("old.py", stat(old, old)),
+            ("fresh.py", stat(fresh, fresh)),
+            ("restored.py", stat(old, fresh)),
+        ]
+        .map(|(path, stat)| (path, Seen { stat, key: 42 }));
         Cache::open(dir.path().to_path_buf(), FRONTENDS)
             .save([(42, &e)].into_iter(), seen.into_iter())
             .unwrap();
         let cache = Cache::open(dir.path().to_path_buf(), FRONTENDS);
-        assert_eq!(cache.known_key("old.py", 8, Some(old)), Some(42));
+        assert_eq!(cache.known_key("old.py", Some(stat(old, old))), Some(42));
+        let changed = [
+            (
+                "size",
+                Stat {
+                    size: 9,
+                    ..stat(old, old)
+                },
+            ),
+            ("time", stat(old + 1, old)),
+            ("status change (a rename)", stat(old, old + 1)),
+            (
+                "inode (names swapped)",
+                Stat {
+                    inode: 8,
+                    ..stat(old, old)
+                },
+            ),
+        ];
+        for (what, now) in changed {
+            assert_eq!(cache.known_key("old.py", Some(now)), None, "{what} changed");
+        }
+        assert_eq!(cache.known_key("old.py", None), None, "no time");
         assert_eq!(
-            cache.known_key("old.py", 9, Some(old)),
-            None,
-            "size changed"
-        );
-        assert_eq!(
-            cache.known_key("old.py", 8, Some(old + 1)),
-            None,
-            "time changed"
-        );
-        assert_eq!(cache.known_key("old.py", 8, None), None, "no time");
-        assert_eq!(
-            cache.known_key("fresh.py", 8, Some(fresh)),
+            cache.known_key("fresh.py", Some(stat(fresh, fresh))),
             None,
             "racy: too close to the write"
         );
-        assert_eq!(cache.known_key("new.py", 8, Some(old)), None);
+        assert_eq!(
+            cache.known_key("restored.py", Some(stat(old, fresh))),
+            None,
+            "racy: an old time set back just before the write"
+        );
+        assert_eq!(cache.known_key("new.py", Some(stat(old, old))), None);
     }
 
     #[test]

@@ -25,6 +25,12 @@ pub struct WalkedFile {
     pub size: u64,
     /// Last modification, in nanoseconds since the Unix epoch, where the filesystem says.
     pub modified: Option<u128>,
+    /// Last status change (Unix `ctime`: also set by a rename, or when a modification time is
+    /// set back), in nanoseconds since the Unix epoch; 0 where the platform has none.
+    pub changed: u128,
+    /// The inode number; 0 where the platform has none. A rename keeps it, so two files that
+    /// swapped names (and that have the same size and time) are still told apart.
+    pub inode: u64,
 }
 
 #[derive(Debug)]
@@ -103,11 +109,14 @@ pub fn walk<T: Send>(
                     .and_then(|m| m.modified().ok())
                     .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
                     .map(|d| d.as_nanos());
+                let (changed, inode) = meta.as_ref().map_or((0, 0), identity);
                 let file = WalkedFile {
                     path,
                     abs: entry.path().to_path_buf(),
                     size: meta.map_or(0, |m| m.len()),
                     modified,
+                    changed,
+                    inode,
                 };
                 let visited = visit(&file);
                 if let Ok(mut w) = out.lock() {
@@ -126,6 +135,21 @@ pub fn walk<T: Send>(
     walk.others.sort();
     walk.warnings.sort();
     walk
+}
+
+/// A file's status change time (nanoseconds since the epoch) and inode number.
+#[cfg(unix)]
+fn identity(meta: &std::fs::Metadata) -> (u128, u64) {
+    use std::os::unix::fs::MetadataExt;
+    let seconds = u128::try_from(meta.ctime()).unwrap_or(0);
+    let nanos = u128::try_from(meta.ctime_nsec()).unwrap_or(0);
+    (seconds * 1_000_000_000 + nanos, meta.ino())
+}
+
+/// Neither is known off Unix: size and modification time alone tell.
+#[cfg(not(unix))]
+fn identity(_: &std::fs::Metadata) -> (u128, u64) {
+    (0, 0)
 }
 
 /// The parallel walker of `config.root`: the ignore files (not the user's global one), no

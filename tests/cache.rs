@@ -211,3 +211,75 @@ fn a_cache_dir_inside_a_source_folder_hides_none_of_its_sources() {
     let ignore = std::fs::read_to_string(root.join("app/domain/.gitignore")).unwrap();
     assert!(!ignore.lines().any(|l| l.trim() == "*"), "{ignore}");
 }
+
+/// Sets `path`'s modification time to `when`.
+fn set_modified(path: &Path, when: std::time::SystemTime) {
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(when)
+        .unwrap();
+}
+
+#[test]
+fn files_that_swap_names_keeping_size_and_time_are_read_again() {
+    let dir = repo();
+    let root = dir.path();
+    // Same size, different imports: only a.py's is an upward import.
+    std::fs::write(root.join("app/domain/a.py"), "import app.api.routes\n").unwrap();
+    std::fs::write(root.join("app/domain/b.py"), "import app.domain.abc\n").unwrap();
+    age_files(root, std::time::Duration::from_hours(1));
+    let before = check(root, &[]);
+    assert_eq!(before, check(root, &["--no-cache"]));
+    // Renames keep sizes and modification times.
+    let domain = root.join("app/domain");
+    std::fs::rename(domain.join("a.py"), domain.join("t.py")).unwrap();
+    std::fs::rename(domain.join("b.py"), domain.join("a.py")).unwrap();
+    std::fs::rename(domain.join("t.py"), domain.join("b.py")).unwrap();
+    let warm = check(root, &[]);
+    assert_eq!(warm, check(root, &["--no-cache"]));
+    assert_ne!(warm, before);
+    assert!(
+        warm.1.contains("\"path\": \"app/domain/b.py\""),
+        "{}",
+        warm.1
+    );
+}
+
+#[test]
+fn files_added_removed_renamed_or_restored_are_seen() {
+    let dir = repo();
+    let root = dir.path();
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_hours(1);
+    age_files(root, std::time::Duration::from_hours(1));
+    check(root, &[]);
+    let domain = root.join("app/domain");
+    // Added, with an old modification time (as an archive or `cp -p` leaves it).
+    std::fs::write(domain.join("new.py"), "from app.api import routes\n").unwrap();
+    set_modified(&domain.join("new.py"), hour_ago);
+    let warm = check(root, &[]);
+    assert_eq!(warm, check(root, &["--no-cache"]));
+    assert!(warm.1.contains("app/domain/new.py"), "{}", warm.1);
+    // Renamed.
+    std::fs::rename(domain.join("new.py"), domain.join("renamed.py")).unwrap();
+    let warm = check(root, &[]);
+    assert_eq!(warm, check(root, &["--no-cache"]));
+    assert!(warm.1.contains("app/domain/renamed.py"), "{}", warm.1);
+    assert!(!warm.1.contains("app/domain/new.py"), "{}", warm.1);
+    // Rewritten in place with the same size, its old time set back.
+    std::fs::write(domain.join("renamed.py"), "from app.domain import xy\n\n").unwrap();
+    assert_eq!(
+        std::fs::metadata(domain.join("renamed.py")).unwrap().len(),
+        "from app.api import routes\n".len() as u64
+    );
+    set_modified(&domain.join("renamed.py"), hour_ago);
+    let warm = check(root, &[]);
+    assert_eq!(warm, check(root, &["--no-cache"]));
+    assert!(!warm.1.contains("app/domain/renamed.py\""), "{}", warm.1);
+    // Removed.
+    std::fs::remove_file(domain.join("orders.py")).unwrap();
+    let warm = check(root, &[]);
+    assert_eq!(warm, check(root, &["--no-cache"]));
+    assert!(!warm.1.contains("app/domain/orders.py"), "{}", warm.1);
+}

@@ -26,7 +26,7 @@ pub struct Analysis {
 /// extraction results for files whose content it has seen. The walk runs on `jobs` threads;
 /// the rest runs on a pool of `jobs` threads but never more than there are files, since
 /// more would only wait.
-pub fn analyze(config: Config, jobs: usize, cache: &Cache) -> Result<Analysis, Vec<ConfigError>> {
+pub fn analyze(config: Config, jobs: usize, cache: Cache) -> Result<Analysis, Vec<ConfigError>> {
     analyze_planned(config, jobs, cache, None)
 }
 
@@ -36,10 +36,10 @@ pub fn analyze(config: Config, jobs: usize, cache: &Cache) -> Result<Analysis, V
 pub fn analyze_planned(
     config: Config,
     jobs: usize,
-    cache: &Cache,
+    cache: Cache,
     planned: Option<&str>,
 ) -> Result<Analysis, Vec<ConfigError>> {
-    let mut walked = extract::walk(&config, jobs, cache);
+    let mut walked = extract::walk(&config, jobs, &cache);
     let others = walked.take_others();
     let threads = jobs.min(walked.len()).max(1);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build();
@@ -53,7 +53,7 @@ pub fn analyze_planned(
 fn analyze_walked(
     config: Config,
     walked: extract::Walked,
-    cache: &Cache,
+    cache: Cache,
     planned: Option<&str>,
     others: &[String],
 ) -> Result<Analysis, Vec<ConfigError>> {
@@ -61,27 +61,25 @@ fn analyze_walked(
     if let Some(path) = planned {
         extract::plan(&config, &mut parsed, path);
     }
-    let files = FileTable::new(
-        parsed
-            .iter()
-            .map(|p| (p.file.path.clone(), p.lang))
-            .collect(),
-    );
-    let mut model = config.assign(&files.paths)?;
-    if !config.risk.is_empty() {
-        let risk = crate::harness::risk::unmatched(&config, &model, &files.paths, others);
-        model.unmatched.extend(risk);
-        model.unmatched.sort_unstable();
-    }
+    // Each file's parts move to where they are used: nothing of the extraction is copied.
+    let mut table = Vec::with_capacity(parsed.len());
     let mut imports: Vec<Vec<RawImport>> = Vec::with_capacity(parsed.len());
     let mut regions: Vec<Vec<Region>> = Vec::with_capacity(parsed.len());
     let mut manifests: Vec<Option<Manifest>> = Vec::with_capacity(parsed.len());
     let mut suppressions = Vec::with_capacity(parsed.len());
     for p in parsed {
+        table.push((p.file.path, p.lang));
         imports.push(p.entry.imports);
         regions.push(p.entry.regions);
         manifests.push(p.entry.manifest);
         suppressions.push(p.entry.suppressions);
+    }
+    let files = FileTable::new(table);
+    let mut model = config.assign(&files.paths)?;
+    if !config.risk.is_empty() {
+        let risk = crate::harness::risk::unmatched(&config, &model, &files.paths, others);
+        model.unmatched.extend(risk);
+        model.unmatched.sort_unstable();
     }
     let cx = ResolveContext {
         config: &config,
@@ -89,9 +87,10 @@ fn analyze_walked(
         imports: &imports,
         manifests: &manifests,
     };
-    let (resolved, resolver_warnings) = resolve_all(&cx, &regions);
+    let (resolved, resolver_warnings) = resolve_all(&cx);
     warnings.extend(resolver_warnings);
     warnings.sort();
+    let resolved = sites(imports, regions, resolved);
 
     let mut graph = ImportGraph::new(files, model);
     graph.suppressions = suppressions;
@@ -105,40 +104,58 @@ fn analyze_walked(
     })
 }
 
-/// Every import site of every file with what it names, by file, and what the resolvers found
-/// wrong while building their models. One resolver per language present, shared by all
-/// threads.
-fn resolve_all(
-    cx: &ResolveContext<'_>,
-    regions: &[Vec<Region>],
-) -> (Vec<Vec<(Site, Resolution)>>, Vec<FileWarning>) {
+/// What every import site of every file names, by file, and what the resolvers found wrong
+/// while building their models. One resolver per language present, shared by all threads; a
+/// file of a language without one gets no resolutions.
+fn resolve_all(cx: &ResolveContext<'_>) -> (Vec<Vec<Resolution>>, Vec<FileWarning>) {
     let files = cx.files;
     let resolvers = resolve::resolvers(cx);
-    let resolved: Vec<Vec<(Site, Resolution)>> = cx
+    let resolved: Vec<Vec<Resolution>> = cx
         .imports
         .par_iter()
-        .zip(regions)
         .enumerate()
-        .map(|(id, (raw_imports, regions))| {
+        .map(|(id, raw_imports)| {
             let lang = files.langs.get(id);
             let Some((_, resolver)) = resolvers.iter().find(|(l, _)| Some(l) == lang) else {
                 return Vec::new();
             };
             raw_imports
                 .iter()
-                .zip(regions)
-                .map(|(raw, region)| {
-                    let site = Site {
-                        file: id,
-                        specifier: raw.specifier.clone(),
-                        kind: raw.kind,
-                        region: region.clone(),
-                    };
-                    (site, resolver.resolve(id, raw))
-                })
+                .map(|raw| resolver.resolve(id, raw))
                 .collect()
         })
         .collect();
     let warnings = resolvers.iter().flat_map(|(_, r)| r.warnings()).collect();
     (resolved, warnings)
+}
+
+/// Every import site with what it names: each site takes its file's specifier and region,
+/// moved, not copied.
+fn sites(
+    imports: Vec<Vec<RawImport>>,
+    regions: Vec<Vec<Region>>,
+    resolved: Vec<Vec<Resolution>>,
+) -> Vec<Vec<(Site, Resolution)>> {
+    imports
+        .into_par_iter()
+        .zip(regions)
+        .zip(resolved)
+        .enumerate()
+        .map(|(id, ((raw_imports, regions), resolutions))| {
+            raw_imports
+                .into_iter()
+                .zip(regions)
+                .zip(resolutions)
+                .map(|((raw, region), resolution)| {
+                    let site = Site {
+                        file: id,
+                        specifier: raw.specifier,
+                        kind: raw.kind,
+                        region,
+                    };
+                    (site, resolution)
+                })
+                .collect()
+        })
+        .collect()
 }

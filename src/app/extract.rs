@@ -1,5 +1,5 @@
-//! Extraction of every file of the run: walk the root, take what the cache knows by size and
-//! modification time, read the rest (largest first), take what the cache knows by content,
+//! Extraction of every file of the run: walk the root, take what the cache knows by size,
+//! times and inode, read the rest (largest first), take what the cache knows by content,
 //! parse the rest, and save the cache. Trouble with one file becomes a warning, never an
 //! abort (ripgrep's haystack/search split: this module decides what is read and how; the
 //! front-ends only see bytes).
@@ -8,7 +8,7 @@
 
 use rayon::prelude::*;
 
-use crate::cache::{self, Cache, Entry, Seen};
+use crate::cache::{self, Cache, Entry, Seen, Stat};
 use crate::config::Config;
 use crate::diagnostic::{FileWarning, WarningKind};
 use crate::lang::{self, Lang};
@@ -58,8 +58,8 @@ pub(super) fn walk(config: &Config, threads: usize, cache: &Cache) -> Walked {
 /// Extracts the imports of every file walked, from the cache where it knows the content,
 /// else by parsing, on the current thread pool, then saves the cache. Files come back sorted
 /// by path; each file's own warnings (syntax errors, bytes that are not UTF-8) are among the
-/// warnings.
-pub(super) fn extract_all(walked: Walked, cache: &Cache) -> (Vec<Parsed>, Vec<FileWarning>) {
+/// warnings. The cache is dropped once saved: what the run took from it is the run's own.
+pub(super) fn extract_all(walked: Walked, cache: Cache) -> (Vec<Parsed>, Vec<FileWarning>) {
     let Walked(walked) = walked;
     let mut warnings = walked.warnings;
 
@@ -68,14 +68,30 @@ pub(super) fn extract_all(walked: Walked, cache: &Cache) -> (Vec<Parsed>, Vec<Fi
     // alone at the end.
 
     let mut results: Vec<(usize, Option<Parsed>, Vec<FileWarning>)> = Vec::new();
+    let mut known = Vec::new();
     let mut order: Vec<(usize, WalkedFile)> = Vec::new();
     for (i, (file, probed)) in walked.files.into_iter().enumerate() {
         match probed {
-            Probe::Known(parsed) => results.push((i, Some(*parsed), Vec::new())),
+            Probe::Known(lang, key) => known.push((i, file, lang, key)),
             Probe::Read => order.push((i, file)),
         }
     }
-    super::progress::files(results.len() + order.len(), results.len());
+    super::progress::files(known.len() + order.len(), known.len());
+    // Entries are decoded here, on the pool, each straight into the run's own copy; one that
+    // does not decode sends its file to be read.
+    results.par_extend(known.into_par_iter().map(|(i, file, lang, key)| {
+        if let Some(entry) = cache.get(key) {
+            let parsed = Parsed {
+                file,
+                lang,
+                key,
+                entry,
+            };
+            return (i, Some(parsed), Vec::new());
+        }
+        let (parsed, warnings) = read_and_extract(file, &cache);
+        (i, parsed, warnings)
+    }));
     order.sort_by_key(|(_, file)| std::cmp::Reverse(file.size));
     results.par_extend(
         order
@@ -84,7 +100,7 @@ pub(super) fn extract_all(walked: Walked, cache: &Cache) -> (Vec<Parsed>, Vec<Fi
             // the largest files, which come first, would all land in one of them.
             .with_max_len(1)
             .map(|(i, file)| {
-                let (parsed, warnings) = read_and_extract(file, cache);
+                let (parsed, warnings) = read_and_extract(file, &cache);
                 super::progress::file_done();
                 (i, parsed, warnings)
             }),
@@ -103,7 +119,8 @@ pub(super) fn extract_all(walked: Walked, cache: &Cache) -> (Vec<Parsed>, Vec<Fi
         }));
     }
     warnings.sort();
-    save_cache(cache, &parsed, &mut warnings);
+    save_cache(&cache, &parsed, &mut warnings);
+    drop(cache);
     (parsed, warnings)
 }
 
@@ -129,6 +146,8 @@ pub(super) fn plan(config: &Config, parsed: &mut Vec<Parsed>, path: &str) {
                 abs: config.absolute(std::path::Path::new(path)),
                 size: 0,
                 modified: None,
+                changed: 0,
+                inode: 0,
             },
             lang: language.lang(),
             key: 0,
@@ -152,24 +171,17 @@ fn save_cache(cache: &Cache, parsed: &[Parsed], warnings: &mut Vec<FileWarning>)
     // Files with the same content share an entry (think of empty `__init__.py` files).
     let keys: std::collections::HashSet<u64> = parsed.iter().map(|p| p.key).collect();
     let unchanged = keys.len() == cache.len()
-        && keys.iter().all(|&k| cache.get(k).is_some())
+        && keys.iter().all(|&k| cache.contains(k))
         && cache.seen_len() == parsed.len()
         && parsed
             .iter()
-            .all(|p| cache.known_key(&p.file.path, p.file.size, p.file.modified) == Some(p.key));
+            .all(|p| cache.known_key(&p.file.path, stat(&p.file)) == Some(p.key));
     if unchanged {
         return;
     }
     let seen = parsed.iter().filter_map(|p| {
-        let modified = p.file.modified?;
-        Some((
-            p.file.path.as_str(),
-            Seen {
-                size: p.file.size,
-                modified,
-                key: p.key,
-            },
-        ))
+        let stat = stat(&p.file)?;
+        Some((p.file.path.as_str(), Seen { stat, key: p.key }))
     });
     if let Err(e) = cache.save(parsed.iter().map(|p| (p.key, &p.entry)), seen) {
         warnings.push(FileWarning {
@@ -205,28 +217,35 @@ fn read_source(file: &WalkedFile) -> Result<Vec<u8>, FileWarning> {
     Ok(bytes)
 }
 
+/// What the walk saw of a file, as the cache compares it; `None` without a modification time.
+fn stat(file: &WalkedFile) -> Option<Stat> {
+    Some(Stat {
+        size: file.size,
+        modified: file.modified?,
+        changed: file.changed,
+        inode: file.inode,
+    })
+}
+
 /// What the walk learns of a file without reading it.
 pub(super) enum Probe {
-    /// Its size and modification time are those the cache last saw: its imports are known.
-    Known(Box<Parsed>),
+    /// Its metadata is what the cache last saw, and the cache holds the entry of its content:
+    /// its language and content key.
+    Known(Lang, u64),
     /// It must be read (and parsed, unless the cache knows its content).
     Read,
 }
 
-/// Looks a file up in the cache by its size and modification time. Runs on the walker's
-/// threads, so that a warm run is done when the walk is.
+/// Looks a file up in the cache by its metadata. Runs on the walker's threads; the entry is
+/// decoded later, on the pool ([`extract_all`]).
 fn probe(file: &WalkedFile, cache: &Cache) -> Probe {
     let known = resolve::language_for(&file.path).and_then(|language| {
-        let key = cache.known_key(&file.path, file.size, file.modified)?;
-        let entry = cache.get(key)?.clone();
-        Some(Parsed {
-            file: file.clone(),
-            lang: language.lang(),
-            key,
-            entry,
-        })
+        let key = cache.known_key(&file.path, stat(file))?;
+        cache
+            .contains(key)
+            .then(|| Probe::Known(language.lang(), key))
     });
-    known.map_or(Probe::Read, |parsed| Probe::Known(Box::new(parsed)))
+    known.unwrap_or(Probe::Read)
 }
 
 /// Reads one file and extracts its imports, or takes them from the cache when it knows the
@@ -242,7 +261,7 @@ fn read_and_extract(file: WalkedFile, cache: &Cache) -> (Option<Parsed>, Vec<Fil
     };
     let key = Cache::key(&file.path, &bytes);
     let entry = match cache.get(key) {
-        Some(entry) => entry.clone(),
+        Some(entry) => entry,
         None => match extract_entry(frontend, &file, &bytes) {
             Ok(entry) => entry,
             Err(message) => {

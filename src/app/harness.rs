@@ -53,7 +53,7 @@ pub(super) fn where_(
     let analysis = match super::analyze::analyze_planned(
         config,
         super::jobs(project.jobs),
-        &cache,
+        cache,
         Some(&path),
     ) {
         Ok(a) => a,

@@ -165,7 +165,7 @@ fn init(args: &InitArgs, cwd: &Path, err: &mut dyn Write) -> std::io::Result<Exi
         return Ok(ExitStatus::Error);
     }
     let cache = open_cache(&args.cache, cwd, &root);
-    let analysis = match analyze(Config::unlayered(root.clone()), jobs(args.jobs), &cache) {
+    let analysis = match analyze(Config::unlayered(root.clone()), jobs(args.jobs), cache) {
         Ok(a) => a,
         Err(errors) => return print_config_errors(errors, err),
     };
@@ -177,12 +177,14 @@ fn init(args: &InitArgs, cwd: &Path, err: &mut dyn Write) -> std::io::Result<Exi
     // What `check` says on it: clean by construction, unless the layers are not where
     // archgate looks (an `--output` elsewhere).
     let findings = match config::load(&target) {
-        Ok(config) => analyze(config, jobs(args.jobs), &cache).map_or(0, |a| {
-            check::run(&a.graph, &a.config)
-                .iter()
-                .filter(|d| d.severity == Severity::Error)
-                .count()
-        }),
+        Ok(config) => {
+            analyze(config, jobs(args.jobs), open_cache(&args.cache, cwd, &root)).map_or(0, |a| {
+                check::run(&a.graph, &a.config)
+                    .iter()
+                    .filter(|d| d.severity == Severity::Error)
+                    .count()
+            })
+        }
         Err(_) => 0,
     };
     writeln!(
@@ -215,7 +217,7 @@ fn load_and_analyze(
 ) -> Result<Analysis, Vec<ConfigError>> {
     let config = config?;
     let cache = open_cache(cache, cwd, &config.root);
-    analyze(config, jobs(requested_jobs), &cache)
+    analyze(config, jobs(requested_jobs), cache)
 }
 
 /// `archgate baseline [--add]`: writes the baseline file (SPEC §9).
@@ -380,7 +382,7 @@ fn check(
         }
     };
     let cache = open_cache(&args.cache, cwd, &config.root);
-    let analysis = match analyze(config, jobs(args.jobs), &cache) {
+    let analysis = match analyze(config, jobs(args.jobs), cache) {
         Ok(a) => a,
         Err(errors) => return config_failure(errors, &targets, cwd, out, err),
     };

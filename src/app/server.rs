@@ -163,7 +163,7 @@ impl Server {
             &self.folder,
             &config.root,
         );
-        match super::analyze(config, super::jobs(None), &cache) {
+        match super::analyze(config, super::jobs(None), cache) {
             Ok(analysis) => {
                 let findings = check::run(&analysis.graph, &analysis.config);
                 let findings = apply_baseline(&analysis.config, findings)
