@@ -143,6 +143,9 @@ pub(crate) struct RustResolver<'a> {
     bindings: Vec<HashMap<String, Vec<usize>>>,
     /// By file: its glob `use` sites (indices into its imports).
     globs: Vec<Vec<usize>>,
+    /// For each file's module (by file), the modules its module-level globs name
+    /// (`pub(crate) use self::std::*;`), resolved once without following other globs.
+    glob_modules: Vec<Vec<NodeId>>,
     warnings: Vec<FileWarning>,
 }
 
@@ -175,13 +178,42 @@ impl<'a> RustResolver<'a> {
             mods: HashMap::new(),
             bindings: Vec::new(),
             globs: Vec::new(),
+            glob_modules: Vec::new(),
             warnings: Vec::new(),
         };
         resolver.index_bindings();
         resolver.build_trees();
         // After the trees: whether a file is placed decides its mod-rs rules and orphanhood.
         resolver.resolve_mods(&cx.config.root);
+        resolver.glob_modules = resolver.resolve_globs();
         resolver
+    }
+
+    /// The modules each file's module-level globs name. While this runs `glob_modules` is
+    /// empty, so these paths follow no glob themselves: one level, resolved once, never a
+    /// search at resolution time.
+    fn resolve_globs(&self) -> Vec<Vec<NodeId>> {
+        (0..self.files.len())
+            .map(|file| {
+                let (Some(imports), Some(node)) = (
+                    self.imports.get(file),
+                    self.placement.get(file).copied().flatten(),
+                ) else {
+                    return Vec::new();
+                };
+                self.globs
+                    .get(file)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|&i| imports.get(i))
+                    .filter(|glob| glob.context.scope.is_empty())
+                    .filter_map(|glob| match self.target(file, glob, 0) {
+                        Target::Module(m) if m != node => Some(m),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .collect()
     }
 
     /// Indexes the names each file's `use` and `extern crate` sites bind, and its globs.
@@ -883,35 +915,16 @@ impl<'a> RustResolver<'a> {
 
     /// The module `segment` that a module-level glob of file module `node` brings into it:
     /// tokio's `loom/mod.rs` holds `pub(crate) use self::std::*;`, so `crate::loom::sync` is
-    /// `loom/std/sync.rs`. Globs that lead back through globs are followed at most
-    /// [`MAX_BINDING_DEPTH`] deep (a per-thread count: resolution runs on many threads).
+    /// `loom/std/sync.rs`.
     fn glob_child(&self, node: NodeId, segment: &str) -> Option<NodeId> {
-        thread_local! {
-            static DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
-        }
         let module = self.modules.get(node)?;
-        if module.inline {
+        if module.inline || self.placement.get(module.file).copied().flatten() != Some(node) {
             return None;
         }
-        let depth = DEPTH.get();
-        if depth >= MAX_BINDING_DEPTH {
-            return None;
-        }
-        let imports = self.imports.get(module.file)?;
-        DEPTH.set(depth + 1);
-        let found = self
-            .globs
-            .get(module.file)
-            .into_iter()
-            .flatten()
-            .filter_map(|&i| imports.get(i))
-            .filter(|glob| glob.context.scope.is_empty())
-            .find_map(|glob| match self.target(module.file, glob, depth + 1) {
-                Target::Module(m) if m != node => self.child(m, segment),
-                _ => None,
-            });
-        DEPTH.set(depth);
-        found
+        self.glob_modules
+            .get(module.file)?
+            .iter()
+            .find_map(|&m| self.child(m, segment))
     }
 
     /// The crate an `extern crate` written in file module `node` binds to `name`. One
