@@ -28,7 +28,7 @@
 mod builtins;
 use std::path::Path;
 
-use super::{Frontend, ImportKind, Islands, Lang, RawImport, SiteContext, node_text};
+use super::{Frontend, ImportKind, Lang, RawImport, SiteContext, node_text};
 
 pub struct TsFrontend;
 
@@ -62,22 +62,6 @@ impl Frontend for TsFrontend {
 
     fn reports_syntax_errors(&self) -> bool {
         false
-    }
-
-    /// One island: the prefix of the file that ends with the line of the last specifier
-    /// string (after `from`, `import`, `import(`, `require(`, or a `<reference` directive),
-    /// found by a scan that knows no strings or comments, so it only ever makes the prefix
-    /// longer. None of these words in the file: no island at all, nothing to parse. A cut
-    /// that ends inside a template, a comment or a statement leaves an error in the prefix's
-    /// tree, and then the whole file is parsed (`whole_on_error`).
-    fn islands(&self, src: &[u8]) -> Option<Islands> {
-        let end = prefix_end(src)?;
-        Some(Islands {
-            ranges: std::iter::once(0..end).filter(|r| !r.is_empty()).collect(),
-            type_only: vec![false],
-            error: None,
-            whole_on_error: true,
-        })
     }
 
     /// Import and re-export statements that start a line, hold a string and gave no site:
@@ -213,47 +197,6 @@ fn reference_directives(src: &[u8], root: tree_sitter::Node<'_>, out: &mut Vec<R
             context: SiteContext::default(),
         });
     }
-}
-
-/// The end of the parsed prefix (see `TsFrontend::islands`): 0 when no specifier can be in
-/// `src`, `None` when the prefix would be the whole file.
-fn prefix_end(src: &[u8]) -> Option<usize> {
-    let ws = |b: &u8| b.is_ascii_whitespace();
-    // The byte after each candidate word, and what must come next (after whitespace).
-    let mut last = None;
-    for (word, next) in [
-        (b"from".as_slice(), b"'\"".as_slice()),
-        (b"import", b"'\"(`"),
-        (b"require", b"("),
-        (b"<reference", b""),
-    ] {
-        let found = memchr::memmem::rfind_iter(src, word).find(|&at| {
-            next.is_empty()
-                || src
-                    .get(at + word.len()..)
-                    .and_then(|rest| rest.iter().find(|b| !ws(b)))
-                    .is_some_and(|b| next.contains(b))
-        });
-        if let Some(at) = found {
-            last = last.max(Some(at + word.len()));
-        }
-    }
-    let Some(after) = last else {
-        return Some(0);
-    };
-    // The specifier string that follows, and the end of its line.
-    let rest = src.get(after..)?;
-    let rest = rest.get(..1024).unwrap_or(rest);
-    let open = rest.iter().position(|b| matches!(b, b'\'' | b'"' | b'`'))?;
-    let quote = *rest.get(open)?;
-    let close = rest
-        .get(open + 1..)?
-        .iter()
-        .position(|&b| b == quote || b == b'\n')?;
-    let end = after + open + 1 + close + 1;
-    let tail = src.get(end..).unwrap_or_default();
-    let end = end + memchr::memchr(b'\n', tail).map_or(tail.len(), |i| i + 1);
-    (end < src.len()).then_some(end)
 }
 
 /// The end of the import statement whose keyword ends at `from`: the end of the line of its
@@ -825,7 +768,7 @@ export const v = 1;
         assert_eq!(error, None);
     }
 
-    /// Sites with the prefix island, checked equal to the whole file's.
+    /// Sites of the real extraction, checked equal to the whole file's.
     fn island_sites(file: &str, src: &str) -> Vec<String> {
         let path = Path::new(file);
         let islands = crate::lang::extract_with(&TsFrontend, path, src.as_bytes(), true).unwrap();
@@ -837,21 +780,6 @@ export const v = 1;
             .iter()
             .map(|i| format!("{}:{}", i.specifier, i.kind.as_str()))
             .collect()
-    }
-
-    #[test]
-    fn the_prefix_ends_with_the_last_specifier() {
-        let end = |src: &str| prefix_end(src.as_bytes());
-        assert_eq!(
-            end("const x = 1;\n"),
-            Some(0),
-            "no specifier: nothing to parse"
-        );
-        assert_eq!(end("import a from './a';\nconst x = 1;\n"), Some(21));
-        assert_eq!(end("const x = require(\n  './a'\n);\nlet y;\n"), Some(27));
-        assert_eq!(end("import a from './a';\n"), None, "the whole file");
-        // `Array.from(…)` is no specifier; `from` before a quote may be one.
-        assert_eq!(end("import a from './a';\nArray.from(x);\n"), Some(21));
     }
 
     #[test]
@@ -870,45 +798,5 @@ export const v = 1;
         // A cut inside a template or comment: the whole file decides.
         let src = "import a from './a';\nconst t = `\n${require('./b')}\n`;\n/*\nrequire('./fake')\n*/\nlet z;\n";
         assert_eq!(island_sites("x.ts", src), ["./a:import", "./b:require"]);
-    }
-
-    const PIECES: &[&str] = &[
-        "import a from './a';\n",
-        "import type { T } from \"./t\";\n",
-        "export * from './star';\n",
-        "const r = require('./r');\n",
-        "const d = await import('./d');\n",
-        "const t = `\nimport fake from './fake'\n${x}`;\n",
-        "const re = /['\"`]/g;\n",
-        "/* from './c' */\n",
-        "// import x from './y'\n",
-        "function f() {\n  return 1;\n}\n",
-        "Array.from(xs);\n",
-        "type Q = import('./q').Q;\n",
-        "const s = 'from';\n",
-        "`",
-        "{",
-        "(",
-        "'",
-        "/*",
-    ];
-
-    proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
-
-        /// The prefix island gives the whole file's sites and warning on files put together
-        /// from import forms, templates, regexes, comments and stray brackets or quotes.
-        #[test]
-        fn the_prefix_agrees_with_the_whole_file(
-            pieces in proptest::collection::vec(proptest::prelude::any::<usize>(), 0..24),
-            tsx in proptest::prelude::any::<bool>(),
-        ) {
-            let src: String = pieces.iter().map(|i| PIECES[i % PIECES.len()]).collect();
-            let path = Path::new(if tsx { "x.tsx" } else { "x.ts" });
-            let islands = crate::lang::extract_with(&TsFrontend, path, src.as_bytes(), true).unwrap();
-            let whole = crate::lang::extract_with(&TsFrontend, path, src.as_bytes(), false).unwrap();
-            proptest::prop_assert_eq!(islands.imports, whole.imports, "{}", src);
-            proptest::prop_assert_eq!(islands.first_error, whole.first_error, "{}", src);
-        }
     }
 }
