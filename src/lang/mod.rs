@@ -403,9 +403,19 @@ fn whole_file(
         Vec::new()
     };
     if !lost.is_empty() {
-        let again = parse(frontend, path, src, &included_ranges(src, &lost))?;
+        // Each lost statement parsed on its own, as a small source: the cost of the
+        // statements, not a second parse of the whole file.
         let known = imports.len();
-        imports.extend(frontend.imports(src, &again));
+        for range in lost {
+            let Some(statement) = src.get(range.clone()) else {
+                continue;
+            };
+            let tree = parse(frontend, path, statement, &[])?;
+            imports.extend(frontend.imports(statement, &tree).into_iter().map(|mut i| {
+                i.span = i.span.start + range.start..i.span.end + range.start;
+                i
+            }));
+        }
         imports.sort_by_key(|i| i.span.start);
         imports.dedup();
         // Only an error that cost a site is worth a warning.
