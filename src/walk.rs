@@ -157,9 +157,10 @@ fn identity(_: &std::fs::Metadata) -> (u128, u64) {
 /// entered; hidden files only for `all_files`.
 fn builder(config: &Config, threads: usize, all_files: bool) -> ignore::WalkParallel {
     let root = config.root.as_path();
+    let in_git = is_in_git_repository(root);
     WalkBuilder::new(root)
         .hidden(!all_files)
-        .parents(is_in_git_repository(root))
+        .parents(in_git)
         .ignore(true)
         .git_ignore(true)
         .git_exclude(true)
@@ -167,7 +168,7 @@ fn builder(config: &Config, threads: usize, all_files: bool) -> ignore::WalkPara
         .git_global(false)
         // In a repository, the ignore files above the root stop at its top; outside one,
         // `.gitignore` files are honoured anyway.
-        .require_git(is_in_git_repository(root))
+        .require_git(in_git)
         .follow_links(false)
         .threads(threads)
         .filter_entry({

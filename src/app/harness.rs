@@ -276,8 +276,8 @@ pub(super) fn risk(
     // A folder stands for the files under it; other paths are taken as they are.
     let mut files: Vec<String> = Vec::new();
     for path in &paths {
-        let under = source_files(&analysis, std::slice::from_ref(path));
         if analysis.graph.files.id(path).is_none() && config.root.join(path).is_dir() {
+            let under = source_files(&analysis, std::slice::from_ref(path));
             files.extend(
                 under
                     .iter()

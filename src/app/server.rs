@@ -283,21 +283,10 @@ impl Server {
         let target = match module {
             crate::graph::Module::File(t) => {
                 let (layer, modules) = crate::harness::place(graph, *t);
-                let place: Vec<String> = layer
-                    .map(|l| format!("layer `{l}`"))
-                    .into_iter()
-                    .chain(modules.into_iter().map(|m| format!("module `{m}`")))
-                    .collect();
-                format!(
-                    "`{}` → `{}`{}",
-                    site.specifier,
-                    graph.files.path(*t),
-                    if place.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" ({})", place.join(", "))
-                    }
-                )
+                let place = crate::harness::place_text(layer.as_deref(), &modules)
+                    .map(|p| format!(" ({p})"))
+                    .unwrap_or_default();
+                format!("`{}` → `{}`{place}", site.specifier, graph.files.path(*t))
             }
             crate::graph::Module::External(name) => {
                 format!("`{}` → package `{name}`", site.specifier)

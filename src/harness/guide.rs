@@ -450,18 +450,8 @@ fn forbids(cx: &CheckContext<'_>, file: FileId) -> Vec<Forbid> {
 pub fn render(g: &Guidance) -> String {
     let mut out = String::new();
     let state = if g.exists { "" } else { " (new file)" };
-    let mut place: Vec<String> = Vec::new();
-    if let Some(layer) = &g.layer {
-        place.push(format!("layer `{layer}`"));
-    }
-    for m in &g.modules {
-        place.push(format!("module `{m}`"));
-    }
-    let place = if place.is_empty() {
-        "no layer or module".to_owned()
-    } else {
-        place.join(", ")
-    };
+    let place = super::place_text(g.layer.as_deref(), &g.modules)
+        .unwrap_or_else(|| "no layer or module".to_owned());
     let _ = writeln!(out, "{}{state}: {place}", g.path);
     if !g.source {
         let _ = writeln!(

@@ -80,18 +80,8 @@ pub fn render(impact: &Impact) -> String {
     );
     let mut heading = String::new();
     for i in &impact.importers {
-        let mut place: Vec<String> = Vec::new();
-        if let Some(layer) = &i.layer {
-            place.push(format!("layer `{layer}`"));
-        }
-        for m in &i.modules {
-            place.push(format!("module `{m}`"));
-        }
-        let this = if place.is_empty() {
-            "no layer or module".to_owned()
-        } else {
-            place.join(", ")
-        };
+        let this = super::place_text(i.layer.as_deref(), &i.modules)
+            .unwrap_or_else(|| "no layer or module".to_owned());
         if this != heading {
             let _ = writeln!(out, "{this}:");
             heading = this;

@@ -147,3 +147,14 @@ pub fn place(graph: &ImportGraph, file: FileId) -> (Option<String>, Vec<String>)
         model.module(file).and_then(name).into_iter().collect(),
     )
 }
+
+/// A file's layer and modules in prose: `` layer `api`, module `billing` ``, or `None` for a
+/// file in no group.
+pub fn place_text(layer: Option<&str>, modules: &[String]) -> Option<String> {
+    let parts: Vec<String> = layer
+        .map(|l| format!("layer `{l}`"))
+        .into_iter()
+        .chain(modules.iter().map(|m| format!("module `{m}`")))
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
