@@ -589,6 +589,29 @@ fn issue_16_python_dotted_name_of_500k_segments() {
     );
 }
 
+#[test]
+fn issue_16_python_100k_imports_between_statements() {
+    // Each import is an island of its own: tree-sitter's lexer searches its included ranges
+    // from the first at every token, so one parse of them all took tokens × islands.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    python_repo(root);
+    let n = 100_000;
+    write(
+        root,
+        "pkg/core/many.py",
+        "from pkg.api.routes import handle
+x = 1
+"
+        .repeat(n),
+    );
+    let (code, report, _) = check_json(root);
+    assert_eq!(code, 1);
+    let lines: Vec<u64> = findings(&report).iter().map(|f| f.1).collect();
+    assert_eq!(lines.len(), n);
+    assert_eq!(lines.last(), Some(&(2 * n as u64 - 1)));
+}
+
 /// A crate whose `src/a.rs` (layer `a`) may not be imported by `src/lib.rs` (layer `b`).
 fn rust_crate(root: &Path, lib: &str) {
     write(
@@ -815,6 +838,51 @@ fn issue_16_sarif_holds_at_most_25000_results_and_says_what_it_left_out() {
                     .starts_with("2 of 25002 findings are not in this log")),
         "{notes:?}"
     );
+}
+
+#[test]
+fn issue_16_sarif_stays_under_10_mb_gzipped_and_says_what_it_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    python_repo(root);
+    // 2,000 errors, each naming its own 12,000 random letters (the help repeats the name):
+    // about 14 MB gzipped in all, where GitHub takes 10.
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let mut letter = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        char::from(b'a' + u8::try_from(state % 26).unwrap())
+    };
+    let n = 2_000;
+    let mut source = String::new();
+    for _ in 0..n {
+        source.push_str("from pkg.api.routes import ");
+        source.extend((0..12_000).map(|_| letter()));
+        source.push('\n');
+    }
+    write(root, "pkg/core/many.py", source);
+    let (code, stdout, stderr) = run(root, &["check", "--no-cache", "--format", "sarif"]);
+    assert_eq!(code, 1, "{stderr}");
+    let gzipped = miniz_oxide::deflate::compress_to_vec(stdout.as_bytes(), 6).len() + 18;
+    assert!(gzipped <= 10_000_000, "{gzipped} bytes gzipped");
+    let sarif: Value = serde_json::from_str(&stdout).unwrap();
+    let kept = sarif["runs"][0]["results"].as_array().unwrap().len();
+    // Fewer results, yet not needlessly few: the log is cut to size, not emptied.
+    assert!(kept < n && kept > n / 2, "{kept} results");
+    let notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    let note = notes
+        .iter()
+        .find(|n| n["descriptor"]["id"] == "results-capped")
+        .expect("a results-capped notification");
+    let text = note["message"]["text"].as_str().unwrap();
+    assert!(
+        text.starts_with(&format!("{} of {n} findings are not in this log", n - kept)),
+        "{text}"
+    );
+    assert!(text.contains("10 MB gzipped"), "{text}");
 }
 
 // Item 12: no absolute path in any output, and helps that fit the problem.

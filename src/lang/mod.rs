@@ -100,6 +100,13 @@ pub struct SiteContext {
     /// The name the site binds instead of the imported one (`use a::b as c`,
     /// `extern crate a as b`); `_` binds nothing.
     pub alias: Option<String>,
+    /// A Rust path in code whose last segment is the item it names (a function, constant,
+    /// type, trait or macro), never a module: modules are not values, types or macros. An
+    /// item may share its name with a child module (`crate::io::util::read_to_end(…)` calls
+    /// the function `util` re-exports, not the module `read_to_end`), so the path names the
+    /// module before its last segment. False where the path may stop short of its item (a
+    /// macro's `$crate::a::$name`).
+    pub item: bool,
 }
 
 /// A module declared inline in a file (Rust `mod a { … }`).
@@ -333,11 +340,18 @@ pub fn extract_with(
     let (mut imports, tree_error, type_only) = match islands {
         Some(islands) if islands.ranges.is_empty() => (Vec::new(), islands.error, Vec::new()),
         Some(islands) => 'islands: {
-            let tree = parse(frontend, path, src, &included_ranges(src, &islands.ranges))?;
-            if islands.whole_on_error && tree.root_node().has_error() {
+            let ranges = included_ranges(src, &islands.ranges);
+            let tree = if ranges.len() > MAX_ISLANDS {
+                None
+            } else {
+                Some(parse(frontend, path, src, &ranges)?)
+            };
+            let Some(tree) =
+                tree.filter(|t| !(islands.whole_on_error && t.root_node().has_error()))
+            else {
                 let (imports, error) = whole_file(frontend, path, src, &mut recovered)?;
                 break 'islands (imports, error, Vec::new());
-            }
+            };
             let error = match (first_error(&tree), islands.error) {
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),
@@ -441,7 +455,15 @@ fn parser_input(src: &[u8]) -> std::borrow::Cow<'_, [u8]> {
     std::borrow::Cow::Owned(copy)
 }
 
-/// The tree-sitter ranges of byte ranges `ranges` of `src` (rows and columns counted in bytes).
+/// The most included ranges one parse takes. tree-sitter's lexer finds its position among
+/// the ranges by a search from the first one at each token, so a parse costs tokens × ranges:
+/// a file of more islands than this (a hostile one: 100,000 imports between statements) is
+/// parsed whole, which islands always agree with.
+const MAX_ISLANDS: usize = 256;
+
+/// The tree-sitter ranges of byte ranges `ranges` of `src` (rows and columns counted in
+/// bytes). Ranges that touch are one: the parser reads the same text, and fewer ranges cost
+/// it less (see [`MAX_ISLANDS`]).
 fn included_ranges(src: &[u8], ranges: &[Range<usize>]) -> Vec<tree_sitter::Range> {
     let mut row = 0;
     let mut line_start = 0;
@@ -455,8 +477,15 @@ fn included_ranges(src: &[u8], ranges: &[Range<usize>]) -> Vec<tree_sitter::Rang
         at = to;
         tree_sitter::Point::new(row, to.saturating_sub(line_start))
     };
-    ranges
-        .iter()
+    let mut merged: Vec<Range<usize>> = Vec::new();
+    for range in ranges {
+        match merged.last_mut() {
+            Some(last) if last.end == range.start => last.end = range.end,
+            _ => merged.push(range.clone()),
+        }
+    }
+    merged
+        .into_iter()
         .map(|r| tree_sitter::Range {
             start_byte: r.start,
             end_byte: r.end,

@@ -180,29 +180,67 @@ struct DescriptorReference {
 /// order, and says in a notification how many it left out and where to find them all.
 pub(crate) const MAX_RESULTS: usize = 25_000;
 
+/// The largest log GitHub code scanning accepts: 10 MB once gzipped. A log over it keeps
+/// fewer results, chosen as for [`MAX_RESULTS`].
+pub(crate) const MAX_GZIPPED_BYTES: usize = 10_000_000;
+
 pub(super) fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
-    let mut occurrences: HashMap<u64, usize> = HashMap::new();
+    // The findings by priority: errors first, each kind in path order.
+    let mut order: Vec<(bool, usize)> = (report.diagnostics.iter().enumerate())
+        .map(|(i, d)| (d.severity != Severity::Error, i))
+        .collect();
+    order.sort_unstable();
+    let order: Vec<usize> = order.into_iter().map(|(_, i)| i).collect();
+    let mut keep = order.len().min(MAX_RESULTS);
+    loop {
+        let log = log_keeping(report, &order[..keep])?;
+        // A log no larger than the limit is no larger gzipped either: only a larger one is
+        // compressed to measure it.
+        let gzipped = if log.len() <= MAX_GZIPPED_BYTES {
+            log.len()
+        } else {
+            gzipped_len(&log)
+        };
+        if gzipped <= MAX_GZIPPED_BYTES || keep == 0 {
+            return out.write_all(&log);
+        }
+        // Results are alike in size: keep as many as fit, with a margin, and at least one
+        // fewer each round, so that this ends.
+        let fit = keep * MAX_GZIPPED_BYTES / gzipped * 9 / 10;
+        keep = fit.min(keep - 1);
+    }
+}
+
+/// The size of `bytes` gzipped at the default level: the deflate stream and gzip's 18 bytes
+/// of header and trailer.
+fn gzipped_len(bytes: &[u8]) -> usize {
+    miniz_oxide::deflate::compress_to_vec(bytes, 6).len() + 18
+}
+
+/// The log of `report` with the results of the findings `kept` (indices into
+/// `report.diagnostics`), and a notification of the others when some are left out.
+fn log_keeping(report: &Report<'_>, kept: &[usize]) -> io::Result<Vec<u8>> {
+    let total = report.diagnostics.len();
+    let mut in_log = vec![false; total];
+    for &i in kept {
+        if let Some(slot) = in_log.get_mut(i) {
+            *slot = true;
+        }
+    }
     // Fingerprints count occurrences over every finding, kept or not, so that a finding's
     // fingerprint does not depend on the cap.
-    let mut kept: Vec<(usize, &Diagnostic)> = report.diagnostics.iter().enumerate().collect();
-    if kept.len() > MAX_RESULTS {
-        kept.sort_by_key(|(i, d)| (d.severity != Severity::Error, *i));
-        kept.truncate(MAX_RESULTS);
-        kept.sort_by_key(|(i, _)| *i);
-    }
-    let mut kept = kept.into_iter().map(|(i, _)| i).peekable();
+    let mut occurrences: HashMap<u64, usize> = HashMap::new();
     let results = report
         .diagnostics
         .iter()
-        .enumerate()
-        .filter_map(|(i, d)| {
+        .zip(&in_log)
+        .filter_map(|(d, &in_log)| {
             // Findings with the same facts in one file (the same import written twice) are
             // told apart by their order, as GitHub's own fingerprints do.
             let hash = fingerprint(d);
             let seen = occurrences.entry(hash).or_insert(0);
             *seen += 1;
-            kept.next_if_eq(&i)?;
-            Some(result(d, format!("{hash:016x}:{seen}")))
+            in_log.then(|| result(d, format!("{hash:016x}:{seen}")))
         })
         .collect();
     let mut notifications: Vec<Notification> = report
@@ -217,17 +255,16 @@ pub(super) fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> 
             },
         })
         .collect();
-    if let Some(left_out) = report.diagnostics.len().checked_sub(MAX_RESULTS)
-        && left_out > 0
-    {
+    let left_out = total - kept.len();
+    if left_out > 0 {
         notifications.push(Notification {
             level: "warning",
             message: Message::owned(format!(
-                "{left_out} of {} findings are not in this log: GitHub code scanning accepts \
-                 at most {MAX_RESULTS} results per run, so the log holds the first {MAX_RESULTS} \
-                 (errors first, in path order). Run `archgate check --format json` (or \
-                 `--format agent`) for every finding.",
-                report.diagnostics.len()
+                "{left_out} of {total} findings are not in this log: GitHub code scanning \
+                 accepts at most {MAX_RESULTS} results and 10 MB gzipped per run, so the log \
+                 holds the first {} (errors first, in path order). Run `archgate check \
+                 --format json` (or `--format agent`) for every finding.",
+                kept.len()
             )),
             locations: Vec::new(),
             descriptor: DescriptorReference {
@@ -240,7 +277,9 @@ pub(super) fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> 
         tool_configuration_notifications: Vec::new(),
         tool_execution_notifications: notifications,
     };
-    emit(results, invocation, out)
+    let mut log = Vec::new();
+    emit(results, invocation, &mut log)?;
+    Ok(log)
 }
 
 /// A log with no results whose run failed on the configuration.

@@ -16,10 +16,15 @@
 //! - the same paths, `use` trees and `mod x;` inside macro token trees (`vec![crate::x()]`,
 //!   `cfg_if! { … }`, `macro_rules!` bodies), recovered by scanning the tokens.
 //!
+//! A path in code ends at an item (a function, constant, type, trait or macro): no syntax
+//! takes a module where such a path stands. Its site says so (`SiteContext::item`), since
+//! the item may share its name with a module (`crate::io::util::read_to_end(…)`), except
+//! where a macro body goes on with what the token scan cannot read (`$crate::a::$name`).
+//!
 //! Never sites: `Self::`, `<T as Trait>::` (the path ends at a type; the trait inside it
-//! still counts), visibility paths `pub(in crate::a)`, comments, doc comments and string
-//! literals. Every site records the inline modules around it, since `super::` inside
-//! `mod tests { … }` names the file's own module.
+//! still counts), visibility paths `pub(in crate::a)` (in token trees too), comments, doc
+//! comments and string literals. Every site records the inline modules around it, since
+//! `super::` inside `mod tests { … }` names the file's own module.
 //!
 //! The walk uses an explicit stack (hostile trees are deep) and visits every node once; the
 //! Rust grammar has no statement level to stop at, since paths hide in every expression.
@@ -31,7 +36,8 @@
 //! tokens. What a site names is left to the resolver, which knows the edition: syntax is the
 //! same in every edition, only the meaning of `use a::b` and `::a` changes. Unit tests from
 //! inline sources are in `tests.rs`; fixtures under `fixtures/rust/`: `use-trees`,
-//! `paths-in-code`, `comments-and-strings`, `path-attribute`, `cfg-test-module`.
+//! `paths-in-code`, `comments-and-strings`, `path-attribute`, `cfg-test-module`,
+//! `value-paths`.
 //!
 //! [use]: https://doc.rust-lang.org/reference/items/use-declarations.html
 //! [paths]: https://doc.rust-lang.org/reference/paths.html
@@ -166,20 +172,19 @@ impl Walker<'_> {
     }
 
     /// Records one site. `span` is what the site's excerpt underlines: the path as written,
-    /// the `mod` name, the `include!` literal.
+    /// the `mod` name, the `include!` literal. The inline modules of `context` are those
+    /// of `scope`.
     fn push(
         &mut self,
         specifier: String,
         kind: ImportKind,
         span: std::ops::Range<usize>,
         scope: ScopeId,
-        path: Option<String>,
-        alias: Option<String>,
+        context: SiteContext,
     ) {
         let context = SiteContext {
             scope: self.scope(scope),
-            path,
-            alias,
+            ..context
         };
         self.out.push(RawImport {
             specifier,
@@ -296,8 +301,10 @@ impl Walker<'_> {
                 ImportKind::Mod,
                 name.byte_range(),
                 scope,
-                path,
-                None,
+                SiteContext {
+                    path,
+                    ..SiteContext::default()
+                },
             );
         }
     }
@@ -333,8 +340,10 @@ impl Walker<'_> {
                 ImportKind::Mod,
                 literal.byte_range(),
                 scope,
-                Some(path),
-                None,
+                SiteContext {
+                    path: Some(path),
+                    ..SiteContext::default()
+                },
             );
         }
     }
@@ -407,7 +416,13 @@ impl Walker<'_> {
                     }
                     full.truncate(MAX_SEGMENTS - 1);
                     full.push("*".to_owned());
-                    self.push(full.join("::"), kind, tree.byte_range(), scope, None, None);
+                    self.push(
+                        full.join("::"),
+                        kind,
+                        tree.byte_range(),
+                        scope,
+                        SiteContext::default(),
+                    );
                 }
                 "identifier" | "scoped_identifier" | "crate" | "self" | "super"
                 | "metavariable" => {
@@ -441,8 +456,10 @@ impl Walker<'_> {
             kind,
             path.byte_range(),
             scope,
-            None,
-            alias,
+            SiteContext {
+                alias,
+                ..SiteContext::default()
+            },
         );
     }
 
@@ -461,13 +478,17 @@ impl Walker<'_> {
             ImportKind::ExternCrate,
             name.byte_range(),
             scope,
-            None,
-            alias,
+            SiteContext {
+                alias,
+                ..SiteContext::default()
+            },
         );
     }
 
-    /// A path in code: a site when it may name a module (see the module docs). Generic
-    /// arguments and qualified types inside it go back on the walk's stack.
+    /// A path in code: a site when it may name a module (see the module docs). Its last
+    /// segment is an item, whatever its position (a call, a type, a pattern, a macro name:
+    /// no syntax takes a module there). Generic arguments and qualified types inside it go
+    /// back on the walk's stack.
     fn code_path<'t>(
         &mut self,
         node: Node<'t>,
@@ -486,8 +507,10 @@ impl Walker<'_> {
                 ImportKind::Path,
                 node.byte_range(),
                 scope,
-                None,
-                None,
+                SiteContext {
+                    item: true,
+                    ..SiteContext::default()
+                },
             );
         }
     }
@@ -511,7 +534,11 @@ impl Walker<'_> {
             while let Some(&token) = tokens.get(i) {
                 let kind = token.kind();
                 if kind == "token_tree" {
-                    stack.push((token, scope));
+                    // `pub(in crate::a)` names where an item is visible, as in the tree.
+                    let after_pub = i > 0 && tokens.get(i - 1).is_some_and(|t| t.kind() == "pub");
+                    if !(after_pub && is_visibility(self.src, token)) {
+                        stack.push((token, scope));
+                    }
                     i += 1;
                     continue;
                 }
@@ -648,13 +675,21 @@ impl Walker<'_> {
                 .filter(|t| after_use && t.kind() == "as")
                 .and_then(|_| tokens.get(j + 1))
                 .map(|a| self.text(*a).into_owned());
+            // A path in code ends at its item, as in the tree, unless `::` goes on with what
+            // the loop cannot read (`$crate::a::$name`): then its last segment may be a
+            // module. `::<` is the item's generic arguments (`a::f::<T>()`).
+            let goes_on = tokens.get(j).is_some_and(|t| t.kind() == "::")
+                && tokens.get(j + 1).is_none_or(|t| t.kind() != "<");
             self.push(
                 segments.join("::"),
                 kind,
                 first.start_byte()..end,
                 scope,
-                None,
-                alias,
+                SiteContext {
+                    alias,
+                    item: !after_use && !goes_on,
+                    ..SiteContext::default()
+                },
             );
         }
         Some(j.max(i + 1))
@@ -713,8 +748,10 @@ impl Walker<'_> {
                         ImportKind::Use,
                         first.start_byte()..end,
                         scope,
-                        None,
-                        alias,
+                        SiteContext {
+                            alias,
+                            ..SiteContext::default()
+                        },
                     ),
                 }
             }
@@ -730,6 +767,20 @@ fn is_path_end_token(kind: &str) -> bool {
         kind,
         "identifier" | ">" | "self" | "super" | "crate" | "metavariable" | "primitive_type"
     )
+}
+
+/// Whether a token tree after `pub` is a visibility: `(crate)`, `(self)`, `(super)` or
+/// `(in path)`, never a tuple field's type (`pub (crate::A, u8)`).
+/// In a token tree `in` is an identifier.
+fn is_visibility(src: &[u8], tree: Node<'_>) -> bool {
+    let Some(second) = tree.child(1) else {
+        return false;
+    };
+    match second.kind() {
+        "identifier" => node_text(src, second) == "in",
+        "crate" | "self" | "super" => tree.child_count() == 3,
+        _ => false,
+    }
 }
 
 /// Whether a path in code may name a module: `crate::`, `self::`, `super::`, `$crate::`,

@@ -10,6 +10,7 @@ struct Site {
     scope: Vec<String>,
     path: Option<String>,
     alias: Option<String>,
+    item: bool,
 }
 
 fn sites(src: &str) -> Vec<Site> {
@@ -30,6 +31,7 @@ fn sites(src: &str) -> Vec<Site> {
                 .collect(),
             path: i.context.path,
             alias: i.context.alias,
+            item: i.context.item,
         })
         .collect()
 }
@@ -340,4 +342,34 @@ fn use_trees_and_inline_modules_are_capped_not_copied_per_level() {
     let deep_mods = format!("{}use self::x;{}", "mod m { ".repeat(100), "}".repeat(100));
     let found = sites(&deep_mods);
     assert_eq!(found[0].scope.len(), MAX_INLINE_DEPTH);
+}
+
+#[test]
+fn paths_in_code_end_at_their_item_unless_a_macro_spells_on_and_visibilities_are_none() {
+    // `item` is whether the last segment is the item named (never a module): true for every
+    // path the grammar parses and for a token path that stops, false for `use` and for a
+    // token path that `::` continues with what the scan cannot read.
+    let src = "fn f() -> crate::a::T { crate::a::g(); crate::a::M }\n\
+               m! { crate::b::g(); crate::b::h::<u8>(); $crate::b::$name; use crate::b::c; }\n\
+               use crate::d;\n\
+               m! { pub(in crate::v) fn f() {} pub(crate) struct S(pub (crate::w::T, u8)); }\n";
+    let found: Vec<String> = sites(src)
+        .into_iter()
+        .map(|s| format!("{} {} {}", s.kind, s.spec, s.item))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "path crate::a::T true",
+            "path crate::a::g true",
+            "path crate::a::M true",
+            "path crate::b::g true",
+            "path crate::b::h true",
+            "path $crate::b false",
+            "use crate::b::c false",
+            "use crate::d false",
+            // A visibility is no site; a tuple field's type after `pub` is.
+            "path crate::w::T true",
+        ]
+    );
 }

@@ -22,7 +22,9 @@
 //! module brings in: `pub(crate) use self::std::*;`, fixture `rust/glob-reexports`); the edge
 //! goes to the file of the deepest module reached,
 //! the rest being items (a `pub use` re-export is followed no further: the edge goes to the
-//! module written).
+//! module written). The last segment of a path in code is always an item, so it is not walked:
+//! `crate::io::util::read_to_end(…)` calls the function `util` re-exports, even though `util`
+//! has a child module `read_to_end` (fixture `rust/value-paths`).
 //!
 //! The rules modelled, in the Reference: [module source filenames][files] and [the `path`
 //! attribute][path] for the tree; [`include!`][include], whose file (relative to the
@@ -35,7 +37,7 @@
 //! orphan), `path-attribute`, `use-trees`, `reexports` (the edge goes to the module written),
 //! `paths-in-code`, `edition-2015`, `cfg-test-module` (`super::` in an inline module),
 //! `targets` (a package's targets name its library), `workspace` (path dependencies and
-//! `manifest` sites).
+//! `manifest` sites), `glob-reexports`, `value-paths`.
 //!
 //! Everything that needs the whole repository (packages, trees, every `mod x;`) is done once,
 //! in [`RustResolver::new`]; after it the resolver only reads, as [`Resolver`] is shared by
@@ -558,8 +560,17 @@ impl<'a> RustResolver<'a> {
             return Target::Unresolved("`use` bindings go round in a cycle".to_owned());
         }
         let mut segments: Vec<&str> = import.specifier.split("::").collect();
-        // `use a::*` depends on the module `a`.
-        if segments.last() == Some(&"*") {
+        // `use a::*` depends on the module `a`; a path in code that ends at an item names
+        // the module before it, even one with a child module of the item's name
+        // (`crate::io::util::read_to_end(…)` calls the function `util` re-exports).
+        // The head that stays: `::a` is two segments, `crate`, `super` or `a` one.
+        let head = if segments.first() == Some(&"") { 2 } else { 1 };
+        let ends_at_item = import.context.item
+            && segments.len() > head
+            && segments
+                .last()
+                .is_some_and(|last| !matches!(*last, "self" | "super" | "crate"));
+        if segments.last() == Some(&"*") || ends_at_item {
             segments.pop();
         }
         let Some((&first, rest)) = segments.split_first() else {
