@@ -186,35 +186,43 @@ pub(crate) const MAX_GZIPPED_BYTES: usize = 10_000_000;
 
 pub(super) fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     // The findings by priority: errors first, each kind in path order.
-    let mut order: Vec<(bool, usize)> = (report.diagnostics.iter().enumerate())
+    let mut order: Vec<(bool, usize)> = report
+        .diagnostics
+        .iter()
+        .enumerate()
         .map(|(i, d)| (d.severity != Severity::Error, i))
         .collect();
     order.sort_unstable();
     let order: Vec<usize> = order.into_iter().map(|(_, i)| i).collect();
     let mut keep = order.len().min(MAX_RESULTS);
+    // The gzipped size of the log without results, measured once it is needed.
+    let mut without_results = None;
     loop {
         let log = log_keeping(report, &order[..keep])?;
-        // A log no larger than the limit is no larger gzipped either: only a larger one is
-        // compressed to measure it.
-        let gzipped = if log.len() <= MAX_GZIPPED_BYTES {
-            log.len()
-        } else {
-            gzipped_len(&log)
-        };
-        if gzipped <= MAX_GZIPPED_BYTES || keep == 0 {
+        let size = gzipped_len(&log);
+        if size <= MAX_GZIPPED_BYTES || keep == 0 {
             return out.write_all(&log);
         }
-        // Results are alike in size: keep as many as fit, with a margin, and at least one
-        // fewer each round, so that this ends.
-        let fit = keep * MAX_GZIPPED_BYTES / gzipped * 9 / 10;
+        if without_results.is_none() {
+            without_results = Some(gzipped_len(&log_keeping(report, &[])?));
+        }
+        let rest = without_results.unwrap_or(0);
+        // The results' share spread evenly over them: keep what fits beside the rest, with
+        // a margin, and at least one fewer each round, so that this ends.
+        let per_result = size.saturating_sub(rest).div_ceil(keep).max(1);
+        let fit = MAX_GZIPPED_BYTES.saturating_sub(rest) / per_result * 9 / 10;
         keep = fit.min(keep - 1);
     }
 }
 
-/// The size of `bytes` gzipped at the default level: the deflate stream and gzip's 18 bytes
-/// of header and trailer.
-fn gzipped_len(bytes: &[u8]) -> usize {
-    miniz_oxide::deflate::compress_to_vec(bytes, 6).len() + 18
+/// The size of `log` gzipped at the default level (the deflate stream and gzip's 18 bytes of
+/// header and trailer), or its own size when that is within [`MAX_GZIPPED_BYTES`]: text no
+/// larger than the limit is no larger gzipped, and most logs are spared the compression.
+fn gzipped_len(log: &[u8]) -> usize {
+    if log.len() <= MAX_GZIPPED_BYTES {
+        return log.len();
+    }
+    miniz_oxide::deflate::compress_to_vec(log, 6).len() + 18
 }
 
 /// The log of `report` with the results of the findings `kept` (indices into
