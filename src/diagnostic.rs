@@ -239,6 +239,10 @@ pub enum WarningKind {
     BrokenConfig,
     /// A folder that could not be listed: its files are not checked.
     UnreadableFolder,
+    /// Imports name a folder of the repository that is not on the import path (a Python
+    /// namespace package or `src/` folder with no `[python] roots` entry): they are
+    /// unresolved, so no rule sees them.
+    OffImportPath,
 }
 
 impl WarningKind {
@@ -254,6 +258,7 @@ impl WarningKind {
             WarningKind::OrphanFile => "orphan-file",
             WarningKind::BrokenConfig => "broken-config",
             WarningKind::UnreadableFolder => "unreadable-folder",
+            WarningKind::OffImportPath => "off-import-path",
         }
     }
 }

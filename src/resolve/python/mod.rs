@@ -14,9 +14,11 @@
 //!   that is not on the import path is unresolved (with the `[python] roots` to write), not a
 //!   package.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
+use std::sync::{Mutex, PoisonError};
 
 use super::{FileId, FileTable, Resolution, ResolveContext, Resolver};
+use crate::diagnostic::{FileWarning, WarningKind};
 use crate::lang::{Lang, RawImport};
 use crate::source::RelPath;
 
@@ -28,6 +30,20 @@ pub(crate) struct PyResolver<'a> {
     packages: HashSet<String>,
     /// Every folder that holds a Python file, at any depth (`""` is the root).
     dirs: HashSet<String>,
+    /// The repository folders off the import path that imports named, with what the warning
+    /// says about them: the first importing file by path, and how many imports.
+    off_path: Mutex<BTreeMap<OffPath, (FileId, usize)>>,
+}
+
+/// A folder of the repository that imports name but the import path does not hold.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct OffPath {
+    /// The folder, relative to the root (`acme`, `src`).
+    folder: String,
+    /// The root its parent would be (`.` for the repository root).
+    parent: String,
+    /// Whether the folder is a root itself: its modules are imported without its name.
+    is_root: bool,
 }
 
 impl<'a> PyResolver<'a> {
@@ -75,7 +91,19 @@ impl<'a> PyResolver<'a> {
             roots,
             packages,
             dirs,
+            off_path: Mutex::new(BTreeMap::new()),
         }
+    }
+
+    /// Notes that `from` imports a module of `off`.
+    fn note_off_path(&self, from: FileId, off: OffPath) {
+        let mut seen = self.off_path.lock().unwrap_or_else(PoisonError::into_inner);
+        let entry = seen.entry(off).or_insert((from, 0));
+        // Threads meet the sites in any order: the warning names the first file by path.
+        if self.files.path(from) < self.files.path(entry.0) {
+            entry.0 = from;
+        }
+        entry.1 += 1;
     }
 
     /// The module at `stem` (`a/b`: `a/b/__init__.py`, …, `a/b.pyi`), if it exists.
@@ -169,12 +197,63 @@ impl Resolver for PyResolver<'_> {
         {
             let folder = join(under);
             let parent = if under.is_empty() { "." } else { under };
-            return Resolution::Unresolved(format!(
-                "`{first}` is the folder `{folder}/` of this repository, which is not on the \
-                 import path: if it is a source root, add `\"{folder}\"` to `[python] roots` and \
-                 import what is inside it; if it is a namespace package, add `\"{parent}\"`"
-            ));
+            let off = OffPath {
+                is_root: self.roots.contains(&folder),
+                folder,
+                parent: parent.to_owned(),
+            };
+            let reason = off.help();
+            self.note_off_path(from, off);
+            return Resolution::Unresolved(reason);
         }
         Resolution::External((*first).to_owned())
+    }
+
+    /// One warning per folder off the import path, on the first file that imports from it:
+    /// its imports are unresolved, which no rule checks, so the run must say why.
+    fn warnings(&self) -> Vec<FileWarning> {
+        let seen = self.off_path.lock().unwrap_or_else(PoisonError::into_inner);
+        seen.iter()
+            .map(|(off, &(first, count))| {
+                let imports = if count == 1 {
+                    "1 import, in this file".to_owned()
+                } else {
+                    format!("{count} imports, the first in this file")
+                };
+                FileWarning {
+                    path: self.files.path(first).to_owned(),
+                    kind: WarningKind::OffImportPath,
+                    message: format!(
+                        "imports from `{}/` are unresolved ({imports}), so no rule checks them: \
+                         {}",
+                        off.folder,
+                        off.help()
+                    ),
+                }
+            })
+            .collect()
+    }
+}
+
+impl OffPath {
+    /// Why an import of the folder is unresolved, and what to write instead.
+    fn help(&self) -> String {
+        let OffPath {
+            folder,
+            parent,
+            is_root,
+        } = self;
+        if *is_root {
+            format!(
+                "`{folder}/` is itself a root of the import path (`[python] roots`): import its \
+                 modules without the `{folder}.` prefix"
+            )
+        } else {
+            format!(
+                "`{folder}/` is not on the import path. If it is a source root, add \
+                 `\"{folder}\"` to `[python] roots` in layers.toml and import what is inside it; \
+                 if it is a namespace package, add `\"{parent}\"`"
+            )
+        }
     }
 }
