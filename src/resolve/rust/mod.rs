@@ -18,13 +18,17 @@
 //! glob-imported there, then the extern prelude (the package's dependencies as its code
 //! names them, its own library for other targets, `extern crate` aliases, the sysroot).
 //! In 2015-edition crates `use` paths and `::a` start at the crate root instead. Segments are
-//! walked while they name modules (a child module, or one that a module-level glob of the
-//! module brings in: `pub(crate) use self::std::*;`, fixture `rust/glob-reexports`); the edge
-//! goes to the file of the deepest module reached,
+//! walked while they name modules (a child module, one that a module-level `use` of the
+//! module binds by name: `pub use self::imp::sync;`, fixture `rust/use-bound-modules`, or one
+//! that a module-level glob brings in: `pub(crate) use self::std::*;`, fixture
+//! `rust/glob-reexports`; both resolved once, one level); the edge goes to the file of the
+//! deepest module reached,
 //! the rest being items (a `pub use` re-export is followed no further: the edge goes to the
 //! module written). The last segment of a path in code is always an item, so it is not walked:
 //! `crate::io::util::read_to_end(…)` calls the function `util` re-exports, even though `util`
-//! has a child module `read_to_end` (fixture `rust/value-paths`).
+//! has a child module `read_to_end` (fixture `rust/value-paths`). The last segment of a `use`
+//! that names a module `x` whose parent holds `mod x; pub use x::x;` is the function, since
+//! that idiom keeps the module private: `use tokio::time::timeout;` imports from `time`.
 //!
 //! The rules modelled, in the Reference: [module source filenames][files] and [the `path`
 //! attribute][path] for the tree; [`include!`][include], whose file (relative to the
@@ -148,6 +152,10 @@ pub(crate) struct RustResolver<'a> {
     /// For each file's module (by file), the modules its module-level globs name
     /// (`pub(crate) use self::std::*;`), resolved once without following other globs.
     glob_modules: Vec<Vec<NodeId>>,
+    /// For each file's module (by file), the modules its module-level `use` and `pub use`
+    /// sites bind by name (`pub use self::imp::sync;` binds `sync`), resolved once without
+    /// following other such bindings.
+    use_modules: Vec<HashMap<String, NodeId>>,
     warnings: Vec<FileWarning>,
 }
 
@@ -181,6 +189,7 @@ impl<'a> RustResolver<'a> {
             bindings: Vec::new(),
             globs: Vec::new(),
             glob_modules: Vec::new(),
+            use_modules: Vec::new(),
             warnings: Vec::new(),
         };
         resolver.index_bindings();
@@ -188,7 +197,55 @@ impl<'a> RustResolver<'a> {
         // After the trees: whether a file is placed decides its mod-rs rules and orphanhood.
         resolver.resolve_mods(&cx.config.root);
         resolver.glob_modules = resolver.resolve_globs();
+        resolver.use_modules = resolver.resolve_use_modules();
         resolver
+    }
+
+    /// The modules each file's module-level `use` sites bind by name (see
+    /// [`Self::bound_module`]). While this runs `use_modules` is empty, so these paths go
+    /// through no other binding of the kind: one level, resolved once.
+    fn resolve_use_modules(&self) -> Vec<HashMap<String, NodeId>> {
+        (0..self.files.len())
+            .map(|file| {
+                let (Some(bindings), Some(node)) = (
+                    self.bindings.get(file),
+                    self.placement.get(file).copied().flatten(),
+                ) else {
+                    return HashMap::new();
+                };
+                bindings
+                    .iter()
+                    .filter_map(|(name, sites)| {
+                        let m = self.bound_module(file, sites)?;
+                        (m != node).then(|| (name.clone(), m))
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// The module that the module-level `use` sites `sites` of `file` (all binding one
+    /// name) bind: each walks to a module of the name it ends with (`use self::imp::sync;`
+    /// when `imp` has a child `sync`), not to an item of a module (`use self::imp::Sync;`),
+    /// and all name the same one (tokio binds `os` to `doc::os` under `docsrs` and to
+    /// `std::os` otherwise: no module).
+    fn bound_module(&self, file: FileId, sites: &[usize]) -> Option<NodeId> {
+        let imports = self.imports.get(file)?;
+        let mut bound = None;
+        for site in sites.iter().filter_map(|&i| imports.get(i)) {
+            if site.kind == ImportKind::ExternCrate || !site.context.scope.is_empty() {
+                continue;
+            }
+            let Target::Module(m) = self.target(file, site, 0) else {
+                return None;
+            };
+            // (`target` leaves a `mod x; pub use x::x;` module for its parent.)
+            if !self.last_walked_into(file, site, m, 0) || bound.is_some_and(|b| b != m) {
+                return None;
+            }
+            bound = Some(m);
+        }
+        bound
     }
 
     /// The modules each file's module-level globs name. While this runs `glob_modules` is
@@ -556,6 +613,80 @@ impl<'a> RustResolver<'a> {
     /// What a `use`, path or `extern crate` site names. `depth` counts the `use` bindings
     /// followed to get here (0 for the site itself).
     fn target(&self, from: FileId, import: &RawImport, depth: usize) -> Target {
+        match self.path_target(from, import, depth) {
+            Target::Module(m) if self.names_reexported_namesake(from, import, m, depth) => {
+                Target::Module(self.modules.get(m).and_then(|x| x.parent).unwrap_or(m))
+            }
+            other => other,
+        }
+    }
+
+    /// Whether `use` site `import`, which walked into module `m`, names the item that
+    /// `m`'s parent re-exports from it under the module's own name instead: `mod x; pub use
+    /// x::x;` (petgraph's `algo::dijkstra`, tokio's `time::timeout`) keeps the module private
+    /// and shows the function, so `use tokio::time::timeout;` imports the function of the
+    /// module written. Not for a site in the parent's own file (its own `pub use x::x;`,
+    /// syn's inline `mod gen` then `pub use crate::gen::fold;`). Fixture
+    /// `rust/use-bound-modules`.
+    fn names_reexported_namesake(
+        &self,
+        from: FileId,
+        import: &RawImport,
+        m: NodeId,
+        depth: usize,
+    ) -> bool {
+        if !matches!(import.kind, ImportKind::Use | ImportKind::Reexport) {
+            return false;
+        }
+        let (Some(module), Some(last)) =
+            (self.modules.get(m), import.specifier.rsplit("::").next())
+        else {
+            return false;
+        };
+        let Some(parent) = module.parent.and_then(|p| self.modules.get(p)) else {
+            return false;
+        };
+        // A module-level `use …x::x;` in the parent's file (not `use crate::x;` in its tests).
+        let namesake = format!("{last}::{last}");
+        let reexports = |sites: &Vec<usize>| {
+            sites
+                .iter()
+                .filter_map(|&i| self.imports.get(parent.file)?.get(i))
+                .any(|s| s.context.scope.is_empty() && s.specifier.ends_with(&namesake))
+        };
+        parent.file != from
+            && self
+                .bindings
+                .get(parent.file)
+                .and_then(|names| names.get(last))
+                .is_some_and(reexports)
+            && self.last_walked_into(from, import, m, depth)
+    }
+
+    /// Whether the last segment of `import`'s path is what walked into module `m`: the
+    /// module bears its name and the rest of the path leads to its parent
+    /// (`algo::bridges::bridges` reaches the module `bridges` one segment early).
+    fn last_walked_into(&self, from: FileId, import: &RawImport, m: NodeId, depth: usize) -> bool {
+        let Some((prefix, last)) = import.specifier.rsplit_once("::") else {
+            return false;
+        };
+        let Some(module) = self.modules.get(m) else {
+            return false;
+        };
+        module.name == last && {
+            let prefix = RawImport {
+                specifier: prefix.to_owned(),
+                ..import.clone()
+            };
+            matches!(
+                self.path_target(from, &prefix, depth),
+                Target::Module(p) if Some(p) == module.parent
+            )
+        }
+    }
+
+    /// Where `import`'s path leads, before [`Self::target`] looks at its last segment.
+    fn path_target(&self, from: FileId, import: &RawImport, depth: usize) -> Target {
         if depth > MAX_BINDING_DEPTH {
             return Target::Unresolved("`use` bindings go round in a cycle".to_owned());
         }
@@ -906,7 +1037,7 @@ impl<'a> RustResolver<'a> {
         for (i, segment) in segments.iter().enumerate() {
             if let Some(child) = self
                 .child(current, segment)
-                .or_else(|| self.glob_child(current, segment))
+                .or_else(|| self.bound_child(current, segment))
             {
                 current = child;
                 continue;
@@ -924,13 +1055,21 @@ impl<'a> RustResolver<'a> {
         Target::Module(current)
     }
 
-    /// The module `segment` that a module-level glob of file module `node` brings into it:
+    /// The module `segment` that a module-level `use` of file module `node` binds
+    /// (`pub use self::imp::sync;`), or else one that a module-level glob brings into it:
     /// tokio's `loom/mod.rs` holds `pub(crate) use self::std::*;`, so `crate::loom::sync` is
-    /// `loom/std/sync.rs`.
-    fn glob_child(&self, node: NodeId, segment: &str) -> Option<NodeId> {
+    /// `loom/std/sync.rs`. A name written in a `use` shadows a glob's, as in rustc.
+    fn bound_child(&self, node: NodeId, segment: &str) -> Option<NodeId> {
         let module = self.modules.get(node)?;
         if module.inline || self.placement.get(module.file).copied().flatten() != Some(node) {
             return None;
+        }
+        if let Some(&bound) = self
+            .use_modules
+            .get(module.file)
+            .and_then(|names| names.get(segment))
+        {
+            return Some(bound);
         }
         self.glob_modules
             .get(module.file)?
