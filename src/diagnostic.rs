@@ -224,7 +224,7 @@ pub enum WarningKind {
     BinaryFile,
     /// Larger than the size limit.
     TooLarge,
-    /// Holds bytes that are not UTF-8; imports are still extracted.
+    /// Holds bytes that are not UTF-8, or its name does; imports are still extracted.
     NotUtf8,
     /// The parser found syntax errors; imports are still extracted from the rest.
     SyntaxError,

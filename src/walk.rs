@@ -103,6 +103,11 @@ pub fn walk<T: Send>(
                 return WalkState::Continue;
             }
             if file_type.is_file() {
+                if is_not_utf8(root, entry.path())
+                    && let Ok(mut w) = out.lock()
+                {
+                    w.warnings.push(not_utf8_name(&path));
+                }
                 let meta = entry.metadata().ok();
                 let modified = meta
                     .as_ref()
@@ -201,6 +206,26 @@ fn not_regular(path: String, file_type: std::fs::FileType) -> FileWarning {
         path,
         kind: WarningKind::NotARegularFile,
         message: format!("skipped: {what}"),
+    }
+}
+
+/// Whether the part of `path` below `root` is not UTF-8 (a Unix name may hold any byte).
+fn is_not_utf8(root: &Path, path: &Path) -> bool {
+    path.strip_prefix(root)
+        .is_ok_and(|rel| rel.as_os_str().to_str().is_none())
+}
+
+/// The warning for a source file whose name is not UTF-8: it is checked, but every report
+/// names it with U+FFFD in place of the bad bytes, a path that SARIF viewers, editors and
+/// GitHub annotations cannot open.
+fn not_utf8_name(path: &str) -> FileWarning {
+    FileWarning {
+        path: path.to_owned(),
+        kind: WarningKind::NotUtf8,
+        message: "the file name is not UTF-8: it is checked, but reports name it with `\u{fffd}` \
+                  for the bytes that are not, a path no editor or SARIF viewer can open; rename \
+                  it to UTF-8"
+            .to_owned(),
     }
 }
 

@@ -212,6 +212,23 @@ fn a_cache_dir_inside_a_source_folder_hides_none_of_its_sources() {
     assert!(!ignore.lines().any(|l| l.trim() == "*"), "{ignore}");
 }
 
+#[test]
+fn a_cache_dir_at_the_root_without_a_gitignore_hides_nothing() {
+    let dir = repo();
+    let root = dir.path();
+    assert!(!root.join(".gitignore").exists());
+    let (code, cold) = check(root, &["--cache-dir", "."]);
+    assert_eq!(code, 1);
+    let (code, warm) = check(root, &["--cache-dir", "."]);
+    assert_eq!(code, 1);
+    assert_eq!(warm, cold);
+    assert!(warm.contains("app/domain/orders.py"), "{warm}");
+    // Whatever the cache writes at the root ignores its own files, never everything.
+    if let Ok(ignore) = std::fs::read_to_string(root.join(".gitignore")) {
+        assert!(!ignore.lines().any(|l| l.trim() == "*"), "{ignore}");
+    }
+}
+
 /// Sets `path`'s modification time to `when`.
 fn set_modified(path: &Path, when: std::time::SystemTime) {
     std::fs::File::options()

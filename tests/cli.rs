@@ -708,11 +708,13 @@ fn a_run_that_checks_nothing_exits_2() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     std::fs::write(root.join("app.py"), "import os\n").unwrap();
-    // A layers.toml with no contract.
-    std::fs::write(root.join("layers.toml"), "exclude = []\n").unwrap();
-    let (code, _, err) = run(root, &["check", "--no-cache"]);
-    assert_eq!(code, 2);
-    assert!(err.contains("declares no contract"), "{err}");
+    // A layers.toml with no contract, and an empty one.
+    for config in ["exclude = []\n", ""] {
+        std::fs::write(root.join("layers.toml"), config).unwrap();
+        let (code, _, err) = run(root, &["check", "--no-cache"]);
+        assert_eq!(code, 2, "{config:?}");
+        assert!(err.contains("declares no contract"), "{config:?}: {err}");
+    }
     // Every file excluded.
     std::fs::write(
         root.join("layers.toml"),

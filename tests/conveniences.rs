@@ -281,6 +281,15 @@ fn at_terminal(dir: &Path, args: &str, env: &[(&str, &str)]) -> String {
 
 #[cfg(target_os = "linux")]
 #[test]
+fn a_dumb_terminal_gets_no_colour() {
+    let dir = fixture("python/formats-paths");
+    let shown = at_terminal(&dir, "check --no-cache", &[("TERM", "dumb")]);
+    assert!(shown.contains("AG001"), "{shown}");
+    assert!(!shown.contains('\u{1b}'), "TERM=dumb: {shown}");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
 fn no_color_turns_colour_off_at_a_terminal() {
     let dir = fixture("python/formats-paths");
     let coloured = at_terminal(&dir, "check --no-cache", &[]);

@@ -264,6 +264,8 @@ fn escape_sequences_in_names_and_lines_never_reach_the_terminal() {
         "pkg/core/\u{1b}]0;pwned\u{7}.py",
         format!("{VIOLATION}  # \u{1b}[2J\n"),
     );
+    // And one whose warning (a binary file) goes to standard error.
+    write(root, "pkg/core/\u{1b}[2Jbin.py", "\0\0\0");
     for format in ["agent", "human", "github"] {
         let output = Command::cargo_bin("archgate")
             .unwrap()
@@ -286,5 +288,11 @@ fn escape_sequences_in_names_and_lines_never_reach_the_terminal() {
             "{format}: {out:?}"
         );
         assert!(out.contains("\\x1b]0;pwned\\x07.py"), "{format}: {out}");
+        let err = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            !err.contains('\u{1b}') && !err.contains('\u{7}'),
+            "{format}: {err:?}"
+        );
+        assert!(err.contains("\\x1b[2Jbin.py"), "{format}: {err}");
     }
 }

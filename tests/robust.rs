@@ -450,6 +450,33 @@ fn issue_16_configuration_above_the_root_is_never_read() {
     assert_eq!(warnings(&report), []);
 }
 
+#[test]
+fn issue_16_absolute_typescript_specifiers_are_unresolved_not_external() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    ts_repo(root);
+    write(
+        root,
+        "src/core/b.ts",
+        "import { y } from \"/etc/outside\";\nimport { x } from \"../ui/a\";\n",
+    );
+    let (code, stdout, stderr) = run(root, &["graph", "--no-cache", "--format", "tsv"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("src/core/b.ts\tunresolved:/etc/outside\t1\t"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("external:"), "{stdout}");
+    let (code, report, _) = check_json(root);
+    assert_eq!(code, 1);
+    assert_eq!(report["summary"]["unresolved"], 1);
+    assert_eq!(
+        findings(&report).len(),
+        1,
+        "the relative import is still checked"
+    );
+}
+
 // Items 3 and 4: the walk.
 
 /// The paths of the files a JSON report says were checked, through their violations: each
@@ -883,6 +910,36 @@ fn issue_16_sarif_stays_under_10_mb_gzipped_and_says_what_it_left_out() {
         "{text}"
     );
     assert!(text.contains("10 MB gzipped"), "{text}");
+}
+
+#[cfg(unix)]
+#[test]
+fn issue_16_a_file_name_that_is_not_utf8_is_checked_and_warned_about() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    python_repo(root);
+    let name = std::ffi::OsStr::from_bytes(b"a\xff.py");
+    std::fs::write(
+        root.join("pkg/core").join(name),
+        "from pkg.api.routes import handle\n",
+    )
+    .unwrap();
+    // A UTF-8 neighbour: checked, and no warning for it.
+    write(root, "pkg/core/b.py", "from pkg.api.routes import handle\n");
+    let (code, report, _) = check_json(root);
+    assert_eq!(code, 1);
+    let paths: Vec<String> = findings(&report).into_iter().map(|f| f.0).collect();
+    assert_eq!(paths, ["pkg/core/a\u{fffd}.py", "pkg/core/b.py"]);
+    let warned = warnings(&report);
+    assert_eq!(warned.len(), 1, "{warned:?}");
+    let (path, kind, message) = &warned[0];
+    assert_eq!(
+        (path.as_str(), kind.as_str()),
+        ("pkg/core/a\u{fffd}.py", "not-utf8")
+    );
+    assert!(message.contains("file name is not UTF-8"), "{message}");
+    assert!(message.contains("rename it"), "{message}");
 }
 
 // Item 12: no absolute path in any output, and helps that fit the problem.
