@@ -704,6 +704,39 @@ fn a_path_argument_that_does_not_exist_exits_2() {
 }
 
 #[test]
+fn a_path_argument_that_holds_no_source_file_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("docs")).unwrap();
+    std::fs::write(root.join("docs/guide.md"), "# guide\n").unwrap();
+    std::fs::write(root.join("app.py"), "import os\n").unwrap();
+    std::fs::write(
+        root.join("layers.toml"),
+        "[[layers]]\nname = \"app\"\npaths = [\"app.py\"]\n",
+    )
+    .unwrap();
+    for path in ["docs", "docs/guide.md"] {
+        let (code, _, err) = run(root, &["check", path, "--no-cache"]);
+        assert_eq!(code, 2, "{path}");
+        assert!(
+            err.contains(&format!("`{path}` holds no source file")),
+            "{path}: {err}"
+        );
+    }
+    // Near misses: a source file, layers.toml (its own findings), and a mix is judged by
+    // its emptiest PATH.
+    for paths in [&["app.py"][..], &["layers.toml"], &["."]] {
+        let mut args = vec!["check", "--no-cache"];
+        args.extend(paths);
+        let (code, _, err) = run(root, &args);
+        assert_eq!(code, 0, "{paths:?}: {err}");
+    }
+    let (code, _, err) = run(root, &["check", "app.py", "docs", "--no-cache"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("`docs` holds no source file"), "{err}");
+}
+
+#[test]
 fn a_run_that_checks_nothing_exits_2() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();

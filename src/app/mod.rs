@@ -83,6 +83,30 @@ pub fn run(cli: Cli, cwd: &Path, out: &mut dyn Write, err: &mut dyn Write) -> Ex
     }
 }
 
+/// A PATH argument under which nothing is checked, if one is: it exists but holds no source
+/// file of the run (a `docs/` folder, a README, an excluded folder). `layers.toml` itself
+/// selects the findings located in it.
+fn path_checking_nothing(
+    analysis: &Analysis,
+    filters: &[String],
+    args: &CheckArgs,
+) -> Option<String> {
+    let files = &analysis.graph.files.paths;
+    let (_, written) = filters.iter().zip(&args.paths).find(|(filter, _)| {
+        **filter != analysis.config.path
+            && !files
+                .iter()
+                .any(|path| is_selected(path, std::slice::from_ref(*filter)))
+    })?;
+    Some(format!(
+        "`{}` holds no source file that archgate checks: name Python, TypeScript/JavaScript \
+         or Rust files or folders that hold them (or {} for its own findings), check \
+         `exclude` and `languages` there, or run without PATH to check everything",
+        written.display(),
+        analysis.config.path,
+    ))
+}
+
 /// Why a run checked nothing, if it did: no source file left after `exclude`, `languages`
 /// and the ignore files, or a `layers.toml` that declares no contract at all.
 fn nothing_checked(analysis: &Analysis) -> Option<String> {
@@ -387,7 +411,9 @@ fn check(
         Err(errors) => return config_failure(errors, &targets, cwd, out, err),
     };
     // Fail closed: "no violations" must never mean "nothing was checked".
-    if let Some(message) = nothing_checked(&analysis) {
+    if let Some(message) =
+        nothing_checked(&analysis).or_else(|| path_checking_nothing(&analysis, &filters, args))
+    {
         writeln!(err, "error: {message}")?;
         return Ok(ExitStatus::Error);
     }
