@@ -17,7 +17,7 @@ mod server;
 mod targets;
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::cache::{self, Cache};
 use crate::check;
@@ -89,10 +89,10 @@ pub fn run(cli: Cli, cwd: &Path, out: &mut dyn Write, err: &mut dyn Write) -> Ex
 fn path_checking_nothing(
     analysis: &Analysis,
     filters: &[String],
-    args: &CheckArgs,
+    paths: &[PathBuf],
 ) -> Option<String> {
     let files = &analysis.graph.files.paths;
-    let (_, written) = filters.iter().zip(&args.paths).find(|(filter, _)| {
+    let (_, written) = filters.iter().zip(paths).find(|(filter, _)| {
         **filter != analysis.config.path
             && !files
                 .iter()
@@ -108,8 +108,9 @@ fn path_checking_nothing(
 }
 
 /// Why a run checked nothing, if it did: no source file left after `exclude`, `languages`
-/// and the ignore files, or a `layers.toml` that declares no contract at all.
-fn nothing_checked(analysis: &Analysis) -> Option<String> {
+/// and the ignore files, a `layers.toml` that declares no contract at all, or a PATH
+/// argument (`filters`, as written in `paths`) that holds no source file.
+fn nothing_checked(analysis: &Analysis, filters: &[String], paths: &[PathBuf]) -> Option<String> {
     let config = &analysis.config;
     if analysis.graph.files.is_empty() {
         return Some(format!(
@@ -126,15 +127,16 @@ fn nothing_checked(analysis: &Analysis) -> Option<String> {
         && config.cycles.is_empty()
         && config.check.externals.is_none()
         && !config.check.unlayered;
-    declares_nothing.then(|| {
-        format!(
+    if declares_nothing {
+        return Some(format!(
             "{} declares no contract (no [[layers]], [[modules]], [[forbid]], [[independent]], \
              [[cycles]] or [check] externals), so a check would pass whatever the code does. \
              Declare the layers, e.g. `[[layers]]` with `name = \"api\"` and `paths = \
              [\"src/api/**\"]`, or run `archgate init` to infer them.",
             config.path
-        )
-    })
+        ));
+    }
+    path_checking_nothing(analysis, filters, paths)
 }
 
 /// The findings the baseline file (if any) leaves, and how many it absorbed.
@@ -411,9 +413,7 @@ fn check(
         Err(errors) => return config_failure(errors, &targets, cwd, out, err),
     };
     // Fail closed: "no violations" must never mean "nothing was checked".
-    if let Some(message) =
-        nothing_checked(&analysis).or_else(|| path_checking_nothing(&analysis, &filters, args))
-    {
+    if let Some(message) = nothing_checked(&analysis, &filters, &args.paths) {
         writeln!(err, "error: {message}")?;
         return Ok(ExitStatus::Error);
     }
