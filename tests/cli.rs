@@ -15,9 +15,12 @@ fn fixture(case: &str) -> PathBuf {
         .join(case)
 }
 
+/// The binary in `dir`, killed after a minute: a hang (or 100,000 threads spawned for
+/// `--jobs 100000`) fails the test instead of stalling the suite.
 fn archgate(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("archgate").unwrap();
-    cmd.current_dir(dir);
+    cmd.current_dir(dir)
+        .timeout(std::time::Duration::from_mins(1));
     cmd
 }
 
