@@ -557,3 +557,34 @@ fn the_summary_line_and_the_json_summary_give_the_same_counts() {
     );
     assert!(line.starts_with(&expected), "{line} / {expected}");
 }
+
+#[test]
+fn the_summary_line_counts_file_warnings_and_unresolved_imports_as_the_json_does() {
+    // A finding, an `off-import-path` file warning and three unresolved imports.
+    let dir =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/python/namespace-off-import-path");
+    let run = |format: &str| {
+        Command::cargo_bin("archgate")
+            .unwrap()
+            .current_dir(&dir)
+            .args(["check", "--no-cache", "--format", format])
+            .output()
+            .unwrap()
+    };
+    let agent = run("agent");
+    let line = String::from_utf8(agent.stdout).unwrap();
+    let line = line.lines().last().unwrap().to_owned();
+    let report: serde_json::Value = serde_json::from_slice(&run("json").stdout).unwrap();
+    let s = &report["summary"];
+    let warnings = s["warnings"].as_u64().unwrap();
+    let unresolved = s["unresolved"].as_u64().unwrap();
+    assert_eq!(
+        warnings,
+        report["warnings"].as_array().unwrap().len() as u64
+    );
+    assert_eq!((warnings, unresolved), (1, 3), "{s}");
+    assert!(
+        line.contains("; 1 warning about files (on standard error); 3 imports not found"),
+        "{line}"
+    );
+}
