@@ -255,6 +255,12 @@ fn repository(root: &Path, config: &[u8]) {
         ("src/core/b.py", "import src.ui.a\n"),
         ("src/ui/index.ts", "import { b } from \"../core/b\";\n"),
         ("src/core/b.ts", "export const b = 1;\n"),
+        // A crate whose root file the Rust fragments replace.
+        (
+            "Cargo.toml",
+            "[package]\nname = \"fuzz\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        ),
+        ("src/ui/mod.rs", "pub fn f() {}\n"),
     ];
     for (path, text) in files {
         let path = root.join(path);
@@ -282,23 +288,28 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
 
-    /// Through the binary: whatever the configuration and the sources, the exit code is 0, 1
-    /// or 2, and stdout is a JSON report whenever it is not 2.
+    /// Through the binary: whatever the configuration and the sources (Python, TypeScript
+    /// and a Rust crate root), the exit code is 0, 1 or 2, and stdout is a JSON report
+    /// whenever it is not 2. The human report (miette's drawing, where a long line once
+    /// panicked) is written too.
     #[test]
     fn check_exits_0_1_or_2(
         config in source(CONFIG),
         python in source(PYTHON),
         typescript in source(TYPESCRIPT),
+        rust in source(RUST),
     ) {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         repository(root, &config);
         std::fs::write(root.join("src/core/fuzz.py"), &python).unwrap();
         std::fs::write(root.join("src/ui/fuzz.tsx"), &typescript).unwrap();
+        std::fs::write(root.join("src/lib.rs"), &rust).unwrap();
         let output = assert_cmd::Command::cargo_bin("archgate")
             .unwrap()
             .current_dir(root)
-            .args(["check", "--no-cache", "--format", "json"])
+            .args(["check", "--no-cache", "--format", "json", "--format", "human"])
+            .args(["--output", "human.txt", "--color", "always"])
             .timeout(Duration::from_mins(1))
             .output()
             .unwrap();
