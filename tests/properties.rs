@@ -53,6 +53,30 @@ const PYTHON: &[&str] = &[
     "if x",
 ];
 
+/// Pieces of `tsconfig.json` and `package.json`: the TypeScript resolver's configuration,
+/// with `extends`, `paths`, `references` and `exports` that may lead nowhere or round.
+const TS_CONFIG: &[&str] = &[
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    ":",
+    "\"compilerOptions\"",
+    "\"baseUrl\": \".\"",
+    "\"paths\": {\"@/*\": [\"src/*\"]}",
+    "\"extends\": \"./tsconfig.json\"",
+    "\"extends\": \"@tsconfig/node20\"",
+    "\"extends\": [\"./a.json\", \"../../b.json\"]",
+    "\"references\": [{\"path\": \"./gone\"}]",
+    "\"name\": \"@repo/x\"",
+    "\"exports\": {\".\": {\"import\": \"./src/ui/index.ts\"}}",
+    "\"workspaces\": [\"*\"]",
+    "// c\n",
+    "/* c */",
+    "\"\\u0000\"",
+];
+
 const TYPESCRIPT: &[&str] = &[
     "import a from \"./a\";\n",
     "import type { T } from '../t';\n",
@@ -288,8 +312,8 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
 
-    /// Through the binary: whatever the configuration and the sources (Python, TypeScript
-    /// and a Rust crate root), the exit code is 0, 1 or 2, and stdout is a JSON report
+    /// Through the binary: whatever the configuration, the sources (Python, TypeScript and a
+    /// Rust crate root) and the TypeScript configuration files, the exit code is 0, 1 or 2, and stdout is a JSON report
     /// whenever it is not 2. The human report (miette's drawing, where a long line once
     /// panicked) is written too.
     #[test]
@@ -298,6 +322,8 @@ proptest! {
         python in source(PYTHON),
         typescript in source(TYPESCRIPT),
         rust in source(RUST),
+        tsconfig in source(TS_CONFIG),
+        package in source(TS_CONFIG),
     ) {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
@@ -305,6 +331,8 @@ proptest! {
         std::fs::write(root.join("src/core/fuzz.py"), &python).unwrap();
         std::fs::write(root.join("src/ui/fuzz.tsx"), &typescript).unwrap();
         std::fs::write(root.join("src/lib.rs"), &rust).unwrap();
+        std::fs::write(root.join("tsconfig.json"), &tsconfig).unwrap();
+        std::fs::write(root.join("src/package.json"), &package).unwrap();
         let output = assert_cmd::Command::cargo_bin("archgate")
             .unwrap()
             .current_dir(root)
