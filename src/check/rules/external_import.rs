@@ -2,7 +2,11 @@
 //! allowlist names: the module's list if it has one, else the layer's, else `[check]`'s. The
 //! language's standard library is always allowed.
 
-use crate::check::{CheckContext, Import, Rule, RuleMeta, Target, import_facts, removal};
+use std::collections::HashMap;
+
+use crate::check::{
+    CheckContext, Import, Rule, RuleMeta, Target, import_facts, removal, short_list,
+};
 use crate::config::{Decl, ExternalPattern, GroupId};
 use crate::diagnostic::{Diagnostic, RuleId, Severity};
 use crate::source::Region;
@@ -35,6 +39,8 @@ impl Rule for ExternalImport {
         if !any_list {
             return;
         }
+        // Where each package could go instead, worked out once per package.
+        let mut elsewhere_of = HashMap::new();
         for import in cx.imports(&META) {
             let Target::External(package) = import.to else {
                 continue;
@@ -52,7 +58,10 @@ impl Rule for ExternalImport {
                 continue;
             };
             if !list.patterns.iter().any(|p| p.matches(package)) {
-                out.push(external_import(cx, &import, package, &list));
+                let elsewhere = elsewhere_of
+                    .entry(package)
+                    .or_insert_with(|| elsewhere(cx, package));
+                out.push(external_import(cx, &import, (package, elsewhere), &list));
             }
         }
     }
@@ -92,7 +101,7 @@ fn applicable<'a>(cx: &CheckContext<'a>, file: usize) -> Option<List<'a>> {
 fn external_import(
     cx: &CheckContext<'_>,
     import: &Import<'_>,
-    package: &str,
+    (package, elsewhere): (&str, &str),
     list: &List<'_>,
 ) -> Diagnostic {
     let path = cx.path(import.from);
@@ -115,11 +124,12 @@ fn external_import(
         || "files of this repository".to_owned(),
         |o| format!("files of {o}"),
     );
-    let allowed: Vec<String> = list.patterns.iter().map(|p| format!("`{p}`")).collect();
+    // The first ten packages: a help stays short however long the list.
+    let allowed: Vec<String> = list.patterns.iter().map(ToString::to_string).collect();
     let allowed = if allowed.is_empty() {
         "no package".to_owned()
     } else {
-        allowed.join(", ")
+        short_list(&allowed, 10)
     };
     let mut facts = import_facts(cx, import);
     if let Some(name) = list.group.and_then(|g| cx.model.group(g)) {
@@ -138,10 +148,9 @@ fn external_import(
     .label(format!("`{package}` is not an allowed package"))
     .help(format!(
         "{}: {whose} may import only the standard library and {allowed}. Use one of those \
-         instead of `{package}`, {}. Adding a package to `externals` in layers.toml needs a \
+         instead of `{package}`, {elsewhere}. Adding a package to `externals` in layers.toml needs a \
          human review.",
         removal(import.site, path),
-        elsewhere(cx, package),
     ));
     if let Some(region) = list.span.or(cx.config.check.externals_span.as_ref()) {
         diagnostic = diagnostic.contract(cx.config_location(region, "the `externals` list"));
@@ -172,7 +181,7 @@ fn elsewhere(cx: &CheckContext<'_>, package: &str) -> String {
     } else {
         format!(
             "or move the code that needs `{package}` into a group whose `externals` lists it ({})",
-            groups.join(", ")
+            crate::check::join_capped(groups, 10)
         )
     }
 }
