@@ -6,6 +6,7 @@
 
 #![allow(clippy::unwrap_used, clippy::panic, reason = "a failing test panics")]
 
+use std::fmt::Write as _;
 use std::path::Path;
 use std::time::Duration;
 
@@ -995,4 +996,202 @@ fn issue_16_nothing_to_check_names_no_absolute_path() {
     assert_eq!(code, 2);
     assert!(stderr.contains("no source file to check"), "{stderr}");
     assert!(!stderr.contains(&*root.to_string_lossy()), "{stderr}");
+}
+
+// Second adversarial pass: one file, or one configuration, with many of one thing.
+
+/// The JSON report's violations of rule `code`.
+fn of_rule<'r>(report: &'r Value, code: &str) -> Vec<&'r Value> {
+    report["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v["code"] == code)
+        .collect()
+}
+
+#[test]
+fn issue_16_suppression_comment_on_each_of_100k_imports() {
+    // Each comment's line was counted from the start of the file, and each finding looked
+    // at every comment of its file: both quadratic (30 s in a release build).
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    python_repo(root);
+    write(
+        root,
+        "layers.toml",
+        format!("[check]\ninline_allow = true\n{PY_LAYERS}"),
+    );
+    let n = 100_000;
+    let mut source =
+        "from pkg.api.routes import handle  # archgate: allow(upward-import) ok\n".repeat(n);
+    // Near misses: a comment naming another rule waives nothing, and a comment alone on
+    // its line waives the next line's import, even several on one line.
+    source.push_str("from pkg.api.routes import handle  # archgate: allow(forbidden-import) no\n");
+    source.push_str("# archgate: allow(AG001) a # archgate: allow(AG001) b\n");
+    source.push_str("from pkg.api.routes import handle\n");
+    write(root, "pkg/core/many.py", source);
+    let (code, report, _) = check_json(root);
+    assert_eq!(code, 1);
+    let errors: Vec<u64> = of_rule(&report, "AG001")
+        .iter()
+        .map(|v| v["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(errors, [n as u64 + 1]);
+    assert_eq!(report["summary"]["suppressed"], n + 1);
+    // The comment naming another rule, and the second comment of the shared line.
+    let unused: Vec<(u64, u64)> = of_rule(&report, "AG011")
+        .iter()
+        .map(|v| (v["line"].as_u64().unwrap(), v["column"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(unused, [(n as u64 + 1, 38), (n as u64 + 2, 30)]);
+}
+
+#[test]
+fn issue_16_upward_imports_of_50k_names_each_get_their_plan() {
+    // Each name's fix plan looked at every import of the target file: names × sites.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    python_repo(root);
+    let n = 50_000;
+    let mut source = String::new();
+    for i in 0..n {
+        writeln!(source, "from pkg.api.routes import h{i}").unwrap();
+    }
+    write(root, "pkg/core/many.py", source);
+    // Another importer of one of the names, allowed by the layer order: the plan for that
+    // name (and only that one) says to keep it importable.
+    write(root, "pkg/api/views.py", "from pkg.api.routes import h7\n");
+    let (code, report, _) = check_json(root);
+    assert_eq!(code, 1);
+    let found = of_rule(&report, "AG001");
+    assert_eq!(found.len(), n);
+    let keeps: Vec<u64> = found
+        .iter()
+        .filter(|v| {
+            v["help"]
+                .as_str()
+                .unwrap()
+                .contains("`pkg/api/views.py` also imports `h7`")
+        })
+        .map(|v| v["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(keeps, [8]);
+}
+
+#[test]
+fn issue_16_helps_name_ten_of_4000_layers_and_modules() {
+    // Each help listed every layer below (or every module of a `may_import`), and found
+    // each module's group by a pass over all groups: 4,000 findings took 48 s.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let n = 4_000;
+    let mut config = String::new();
+    for i in 0..n {
+        config.push_str(&format!(
+            "[[layers]]\nname = \"l{i}\"\npaths = [\"pkg/l{i}/**\"]\n\n"
+        ));
+    }
+    for i in 0..n {
+        config.push_str(&format!(
+            "[[modules]]\nname = \"m{i}\"\npaths = [\"pkg/l0/m{i}/**\"]\n\n"
+        ));
+    }
+    let allowed: Vec<String> = (1..n).map(|i| format!("\"m{i}\"")).collect();
+    config.push_str(&format!(
+        "[[modules]]\nname = \"x\"\npaths = [\"pkg/l0/x/**\"]\nmay_import = [{}]\n",
+        allowed.join(", ")
+    ));
+    write(root, "layers.toml", config);
+    write(root, "pkg/__init__.py", "");
+    // Each layer's file imports the one of the layer above (AG001); `x` imports module `m0`,
+    // which its list leaves out (AG004), once per layer.
+    for i in 0..n {
+        write(root, &format!("pkg/l{i}/__init__.py"), "");
+        write(root, &format!("pkg/l0/m{i}/__init__.py"), "");
+        let above = if i == 0 {
+            String::new()
+        } else {
+            format!("from pkg.l{} import a\n", i - 1)
+        };
+        write(root, &format!("pkg/l{i}/a.py"), above);
+    }
+    write(root, "pkg/l0/x/__init__.py", "");
+    let mut imports = String::new();
+    for i in 0..n {
+        writeln!(imports, "from pkg.l0.m0 import f{i}").unwrap();
+    }
+    write(root, "pkg/l0/x/a.py", imports);
+    let (code, report, _) = check_json(root);
+    assert_eq!(code, 1);
+    let upward = of_rule(&report, "AG001");
+    assert_eq!(upward.len(), n - 1);
+    let help_of = |path: &str| {
+        upward.iter().find(|v| v["path"] == path).unwrap()["help"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    // The lowest layer may import only itself; the second, itself and every layer below.
+    let lowest = help_of(&format!("pkg/l{}/a.py", n - 1));
+    assert!(
+        lowest.contains(&format!("(`l{0}` in `pkg/l{0}/`)", n - 1)),
+        "{lowest}"
+    );
+    let second = help_of("pkg/l1/a.py");
+    assert!(
+        second.contains("(`l1` in `pkg/l1/`, `l2` in `pkg/l2/`,")
+            && second.contains("`l10` in `pkg/l10/`, 3989 more)"),
+        "{second}"
+    );
+    let disallowed = of_rule(&report, "AG004");
+    assert_eq!(disallowed.len(), n);
+    let help = disallowed[0]["help"].as_str().unwrap();
+    assert!(
+        help.contains("`m10` in `pkg/l0/m10/`, 3989 more."),
+        "{help}"
+    );
+}
+
+#[test]
+fn issue_16_human_format_draws_10k_findings_of_one_file() {
+    // Each excerpt read its file again and had miette count the lines from its start:
+    // findings × file (25,000 findings ran for more than two minutes in a release build).
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    python_repo(root);
+    let n = 10_000;
+    // CRLF line ends and a BOM: the lines of each excerpt are still counted as miette does.
+    write(
+        root,
+        "pkg/core/many.py",
+        format!(
+            "\u{feff}{}",
+            "from pkg.api.routes import handle\r\nx = 1\r\n".repeat(n)
+        ),
+    );
+    let (code, stdout, stderr) = run(
+        root,
+        &[
+            "check",
+            "--no-cache",
+            "--format",
+            "human",
+            "--color",
+            "never",
+        ],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(stdout.matches("AG001 upward-import").count(), n);
+    let last = 2 * n - 1;
+    assert!(
+        stdout.contains(&format!(
+            "─[pkg/core/many.py:{last}:6]\n {} │ x = 1\n {last} │ from pkg.api.routes import \
+             handle\n",
+            last - 1
+        )),
+        "{}",
+        stdout.get(stdout.len() - 2000..).unwrap_or_default()
+    );
+    assert!(stdout.contains(&format!(" {} │ x = 1\n", last + 1)));
 }

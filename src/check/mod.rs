@@ -7,6 +7,8 @@ pub mod baseline;
 pub(crate) mod indirect;
 mod rules;
 
+use std::collections::HashMap;
+
 use crate::config::{Config, Group, GroupDecl, GroupId, Key, Layer, Model, SelectorId, TypeOnly};
 use crate::diagnostic::{Diagnostic, ImportFacts, Location, RuleId, Severity};
 use crate::graph::{ImportGraph, InternalEdge, Site};
@@ -117,19 +119,37 @@ fn suppress(graph: &ImportGraph, findings: Vec<Diagnostic>) -> Findings {
         .iter()
         .map(|list| vec![false; list.len()])
         .collect();
+    // For each file, (line waived, rule as written in lower case) → the first suppression
+    // with a reason that waives it: a finding costs one look-up, however many comments the
+    // file or the line holds.
+    let waivers: Vec<HashMap<(u32, String), usize>> = graph
+        .suppressions
+        .iter()
+        .map(|list| {
+            let mut map = HashMap::new();
+            for (i, s) in list.iter().enumerate() {
+                if s.reason.is_empty() {
+                    continue;
+                }
+                for r in &s.rules {
+                    map.entry((s.target, r.to_ascii_lowercase())).or_insert(i);
+                }
+            }
+            map
+        })
+        .collect();
     let mut kept = Vec::with_capacity(findings.len());
     let mut suppressed = 0;
     for d in findings {
         let file = graph.files.id(&d.path);
         let hit = file.and_then(|f| {
-            let list = graph.suppressions.get(f)?;
-            let i = list.iter().position(|s| {
-                !s.reason.is_empty()
-                    && s.target == d.region.start.line
-                    && s.rules.iter().any(|r| {
-                        r.eq_ignore_ascii_case(d.rule.name) || r.eq_ignore_ascii_case(d.rule.code)
-                    })
-            })?;
+            let map = waivers.get(f).filter(|m| !m.is_empty())?;
+            let line = d.region.start.line;
+            let by = |rule: &str| map.get(&(line, rule.to_ascii_lowercase())).copied();
+            let i = match (by(d.rule.name), by(d.rule.code)) {
+                (Some(a), Some(b)) => a.min(b),
+                (a, b) => a.or(b)?,
+            };
             Some((f, i))
         });
         match hit {
@@ -455,26 +475,39 @@ pub(crate) fn import_facts(cx: &CheckContext<'_>, import: &Import<'_>) -> Import
         external,
     }
 }
-/// `` `name` in `folder` `` for each layer, for fix instructions.
-pub(crate) fn describe_layers<'a>(layers: impl Iterator<Item = &'a Layer>) -> String {
-    let described: Vec<String> = layers
+/// `` `name` in `folder` `` for each layer, for fix instructions: the first ten, then how
+/// many more there are, so that a help stays short however many layers `layers.toml`
+/// declares (8,000 layers made every help list thousands, 800 MB of JSON in all). Callers
+/// that describe the same layers for many findings work it out once.
+pub(crate) fn describe_layers<'a>(mut layers: impl Iterator<Item = &'a Layer>) -> String {
+    const SHOWN: usize = 10;
+    let mut described: Vec<String> = layers
+        .by_ref()
+        .take(SHOWN)
         .map(|l| match l.folder() {
             Some(folder) => format!("`{}` in `{folder}`", l.name),
             None => format!("`{}`", l.name),
         })
         .collect();
+    let more = layers.count();
+    if more > 0 {
+        described.push(format!("{more} more"));
+    }
     described.join(", ")
 }
 
 /// What a selector allows, in prose for a fix instruction: each group with its folders
 /// (`` `shared` in `src/shared/` ``), each glob as written, `{placeholder}`s replaced by the
-/// instance's `value`.
+/// instance's `value`; the first ten entries, then how many more (as [`describe_layers`]).
+/// Finding an entry's group costs a pass over the groups: callers describe each selector
+/// once, not once per finding.
 pub(crate) fn describe_selector(
     cx: &CheckContext<'_>,
     spec: &crate::config::SelectorSpec,
     subst: Option<(&str, &str)>,
 ) -> String {
     use crate::config::AtomSpec;
+    const SHOWN: usize = 10;
     let replace = |text: &str| match subst {
         Some((name, value)) => text.replace(&format!("{{{name}}}"), value),
         None => text.to_owned(),
@@ -493,7 +526,8 @@ pub(crate) fn describe_selector(
         }
     };
     let mut parts = Vec::new();
-    for entry in spec.entries.iter().filter(|e| !e.negated) {
+    let mut entries = spec.entries.iter().filter(|e| !e.negated);
+    for entry in entries.by_ref().take(SHOWN) {
         match &entry.atom {
             AtomSpec::Layer(rank) => parts.push(named(*rank)),
             AtomSpec::Module(m) => {
@@ -526,6 +560,10 @@ pub(crate) fn describe_selector(
             AtomSpec::External(p) => parts.push(format!("package `{p}`")),
         }
     }
+    let more = entries.count();
+    if more > 0 {
+        parts.push(format!("{more} more"));
+    }
     parts.join(", ")
 }
 
@@ -555,6 +593,17 @@ pub fn short_list(items: &[impl AsRef<str>], shown: usize) -> String {
         .collect();
     if items.len() > shown {
         parts.push(format!("{} more", items.len() - shown));
+    }
+    parts.join(", ")
+}
+
+/// Parts of a fix instruction already written out, joined: the first `shown`, then how many
+/// more there are.
+pub(crate) fn join_capped(mut parts: Vec<String>, shown: usize) -> String {
+    if parts.len() > shown {
+        let more = parts.len() - shown;
+        parts.truncate(shown);
+        parts.push(format!("{more} more"));
     }
     parts.join(", ")
 }

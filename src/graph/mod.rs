@@ -140,6 +140,13 @@ impl ImportGraph {
             .map(|e| e.weight())
     }
 
+    /// The import sites that name the file `target`, each with the file it is in.
+    pub fn sites_into(&self, target: FileId) -> impl Iterator<Item = (FileId, &Site)> {
+        self.graph
+            .edges_directed(NodeIndex::new(target), petgraph::Direction::Incoming)
+            .map(|e| (e.source().index(), e.weight()))
+    }
+
     /// The files that import `file`.
     pub fn importers_of(&self, file: FileId) -> impl Iterator<Item = FileId> + '_ {
         self.graph

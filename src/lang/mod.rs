@@ -203,46 +203,72 @@ pub struct Suppression {
 /// The suppression comments of a file: `archgate: allow(…)` right after a `#` or `//`
 /// comment marker. Found by a scan of the bytes, whatever the language: a marker inside a
 /// string would need the string to spell out the whole marker, which no import does.
+///
+/// One pass, linear in the file whatever it holds: lines and columns are counted from the
+/// previous marker, and a marker's rules and reason end at the end of its line or at the
+/// next marker, whichever comes first (several markers on one line each get their own).
 pub fn suppressions(src: &[u8]) -> Vec<Suppression> {
     const MARK: &[u8] = b"archgate: allow(";
+    let marks: Vec<usize> = memchr::memmem::find_iter(src, MARK).collect();
+    let chars = |range: Range<usize>| {
+        String::from_utf8_lossy(src.get(range).unwrap_or_default())
+            .chars()
+            .count()
+    };
     let mut out = Vec::new();
-    for at in memchr::memmem::find_iter(src, MARK) {
-        let line_start = src
-            .get(..at)
-            .and_then(|b| memchr::memrchr(b'\n', b))
-            .map_or(0, |i| i + 1);
-        let before = String::from_utf8_lossy(src.get(line_start..at).unwrap_or_default());
-        let before = before.trim_end();
-        let Some(code) = before
-            .strip_suffix("//")
-            .or_else(|| before.strip_suffix('#'))
-        else {
+    // Where the previous marker was: its offset, line, line start and column (in
+    // characters, 0-based), and the first byte of its line that is not blank.
+    let (mut prev, mut line, mut line_start, mut column) = (0, 1usize, 0, 0);
+    let mut first_code = None;
+    for (k, &at) in marks.iter().enumerate() {
+        let between = src.get(prev..at).unwrap_or_default();
+        if let Some(i) = memchr::memrchr(b'\n', between) {
+            line += memchr::memchr_iter(b'\n', between).count();
+            line_start = prev + i + 1;
+            column = chars(line_start..at);
+            first_code = None;
+        } else {
+            column += chars(prev..at);
+        }
+        prev = at;
+        // The comment marker right before, blanks between.
+        let mut end = at;
+        while end > line_start && src.get(end - 1).is_some_and(u8::is_ascii_whitespace) {
+            end -= 1;
+        }
+        let before = src.get(line_start..end).unwrap_or_default();
+        let code_end = if before.ends_with(b"//") {
+            end - 2
+        } else if before.ends_with(b"#") {
+            end - 1
+        } else {
             continue;
         };
-        let line_end = src
-            .get(at..)
-            .and_then(|b| memchr::memchr(b'\n', b))
-            .map_or(src.len(), |i| at + i);
-        let rest = String::from_utf8_lossy(src.get(at + MARK.len()..line_end).unwrap_or_default());
-        let Some((rules, reason)) = rest.split_once(')') else {
+        let limit = marks.get(k + 1).copied().unwrap_or(src.len());
+        let after = src.get(at + MARK.len()..limit).unwrap_or_default();
+        let newline = memchr::memchr(b'\n', after);
+        // Cut at the next marker on the same line: drop that marker's `#` or `//`.
+        let cut = newline.is_none() && k + 1 < marks.len();
+        let after = newline.map_or(after, |i| after.get(..i).unwrap_or_default());
+        let Some(close) = memchr::memchr(b')', after) else {
             continue;
         };
-        let line = src
-            .get(..at)
-            .map_or(0, |b| memchr::memchr_iter(b'\n', b).count())
-            + 1;
+        let rules = String::from_utf8_lossy(after.get(..close).unwrap_or_default());
+        let reason = String::from_utf8_lossy(after.get(close + 1..).unwrap_or_default());
+        // The first byte of the line that is not blank, found once per line: the comment is
+        // alone on its line when that byte is its own marker.
+        let first = *first_code.get_or_insert_with(|| {
+            src.get(line_start..at)
+                .unwrap_or_default()
+                .iter()
+                .position(|b| !b.is_ascii_whitespace())
+                .map_or(at, |i| line_start + i)
+        });
+        let standalone = first >= code_end;
         let line = u32::try_from(line).unwrap_or(u32::MAX);
-        let column = u32::try_from(
-            String::from_utf8_lossy(src.get(line_start..at).unwrap_or_default())
-                .chars()
-                .count()
-                + 1,
-        )
-        .unwrap_or(u32::MAX);
-        let standalone = code.trim().is_empty();
         out.push(Suppression {
             line,
-            column,
+            column: u32::try_from(column + 1).unwrap_or(u32::MAX),
             target: if standalone {
                 line.saturating_add(1)
             } else {
@@ -253,7 +279,17 @@ pub fn suppressions(src: &[u8]) -> Vec<Suppression> {
                 .map(|r| r.trim().to_owned())
                 .filter(|r| !r.is_empty())
                 .collect(),
-            reason: reason.trim().trim_end_matches("*/").trim().to_owned(),
+            reason: {
+                let mut reason = reason.trim();
+                if cut {
+                    reason = reason
+                        .strip_suffix("//")
+                        .or_else(|| reason.strip_suffix('#'))
+                        .unwrap_or(reason)
+                        .trim_end();
+                }
+                reason.trim_end_matches("*/").trim().to_owned()
+            },
         });
     }
     out

@@ -2,6 +2,8 @@
 //! or that the imported group's `imported_by` does not allow (tach `depends_on`, Nx
 //! `onlyDependOnLibsWithTags`, dependency-cruiser allowlists).
 
+use std::collections::HashMap;
+
 use crate::check::{
     CheckContext, Import, Rule, RuleMeta, Target, describe_selector, group_label, import_facts,
     removal,
@@ -28,6 +30,9 @@ impl Rule for DisallowedImport {
     }
 
     fn check(&self, cx: &CheckContext<'_>, out: &mut Vec<Diagnostic>) {
+        // What each group's list allows, described once: 4,000 findings against a list of
+        // 4,000 modules took 48 s when each described it again.
+        let mut described = HashMap::new();
         for import in cx.imports(&META) {
             let Target::File(to) = import.to else {
                 continue;
@@ -50,7 +55,13 @@ impl Rule for DisallowedImport {
                 {
                     continue;
                 }
-                out.push(disallowed_import(cx, &import, to, Side::MayImport(g)));
+                out.push(disallowed_import(
+                    cx,
+                    &import,
+                    to,
+                    Side::MayImport(g),
+                    &mut described,
+                ));
             }
             // The imported file's: who may import its groups.
             for g in cx.model.groups_of(to) {
@@ -60,14 +71,20 @@ impl Rule for DisallowedImport {
                 if cx.model.is_in(import.from, g) || cx.model.contains(import.from, list) {
                     continue;
                 }
-                out.push(disallowed_import(cx, &import, to, Side::ImportedBy(g)));
+                out.push(disallowed_import(
+                    cx,
+                    &import,
+                    to,
+                    Side::ImportedBy(g),
+                    &mut described,
+                ));
             }
         }
     }
 }
 
 /// Which allowlist rejects the import.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Side {
     /// The importing group's `may_import`.
     MayImport(GroupId),
@@ -80,6 +97,7 @@ fn disallowed_import(
     import: &Import<'_>,
     to: FileId,
     side: Side,
+    described: &mut HashMap<Side, String>,
 ) -> Diagnostic {
     let path = cx.path(import.from);
     let target = cx.path(to);
@@ -99,10 +117,15 @@ fn disallowed_import(
         Decl::Module(_) => "module",
     };
     let subst = decl.placeholder.as_deref().zip(group.value.as_deref());
-    let describe = |spec: Option<&SelectorSpec>| {
-        spec.map(|s| describe_selector(cx, s, subst))
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| "nothing else".to_owned())
+    let mut describe = |spec: Option<&SelectorSpec>| {
+        described
+            .entry(side)
+            .or_insert_with(|| {
+                spec.map(|s| describe_selector(cx, s, subst))
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or_else(|| "nothing else".to_owned())
+            })
+            .clone()
     };
     let mut facts = import_facts(cx, import);
     let group_of = |file: FileId| group_label(cx, file);

@@ -1,5 +1,7 @@
 //! `forbidden-import` (AG002): an import matching a `[[forbid]]` entry.
 
+use std::collections::HashMap;
+
 use crate::check::indirect::{self, ChainFinding, ChainGraph, Cuts, Role, chain_finding};
 use crate::check::{
     CheckContext, Import, Rule, RuleMeta, Target, describe_layers, import_facts, removal,
@@ -33,6 +35,8 @@ impl Rule for ForbiddenImport {
             Key::ForbidFrom(i) => Some(i),
             _ => None,
         };
+        // The layers a file may import instead, described once per entry and layer.
+        let mut alternatives = HashMap::new();
         // Every entry that matches is its own finding: each is a contract of its own, with
         // its own reason and fix.
         for import in cx.imports(&META) {
@@ -41,7 +45,7 @@ impl Rule for ForbiddenImport {
                     continue;
                 };
                 if !cx.skips_type_only(import.from, import.site, rule.type_only) {
-                    out.push(forbidden_import(cx, &import, rule));
+                    out.push(forbidden_import(cx, &import, (i, rule), &mut alternatives));
                 }
             }
         }
@@ -135,7 +139,12 @@ fn endpoint_text(selector: &SelectorSpec, text: &str) -> String {
     }
 }
 
-fn forbidden_import(cx: &CheckContext<'_>, import: &Import<'_>, rule: &EdgeRule) -> Diagnostic {
+fn forbidden_import(
+    cx: &CheckContext<'_>,
+    import: &Import<'_>,
+    (index, rule): (usize, &EdgeRule),
+    described: &mut HashMap<(usize, usize), String>,
+) -> Diagnostic {
     let (from, to, site) = (import.from, import.to, import.site);
     let path = cx.path(from);
     let (target, to_file) = match to {
@@ -167,10 +176,15 @@ fn forbidden_import(cx: &CheckContext<'_>, import: &Import<'_>, rule: &EdgeRule)
         // forbidden one.
         let alternatives = from_layer
             .map(|from| {
-                describe_layers(
-                    cx.layers_at_or_below(from)
-                        .filter(|l| !to_sel.names_layer(l.rank)),
-                )
+                described
+                    .entry((index, from.rank))
+                    .or_insert_with(|| {
+                        describe_layers(
+                            cx.layers_at_or_below(from)
+                                .filter(|l| !to_sel.names_layer(l.rank)),
+                        )
+                    })
+                    .clone()
             })
             .filter(|list| !list.is_empty());
         let banned = endpoint_text(to_sel, &rule.to_text);

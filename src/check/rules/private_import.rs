@@ -1,6 +1,8 @@
 //! `private-import` (AG007): an import, from outside a group, of one of its files that its
 //! `public` list does not name (Nx's deep-import rule, Sheriff's barrels, tach interfaces).
 
+use std::collections::HashMap;
+
 use crate::check::{
     CheckContext, Import, Rule, RuleMeta, Target, file_name, import_facts, removal,
 };
@@ -42,6 +44,10 @@ impl Rule for PrivateImport {
                 }
             }
         }
+        // Which public files already import a file, found once per (group, file) from the
+        // sites into it: a finding must not look at every public file's imports.
+        let mut positions: HashMap<GroupId, HashMap<FileId, usize>> = HashMap::new();
+        let mut exports: HashMap<(GroupId, FileId), Exports> = HashMap::new();
         for import in cx.imports(&META) {
             let Target::File(to) = import.to else {
                 continue;
@@ -57,7 +63,53 @@ impl Rule for PrivateImport {
                     continue;
                 }
                 let public = public_files.get(g).map_or(&[][..], Vec::as_slice);
-                out.push(private_import(cx, &import, to, g, public));
+                let found = exports.entry((g, to)).or_insert_with(|| {
+                    let position = positions.entry(g).or_insert_with(|| {
+                        public.iter().enumerate().map(|(i, &f)| (f, i)).collect()
+                    });
+                    Exports::of(cx, position, to)
+                });
+                out.push(private_import(cx, &import, to, g, (public, found)));
+            }
+        }
+    }
+}
+
+/// Which of a group's public files import one file, by their position in the group's list of
+/// public files: the first that imports it at all, and the first for each name imported.
+struct Exports {
+    any: Option<usize>,
+    by_name: HashMap<String, usize>,
+}
+
+impl Exports {
+    fn of(cx: &CheckContext<'_>, position: &HashMap<FileId, usize>, to: FileId) -> Self {
+        let mut found = Self {
+            any: None,
+            by_name: HashMap::new(),
+        };
+        for (from, site) in cx.graph.sites_into(to) {
+            let Some(&i) = position.get(&from) else {
+                continue;
+            };
+            found.any = Some(found.any.map_or(i, |a| a.min(i)));
+            if let Some(name) = imported_name(&site.specifier) {
+                let first = found.by_name.entry(name.to_owned()).or_insert(i);
+                *first = (*first).min(i);
+            }
+        }
+        found
+    }
+
+    /// The first public file that imports `wanted` (or `*`) from the file; any import of it
+    /// for `None` (TypeScript specifiers name files, not bindings).
+    fn exporting(&self, wanted: Option<&str>) -> Option<usize> {
+        match wanted {
+            None => self.any,
+            Some(name) => {
+                let named = self.by_name.get(name).copied();
+                let star = self.by_name.get("*").copied();
+                named.into_iter().chain(star).min()
             }
         }
     }
@@ -68,7 +120,7 @@ fn private_import(
     import: &Import<'_>,
     to: FileId,
     g: GroupId,
-    public: &[FileId],
+    (public, exports): (&[FileId], &Exports),
 ) -> Diagnostic {
     let path = cx.path(import.from);
     let target = cx.path(to);
@@ -89,15 +141,7 @@ fn private_import(
         files => {
             // A public file that already imports the name from the target exports it.
             let wanted = imported_name(&import.site.specifier);
-            let exporting = files.iter().find(|&&p| {
-                cx.graph.sites_between(p, to).any(|site| match wanted {
-                    // TypeScript specifiers name files, not bindings: any import will do.
-                    None => true,
-                    Some(name) => {
-                        imported_name(&site.specifier).is_some_and(|n| n == name || n == "*")
-                    }
-                })
-            });
+            let exporting = exports.exporting(wanted).and_then(|i| files.get(i));
             let what = wanted.map_or_else(|| "what it needs".to_owned(), |n| format!("`{n}`"));
             if let Some(&p) = exporting {
                 format!(
@@ -108,11 +152,17 @@ fn private_import(
                 )
             } else {
                 let first = cx.path(files.first().copied().unwrap_or(to));
-                let others: Vec<String> = files
+                // The next ten public files, then how many more.
+                let mut others: Vec<String> = files
                     .iter()
                     .skip(1)
+                    .take(10)
                     .map(|&f| format!("`{}`", cx.path(f)))
                     .collect();
+                let more = files.len().saturating_sub(11);
+                if more > 0 {
+                    others.push(format!("{more} more"));
+                }
                 let also = if others.is_empty() {
                     String::new()
                 } else {

@@ -29,9 +29,11 @@ impl Rule for UpwardImport {
 
     fn check(&self, cx: &CheckContext<'_>, out: &mut Vec<Diagnostic>) {
         let mut upward = Vec::new();
-        // Whether a file is misplaced in a layer, asked once per (file, layer): a file with
+        // Whether a file is misplaced in a layer, worked out once per file: a file with
         // 25,000 upward imports must not look at its 25,000 imports for each.
-        let mut misplaced: HashMap<(FileId, usize), bool> = HashMap::new();
+        let mut misplaced: HashMap<FileId, Reach> = HashMap::new();
+        // The layers a layer may import, described once per layer.
+        let mut allowed: HashMap<usize, String> = HashMap::new();
         for edge in cx.checked_edges(&META) {
             // Files outside every layer are unconstrained by layer order.
             let (Some(from), Some(to)) = (cx.layer_of(edge.from), cx.layer_of(edge.to)) else {
@@ -44,7 +46,17 @@ impl Rule for UpwardImport {
         let plans = Plans::new(cx, &upward);
         for (i, (edge, from, to)) in upward.iter().enumerate() {
             let plan = plans.help(&upward, i);
-            out.push(upward_import(cx, edge, from, to, &plan, &mut misplaced));
+            let allowed = allowed
+                .entry(from.rank)
+                .or_insert_with(|| describe_layers(cx.layers_at_or_below(from)));
+            out.push(upward_import(
+                cx,
+                edge,
+                (from, allowed),
+                to,
+                &plan,
+                &mut misplaced,
+            ));
         }
         if cx.config.check.indirect {
             indirect_chains(cx, out);
@@ -149,18 +161,29 @@ fn indirect_chains(cx: &CheckContext<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Whether the importing file would sit well in layer `to`: nothing below `to` imports it and
-/// nothing it imports is above `to`. Then moving the file is the simplest fix.
-fn is_misplaced(cx: &CheckContext<'_>, edge: &InternalEdge<'_>, to: &Layer) -> bool {
-    let ok_importers = cx
-        .graph
-        .importers_of(edge.from)
-        .all(|f| cx.layer_of(f).is_none_or(|l| l.rank <= to.rank));
-    let ok_imports = cx
-        .graph
-        .imports_of(edge.from)
-        .all(|f| cx.layer_of(f).is_none_or(|l| l.rank >= to.rank));
-    ok_importers && ok_imports
+/// The layers around a file: the lowest layer among its importers (the highest rank) and
+/// the highest among the files it imports (the lowest rank), `None` where none is layered.
+#[derive(Clone, Copy)]
+struct Reach {
+    lowest_importer: Option<usize>,
+    highest_import: Option<usize>,
+}
+
+impl Reach {
+    fn of(cx: &CheckContext<'_>, file: FileId) -> Self {
+        let rank = |f: FileId| cx.layer_of(f).map(|l| l.rank);
+        Self {
+            lowest_importer: cx.graph.importers_of(file).filter_map(rank).max(),
+            highest_import: cx.graph.imports_of(file).filter_map(rank).min(),
+        }
+    }
+
+    /// Whether the file would sit well in layer `to`: nothing below `to` imports it and
+    /// nothing it imports is above `to`. Then moving the file is the simplest fix.
+    fn fits(self, to: &Layer) -> bool {
+        self.lowest_importer.is_none_or(|r| r <= to.rank)
+            && self.highest_import.is_none_or(|r| r >= to.rank)
+    }
 }
 
 /// A fix plan (SPEC §10): the upward imports that ask to move the same name (same target
@@ -234,6 +257,27 @@ impl Plans {
                     .push(i);
             }
         }
+        // For each target, the files that import it by each name, from one pass over the
+        // sites into it: every name's plan of that target looks its importers up here.
+        let mut by_target: HashMap<FileId, Importers> = HashMap::new();
+        for &(target, _) in by_name.keys() {
+            by_target.entry(target).or_insert_with(|| {
+                let mut importers = Importers::new();
+                for (f, site) in cx.graph.sites_into(target) {
+                    if f != target && moves_names(site.kind) {
+                        importers
+                            .entry(imported_name(cx, site, target))
+                            .or_default()
+                            .push(f);
+                    }
+                }
+                for list in importers.values_mut() {
+                    list.sort_unstable();
+                    list.dedup();
+                }
+                importers
+            });
+        }
         let mut of = vec![None; upward.len()];
         let mut plans = Vec::with_capacity(by_name.len());
         for ((target, name), list) in by_name {
@@ -244,7 +288,17 @@ impl Plans {
             }
             let peers: Vec<&(InternalEdge<'_>, &Layer, &Layer)> =
                 list.iter().filter_map(|&i| upward.get(i)).collect();
-            plans.push(NamePlan::new(cx, target, name.as_deref(), &peers));
+            let importers = by_target
+                .get(&target)
+                .and_then(|by_name| by_name.get(&name))
+                .map_or(&[][..], Vec::as_slice);
+            plans.push(NamePlan::new(
+                cx,
+                target,
+                name.as_deref(),
+                &peers,
+                importers,
+            ));
         }
         Self { of, plans }
     }
@@ -301,6 +355,7 @@ impl NamePlan {
         target: FileId,
         name: Option<&str>,
         peers: &[&(InternalEdge<'_>, &Layer, &Layer)],
+        importers: &[FileId],
     ) -> Self {
         let what = match name {
             Some(n) => format!("`{n}`"),
@@ -325,35 +380,30 @@ impl NamePlan {
             lowest,
             sites: crate::check::short_list(&sites, 5),
             count: sites.len(),
-            keep: keep(cx, target, name, peers),
+            keep: keep(cx, target, name, peers, importers),
         }
     }
 }
 
+/// The files (other than `target` itself) that import each name of a target, sorted: the
+/// name as [`imported_name`] gives it.
+type Importers = std::collections::BTreeMap<Option<String>, Vec<FileId>>;
+
 /// The sentence that keeps a moved name importable from its old place, when files other than
-/// the upward importers (`peers`) import it from there.
+/// the upward importers (`peers`) import it from there. `importers` are the files that import
+/// `name` from `target`, sorted.
 fn keep(
     cx: &CheckContext<'_>,
     target: FileId,
     name: Option<&str>,
     peers: &[&(InternalEdge<'_>, &Layer, &Layer)],
+    importers: &[FileId],
 ) -> Option<String> {
     let upward: std::collections::HashSet<FileId> = peers.iter().map(|(e, _, _)| e.from).collect();
-    let mut importers: Vec<FileId> = cx
-        .graph
-        .importers_of(target)
-        .filter(|f| *f != target && !upward.contains(f))
-        .collect();
-    importers.sort_unstable();
-    importers.dedup();
     let others: Vec<&str> = importers
-        .into_iter()
-        .filter(|&f| {
-            cx.graph
-                .sites_between(f, target)
-                .any(|s| moves_names(s.kind) && imported_name(cx, s, target).as_deref() == name)
-        })
-        .map(|f| cx.path(f))
+        .iter()
+        .filter(|f| !upward.contains(f))
+        .map(|&f| cx.path(f))
         .collect();
     if others.is_empty() {
         return None;
@@ -403,15 +453,14 @@ struct Plan {
 fn upward_import(
     cx: &CheckContext<'_>,
     edge: &InternalEdge<'_>,
-    from: &Layer,
+    (from, allowed): (&Layer, &str),
     to: &Layer,
     plan: &Plan,
-    misplaced: &mut HashMap<(FileId, usize), bool>,
+    misplaced: &mut HashMap<FileId, Reach>,
 ) -> Diagnostic {
     let site = edge.site;
     let path = cx.path(edge.from);
     let target = cx.path(edge.to);
-    let allowed = describe_layers(cx.layers_at_or_below(from));
     let destination = plan.destination.clone().unwrap_or_else(|| {
         format!(
             "move what it uses from `{}` into layer `{}` or a layer below it ({allowed})",
@@ -431,9 +480,10 @@ fn upward_import(
     }
     if let Some(folder) = to.folder().filter(|f| {
         !path.starts_with(f.as_str())
-            && *misplaced
-                .entry((edge.from, to.rank))
-                .or_insert_with(|| is_misplaced(cx, edge, to))
+            && misplaced
+                .entry(edge.from)
+                .or_insert_with(|| Reach::of(cx, edge.from))
+                .fits(to)
     }) {
         help.push_str(&format!(
             " If `{}` itself belongs to layer `{}`, move it into `{folder}` instead: nothing \
