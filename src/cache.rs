@@ -39,9 +39,10 @@ const FILE_NAME: &str = "imports.bin";
 /// The version of [`Entry`]'s layout and of what extraction puts in it, part of the stamp:
 /// bump it whenever a stored type or an extraction rule changes (3: imports in stubs are
 /// type-only; 4: suppression comments; 5: entries decoded on demand,
-/// files seen keyed by path hash; 6: Rust paths in code know whether they end at an item), so
-/// that a cache written before is ignored rather than trusted.
-pub const FORMAT: u32 = 6;
+/// files seen keyed by path hash; 6: Rust paths in code know whether they end at an item; 7:
+/// `{self}` leaves know that they name a module), so that a cache written before is ignored
+/// rather than trusted.
+pub const FORMAT: u32 = 7;
 
 /// What extraction found in one file, everything needed to skip parsing it next time.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]

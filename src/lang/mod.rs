@@ -107,6 +107,9 @@ pub struct SiteContext {
     /// module before its last segment. False where the path may stop short of its item (a
     /// macro's `$crate::a::$name`).
     pub item: bool,
+    /// A Rust `use` leaf `{self}` (`use a::b::{self, c};`): the path names the module `b`
+    /// itself, never an item of the same name.
+    pub module: bool,
 }
 
 /// A module declared inline in a file (Rust `mod a { … }`).

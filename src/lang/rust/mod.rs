@@ -444,7 +444,8 @@ impl Walker<'_> {
         alias: Option<String>,
     ) {
         // `{self}` in a list names the list's own module.
-        if path.kind() != "self" || prefix.is_empty() {
+        let module = path.kind() == "self" && !prefix.is_empty();
+        if !module {
             let Some(segments) = segments(self.src, path, &mut Vec::new()) else {
                 return;
             };
@@ -458,6 +459,7 @@ impl Walker<'_> {
             scope,
             SiteContext {
                 alias,
+                module,
                 ..SiteContext::default()
             },
         );
@@ -715,12 +717,15 @@ impl Walker<'_> {
                 let mut k = 0;
                 let mut nested = None;
                 let mut alias = None;
+                let mut module = false;
                 while let Some(&t) = element.get(k) {
                     match t.kind() {
                         "identifier" | "self" | "super" | "crate" => {
                             let text = self.text(t).into_owned();
                             // `{self}` names the list's own module.
-                            if !(text == "self" && k == 0 && !prefix.is_empty()) {
+                            if text == "self" && k == 0 && !prefix.is_empty() {
+                                module = true;
+                            } else {
                                 segments.push(text);
                             }
                             end = t.end_byte();
@@ -750,6 +755,7 @@ impl Walker<'_> {
                         scope,
                         SiteContext {
                             alias,
+                            module,
                             ..SiteContext::default()
                         },
                     ),

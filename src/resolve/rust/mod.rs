@@ -635,7 +635,8 @@ impl<'a> RustResolver<'a> {
         m: NodeId,
         depth: usize,
     ) -> bool {
-        if !matches!(import.kind, ImportKind::Use | ImportKind::Reexport) {
+        // `use a::x::{self};` names the module.
+        if !matches!(import.kind, ImportKind::Use | ImportKind::Reexport) || import.context.module {
             return false;
         }
         let (Some(module), Some(last)) =
