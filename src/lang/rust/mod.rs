@@ -551,9 +551,21 @@ impl Walker<'_> {
                     continue;
                 }
                 // `use` in a macro body (`cfg_if!`) starts a use tree, with braces and
-                // globs that a path in code never has.
+                // globs that a path in code never has; `pub use` and `pub(…) use` re-export,
+                // as in the tree.
                 let after_use = i > 0 && tokens.get(i - 1).is_some_and(|t| t.kind() == "use");
-                match self.token_path(&tokens, i, scope, after_use) {
+                let token = |back: usize| i.checked_sub(back).and_then(|k| tokens.get(k));
+                let public = match token(2).map(Node::kind) {
+                    Some("pub") => true,
+                    Some("token_tree") => token(3).is_some_and(|t| t.kind() == "pub"),
+                    _ => false,
+                };
+                let use_kind = after_use.then_some(if public {
+                    ImportKind::Reexport
+                } else {
+                    ImportKind::Use
+                });
+                match self.token_path(&tokens, i, scope, use_kind) {
                     Some(next) => i = next,
                     None => i += 1,
                 }
@@ -592,16 +604,17 @@ impl Walker<'_> {
         Some(i + 3)
     }
 
-    /// A path starting at token `i`: `a::b`, `::a`, `$crate::a`, and after `use`, a use tree
-    /// with braces (`use a::{b, c::*};`). Returns the index after it, or `None` when no path
-    /// starts there.
+    /// A path starting at token `i`: `a::b`, `::a`, `$crate::a`, and after `use` (`use_kind`:
+    /// `use`, or `reexport` after `pub use`), a use tree with braces (`use a::{b, c::*};`).
+    /// Returns the index after it, or `None` when no path starts there.
     fn token_path(
         &mut self,
         tokens: &[Node<'_>],
         i: usize,
         scope: ScopeId,
-        after_use: bool,
+        use_kind: Option<ImportKind>,
     ) -> Option<usize> {
+        let after_use = use_kind.is_some();
         let first = *tokens.get(i)?;
         let mut segments: Vec<String> = Vec::new();
         let mut j = i;
@@ -660,13 +673,9 @@ impl Walker<'_> {
                 _ => break,
             }
         }
-        let kind = if after_use {
-            ImportKind::Use
-        } else {
-            ImportKind::Path
-        };
+        let kind = use_kind.unwrap_or(ImportKind::Path);
         if let Some(list) = list {
-            self.token_use_list(list, segments, scope);
+            self.token_use_list(list, segments, kind, scope);
             return Some(j);
         }
         // After `use` every path is a site; in code, only one that may name a module.
@@ -699,7 +708,13 @@ impl Walker<'_> {
 
     /// The braces of a `use` tree inside a macro: `{a, b::{self, c}, d as e, f::*}`. Nested
     /// lists go on a stack with their prefix, as in [`Walker::use_declaration`].
-    fn token_use_list(&mut self, list: Node<'_>, prefix: Vec<String>, scope: ScopeId) {
+    fn token_use_list(
+        &mut self,
+        list: Node<'_>,
+        prefix: Vec<String>,
+        kind: ImportKind,
+        scope: ScopeId,
+    ) {
         let mut cursor = list.walk();
         let mut stack = vec![(list, prefix)];
         while let Some((list, prefix)) = stack.pop() {
@@ -750,7 +765,7 @@ impl Walker<'_> {
                     Some(tree) => stack.push((tree, segments)),
                     None => self.push(
                         segments.join("::"),
-                        ImportKind::Use,
+                        kind,
                         first.start_byte()..end,
                         scope,
                         SiteContext {

@@ -217,7 +217,8 @@ fn mod_and_use_inside_cfg_if_are_recovered() {
             // The macro's own path may name a crate of the repository; the resolver decides.
             "path cfg_if::cfg_if [] None",
             "mod unix [] Some(\"u.rs\")",
-            "use self::unix::* [] None",
+            // `pub use` re-exports inside a macro as it does outside.
+            "reexport self::unix::* [] None",
             "use crate::r::s [] None",
             "use crate::r::t [] None",
             "use crate::r::t::u [] None",

@@ -626,8 +626,10 @@ impl<'a> RustResolver<'a> {
     /// x::x;` (petgraph's `algo::dijkstra`, tokio's `time::timeout`) keeps the module private
     /// and shows the function, so `use tokio::time::timeout;` imports the function of the
     /// module written. Not for a site in the parent's own file (its own `pub use x::x;`,
-    /// syn's inline `mod gen` then `pub use crate::gen::fold;`). Fixture
-    /// `rust/use-bound-modules`.
+    /// syn's inline `mod gen` then `pub use crate::gen::fold;`), nor for a `{self}` leaf.
+    /// Fixture `rust/use-bound-modules`. (Below the parent the private module is visible
+    /// too, but rustc's own resolution, `bench/rustc-oracle.sh`, takes the function there as
+    /// well: rayon-core's `use crate::join;`.)
     fn names_reexported_namesake(
         &self,
         from: FileId,
