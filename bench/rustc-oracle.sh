@@ -23,7 +23,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 CORPORA=${CORPORA:-/tmp/corpora}
 WORK=${WORK:-/tmp/oracle-rustc}
-CRATES=${CRATES:-"tokio clap_builder syn@2.0.119 petgraph rayon-core rustix"}
+CRATES=${CRATES:-"tokio clap_builder syn@2.0.119 petgraph rayon-core rustix tokio-util regex-automata hyper"}
 BUILDS=${BUILDS:-"base=/tmp/ag-base-rel head=/tmp/ag-head-rel"}
 corpus=$CORPORA/rust-vendor
 manifest=$CORPORA/rust-vendor-manifest
