@@ -675,6 +675,51 @@ fn issue_16_import_cycle_through_a_ring_of_12k_files() {
     assert_eq!(finding["chain"].as_array().unwrap().len(), n);
 }
 
+#[test]
+fn issue_16_human_format_of_20k_findings_on_one_minified_line() {
+    // Each drawing reads the whole 600 KB line: past the first 20 on a long line, findings
+    // are one line each.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    ts_repo(root);
+    let n = 20_000;
+    write(
+        root,
+        "src/core/b.ts",
+        format!("{}\n", "import { x } from \"../ui/a\"; ".repeat(n)),
+    );
+    let (code, stdout, stderr) = run(
+        root,
+        &[
+            "check",
+            "--no-cache",
+            "--format",
+            "human",
+            "--color",
+            "never",
+        ],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(stdout.matches("╭─[").count(), 20, "excerpts drawn");
+    let compact: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("src/core/b.ts:1:"))
+        .collect();
+    assert_eq!(compact.len(), n - 20);
+    // The last finding, with its column and rule, and its help below it.
+    let last = compact.last().unwrap();
+    let column = (n - 1) * 29 + 19;
+    assert!(
+        last.starts_with(&format!(
+            "src/core/b.ts:1:{column}: error[AG001 upward-import] "
+        )),
+        "{last}"
+    );
+    assert!(stdout.trim_end().ends_with(&format!(
+        "archgate: {n} errors and 0 warnings in 2 files ({n} imports)"
+    )));
+}
+
 /// A crate whose `src/a.rs` (layer `a`) may not be imported by `src/lib.rs` (layer `b`).
 fn rust_crate(root: &Path, lib: &str) {
     write(

@@ -38,6 +38,8 @@ pub(super) fn write(
     // The file of the findings being drawn: they come sorted by path, so each file is read
     // once.
     let mut file: Option<(&str, Text)> = None;
+    // The line of the last finding drawn and how many were drawn on it.
+    let mut on_line = (0, 0);
     for d in report.diagnostics {
         // The excerpt is read again here, for the few files with findings, rather than kept
         // in memory for every file of the run.
@@ -50,10 +52,37 @@ pub(super) fn write(
                     .unwrap_or_default()
             };
             file = Some((d.path.as_str(), Text::new(text)));
+            on_line = (0, 0);
         }
         let Some((_, text)) = &file else {
             continue;
         };
+        let line = d.region.start.line as usize;
+        on_line = if on_line.0 == line {
+            (line, on_line.1 + 1)
+        } else {
+            (line, 1)
+        };
+        let long = text
+            .start_of(line)
+            .saturating_sub(text.start_of(line.saturating_sub(1)))
+            > LONG_LINE;
+        if long && on_line.1 > DRAWN_PER_LONG_LINE {
+            let start = &d.region.start;
+            let text = format!(
+                "{}:{}:{}: {}[{} {}] {}\n  help: {}\n",
+                d.path,
+                start.line,
+                start.column,
+                d.severity.as_str(),
+                d.rule.code,
+                d.rule.name,
+                d.message,
+                d.help
+            );
+            writeln!(out, "{}", printable(&text))?;
+            continue;
+        }
         let rendered = CharColumns {
             inner: WithSource {
                 diagnostic: d,
@@ -73,6 +102,12 @@ pub(super) fn write(
     }
     Ok(())
 }
+
+/// Lines longer than this (minified code) draw at most [`DRAWN_PER_LONG_LINE`] findings with
+/// an excerpt: each drawing reads the whole line, so 20,000 findings on one 600 KB line took
+/// minutes. The others are one line each, as configuration errors past the first 50.
+const LONG_LINE: usize = 4096;
+const DRAWN_PER_LONG_LINE: usize = 20;
 
 /// A finding drawn with its file's text, where the `path:line:column` miette prints above the
 /// excerpt counts characters, as every other format does. miette's own sources count the
