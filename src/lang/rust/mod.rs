@@ -553,17 +553,14 @@ impl Walker<'_> {
                 // `use` in a macro body (`cfg_if!`) starts a use tree, with braces and
                 // globs that a path in code never has; `pub use` and `pub(…) use` re-export,
                 // as in the tree.
-                let after_use = i > 0 && tokens.get(i - 1).is_some_and(|t| t.kind() == "use");
                 let token = |back: usize| i.checked_sub(back).and_then(|k| tokens.get(k));
-                let public = match token(2).map(Node::kind) {
-                    Some("pub") => true,
-                    Some("token_tree") => token(3).is_some_and(|t| t.kind() == "pub"),
-                    _ => false,
-                };
-                let use_kind = after_use.then_some(if public {
-                    ImportKind::Reexport
-                } else {
-                    ImportKind::Use
+                let after_use = token(1).is_some_and(|t| t.kind() == "use");
+                let use_kind = after_use.then(|| match token(2).map(Node::kind) {
+                    Some("pub") => ImportKind::Reexport,
+                    Some("token_tree") if token(3).is_some_and(|t| t.kind() == "pub") => {
+                        ImportKind::Reexport
+                    }
+                    _ => ImportKind::Use,
                 });
                 match self.token_path(&tokens, i, scope, use_kind) {
                     Some(next) => i = next,

@@ -646,6 +646,10 @@ impl<'a> RustResolver<'a> {
         else {
             return false;
         };
+        // Most `use` sites end at an item of the module reached: no module of that name.
+        if module.name != last {
+            return false;
+        }
         let Some(parent) = module.parent.and_then(|p| self.modules.get(p)) else {
             return false;
         };
