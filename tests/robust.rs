@@ -1275,3 +1275,149 @@ fn issue_16_human_format_draws_10k_findings_of_one_file() {
     );
     assert!(stdout.contains(&format!(" {} │ x = 1\n", last + 1)));
 }
+
+/// A Python repository with `[check] indirect = true` and the layers `api` above `core`, each
+/// folder a package.
+fn indirect_layers_repo(root: &Path) {
+    write(
+        root,
+        "layers.toml",
+        "[check]\nindirect = true\n\n[[layers]]\nname = \"api\"\npaths = [\"app/api/**\"]\n\n\
+         [[layers]]\nname = \"core\"\npaths = [\"app/core/**\"]\n",
+    );
+    for package in ["app", "app/api", "app/core", "app/glue"] {
+        write(root, &format!("{package}/__init__.py"), "");
+    }
+}
+
+#[test]
+fn issue_16_indirect_chains_through_6000_glue_files_from_one_file() {
+    // One core file imports 6,000 unlayered files that each import the api: a cut of 6,000
+    // links. Each link was a search of the whole network for its chain and another for the
+    // files it isolates, and one augmenting search per link: links × network.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    indirect_layers_repo(root);
+    let n = 6_000;
+    let imports: Vec<String> = (0..n).map(|i| format!("import app.glue.u{i}\n")).collect();
+    write(root, "app/core/c.py", imports.concat());
+    write(root, "app/api/a.py", "");
+    for i in 0..n {
+        write(root, &format!("app/glue/u{i}.py"), "import app.api.a\n");
+    }
+    let (code, report, _) = check_json(root);
+    assert_eq!(code, 1);
+    let violations = report["violations"].as_array().unwrap();
+    assert_eq!(violations.len(), n);
+    // The cut nearest the target: each glue file's import of the api, each a chain of two
+    // links; the core file reaches the api through any of them, so none isolates it.
+    for v in violations {
+        let path = v["path"].as_str().unwrap();
+        let i: usize = path["app/glue/u".len()..path.len() - 3].parse().unwrap();
+        assert_eq!(v["code"], "AG001");
+        assert_eq!(v["line"], 1);
+        let chain: Vec<(&str, u64, &str)> = v["chain"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                let s = |k: &str| l[k].as_str().unwrap();
+                (s("path"), l["line"].as_u64().unwrap(), s("target"))
+            })
+            .collect();
+        let glue = format!("app/glue/u{i}.py");
+        let line = u64::try_from(i + 1).unwrap();
+        assert_eq!(
+            chain,
+            [
+                ("app/core/c.py", line, glue.as_str()),
+                (glue.as_str(), 1, "app/api/a.py")
+            ]
+        );
+        let help = v["help"].as_str().unwrap();
+        assert!(help.contains("one of the 6000 imports to cut"), "{help}");
+        assert!(!help.contains("only through it"), "{help}");
+    }
+}
+
+#[test]
+fn issue_16_indirect_chains_of_6000_core_files_each_isolated_by_its_link() {
+    // 6,000 chains core/cI -> glue/uI -> api/aI, and one more core file into glue/u0: each
+    // link isolates the files that reach the api only through it (counted from a dominator
+    // tree, not one search per link).
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    indirect_layers_repo(root);
+    let n = 6_000;
+    for i in 0..n {
+        write(
+            root,
+            &format!("app/core/c{i}.py"),
+            format!("import app.glue.u{i}\n"),
+        );
+        write(
+            root,
+            &format!("app/glue/u{i}.py"),
+            format!("import app.api.a{i}\n"),
+        );
+        write(root, &format!("app/api/a{i}.py"), "");
+    }
+    write(root, "app/core/extra.py", "import app.glue.u0\n");
+    let (code, report, _) = check_json(root);
+    assert_eq!(code, 1);
+    let violations = report["violations"].as_array().unwrap();
+    assert_eq!(violations.len(), n);
+    for v in violations {
+        let path = v["path"].as_str().unwrap();
+        assert!(path.starts_with("app/glue/u"), "{path}");
+        let help = v["help"].as_str().unwrap();
+        let isolated = if path == "app/glue/u0.py" {
+            "; 2 files of the source reach the target only through it"
+        } else {
+            "; 1 file of the source reaches the target only through it"
+        };
+        assert!(help.contains(isolated), "{help}");
+    }
+}
+
+#[test]
+fn issue_16_4000_indirect_forbid_entries() {
+    // Each `[[forbid]]` entry with `indirect = true` built the whole chain graph again and
+    // scanned every file for its ends: entries × files.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let n = 4_000;
+    let mut config = String::new();
+    for package in ["app", "app/api", "app/core", "app/glue"] {
+        write(root, &format!("{package}/__init__.py"), "");
+    }
+    for i in 0..n {
+        write(
+            root,
+            &format!("app/core/c{i}.py"),
+            format!("import app.glue.u{i}\n"),
+        );
+        write(
+            root,
+            &format!("app/glue/u{i}.py"),
+            format!("import app.api.a{i}\n"),
+        );
+        write(root, &format!("app/api/a{i}.py"), "");
+        // Near misses: each odd entry but the last bans cI -> aI+1, which no chain joins.
+        let to = if i % 2 == 0 || i == n - 1 { i } else { i + 1 };
+        config.push_str(&format!(
+            "[[forbid]]\nfrom = \"app/core/c{i}.py\"\nto = \"app/api/a{to}.py\"\nreason = \
+             \"r\"\nindirect = true\n\n"
+        ));
+    }
+    write(root, "layers.toml", config);
+    let (code, report, _) = check_json(root);
+    assert_eq!(code, 1);
+    let paths = violating_paths(&report);
+    let mut expected: Vec<String> = (0..n)
+        .filter(|i| i % 2 == 0 || *i == n - 1)
+        .map(|i| format!("app/glue/u{i}.py"))
+        .collect();
+    expected.sort();
+    assert_eq!(paths, expected);
+}

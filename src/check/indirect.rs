@@ -15,7 +15,7 @@ use crate::check::{CheckContext, RuleMeta, Target};
 use crate::config::TypeOnly;
 use crate::diagnostic::ChainLink;
 use crate::graph::Site;
-use crate::graph::algo::{Network, min_cut};
+use crate::graph::algo::{Network, dominators, min_cut};
 use crate::resolve::FileId;
 
 /// The imports a contract's chains may use: every import between files that no `[[allow]]`
@@ -62,9 +62,13 @@ impl<'a> ChainGraph<'a> {
     }
 
     fn sites(&self, from: FileId, to: FileId) -> &[&'a Site] {
+        // Each list is in target order (built from the ordered map above).
         self.succ
             .get(from)
-            .and_then(|l| l.iter().find(|(t, _)| *t == to))
+            .and_then(|l| {
+                let i = l.binary_search_by_key(&to, |(t, _)| *t).ok()?;
+                l.get(i)
+            })
             .map_or(&[], |(_, s)| s.as_slice())
     }
 }
@@ -156,29 +160,200 @@ pub(crate) fn cut<'a>(
             _ => {}
         }
     }
-    let network_links: Vec<(FileId, FileId)> = links.iter().map(|&(a, b, _)| (a, b)).collect();
-    // How many sources reach a target at all: the same for every link of the cut.
-    let reaching_all = reaching(&network_links, role, None);
-    let mut cuts = Vec::new();
-    for l in min_cut(network, 0, 1) {
-        let Some(&(from, to)) = index_of.get(&l) else {
-            continue;
+    let cut: Vec<(FileId, FileId)> = min_cut(network, 0, 1)
+        .into_iter()
+        .filter_map(|l| index_of.get(&l).copied())
+        .collect();
+    let network = Chains::new(&links, &node_of, role);
+    let isolated = network.isolated(&cut);
+    cut.iter()
+        .zip(isolated)
+        .filter_map(|(&(from, to), isolated)| {
+            Some(Cut {
+                from,
+                to,
+                site: graph.sites(from, to).first()?,
+                chain: network.chain_through(cx, graph, (from, to)),
+                isolated,
+            })
+        })
+        .collect()
+}
+
+/// The chain network of one pair, on the numbering of [`cut`] (0 unused, 1 the sink, then
+/// every file on a link): shortest chains and who depends on which link, for all the cut's
+/// links at once.
+struct Chains<'m> {
+    node_of: &'m BTreeMap<FileId, usize>,
+    files: Vec<FileId>,
+    links: Vec<(usize, usize)>,
+    sources: Vec<bool>,
+    targets: Vec<bool>,
+    /// For each node, the next node on a shortest chain back to a source.
+    to_source: Vec<Option<usize>>,
+    /// For each node, the next node on a shortest chain on to a target.
+    to_target: Vec<Option<usize>>,
+}
+
+impl<'m> Chains<'m> {
+    fn new(
+        links: &[(FileId, FileId, usize)],
+        node_of: &'m BTreeMap<FileId, usize>,
+        role: &dyn Fn(FileId) -> Role,
+    ) -> Self {
+        let nodes = node_of.len() + 2;
+        let mut files = vec![0; nodes];
+        for (&file, &node) in node_of {
+            if let Some(f) = files.get_mut(node) {
+                *f = file;
+            }
+        }
+        let links: Vec<(usize, usize)> = links
+            .iter()
+            .filter_map(|(a, b, _)| Some((*node_of.get(a)?, *node_of.get(b)?)))
+            .collect();
+        let is = |goal: Role| -> Vec<bool> {
+            (0..nodes)
+                .map(|n| n >= 2 && files.get(n).is_some_and(|&f| role(f) == goal))
+                .collect()
         };
-        let Some(&site) = graph.sites(from, to).first() else {
-            continue;
+        let (sources, targets) = (is(Role::Source), is(Role::Target));
+        let mut succ = vec![Vec::new(); nodes];
+        let mut pred = vec![Vec::new(); nodes];
+        for &(a, b) in &links {
+            if let (Some(s), Some(p)) = (succ.get_mut(a), pred.get_mut(b)) {
+                s.push(b);
+                p.push(a);
+            }
+        }
+        // Breadth-first from every source forward (every target backward) at once: each
+        // node's parent is its next step towards the nearest one.
+        let tree = |starts: &[bool], next: &[Vec<usize>]| {
+            let mut parent: Vec<Option<usize>> = vec![None; nodes];
+            let mut seen = starts.to_vec();
+            let mut queue: VecDeque<usize> = (0..nodes)
+                .filter(|&n| starts.get(n).copied().unwrap_or(false))
+                .collect();
+            while let Some(node) = queue.pop_front() {
+                for &n in next.get(node).map_or(&[][..], Vec::as_slice) {
+                    if seen.get(n) == Some(&false) {
+                        if let (Some(s), Some(p)) = (seen.get_mut(n), parent.get_mut(n)) {
+                            *s = true;
+                            *p = Some(node);
+                        }
+                        queue.push_back(n);
+                    }
+                }
+            }
+            parent
         };
-        let chain = chain_through(cx, graph, &network_links, role, (from, to));
-        let isolated =
-            reaching_all.saturating_sub(reaching(&network_links, role, Some((from, to))));
-        cuts.push(Cut {
-            from,
-            to,
-            site,
-            chain,
-            isolated,
-        });
+        let to_source = tree(&sources, &succ);
+        let to_target = tree(&targets, &pred);
+        Self {
+            node_of,
+            files,
+            links,
+            sources,
+            targets,
+            to_source,
+            to_target,
+        }
     }
-    cuts
+
+    fn node(&self, file: FileId) -> Option<usize> {
+        self.node_of.get(&file).copied()
+    }
+
+    /// For each link of `cut`, how many sources reach a target only through it: the sources
+    /// its node dominates once each cut link is a node of its own, in the reverse network
+    /// rooted at one node every target leads to.
+    fn isolated(&self, cut: &[(FileId, FileId)]) -> Vec<usize> {
+        let nodes = self.files.len();
+        let cut_nodes: BTreeMap<(usize, usize), usize> = cut
+            .iter()
+            .enumerate()
+            .filter_map(|(i, &(a, b))| Some(((self.node(a)?, self.node(b)?), nodes + i)))
+            .collect();
+        let mut reverse: Vec<Vec<usize>> = vec![Vec::new(); nodes + cut.len()];
+        let mut add = |from: usize, to: usize| {
+            if let Some(list) = reverse.get_mut(from) {
+                list.push(to);
+            }
+        };
+        for &(a, b) in &self.links {
+            match cut_nodes.get(&(a, b)) {
+                Some(&x) => {
+                    add(b, x);
+                    add(x, a);
+                }
+                None => add(b, a),
+            }
+        }
+        for (node, _) in self.targets.iter().enumerate().filter(|(_, t)| **t) {
+            add(1, node);
+        }
+        let tree = dominators(&reverse, 1);
+        let mut count: Vec<usize> = (0..reverse.len())
+            .map(|n| usize::from(self.sources.get(n).copied().unwrap_or(false)))
+            .collect();
+        for &node in tree.preorder.iter().rev() {
+            let here = count.get(node).copied().unwrap_or(0);
+            if let Some(c) = tree
+                .idom
+                .get(node)
+                .copied()
+                .flatten()
+                .and_then(|d| count.get_mut(d))
+            {
+                *c += here;
+            }
+        }
+        (0..cut.len())
+            .map(|i| count.get(nodes + i).copied().unwrap_or(0))
+            .collect()
+    }
+
+    /// The shortest chain source → … → `link` → … → target.
+    fn chain_through(
+        &self,
+        cx: &CheckContext<'_>,
+        graph: &ChainGraph<'_>,
+        (from, to): (FileId, FileId),
+    ) -> Vec<ChainLink> {
+        let walk = |start: Option<usize>, parent: &[Option<usize>]| {
+            let mut path = Vec::new();
+            let mut at = start;
+            // A parent chain ends: each step is one nearer its goal.
+            while let Some(node) = at {
+                if path.len() > self.files.len() {
+                    break;
+                }
+                path.push(node);
+                at = parent.get(node).copied().flatten();
+            }
+            path
+        };
+        let mut nodes = walk(self.node(from), &self.to_source);
+        nodes.reverse();
+        nodes.extend(walk(self.node(to), &self.to_target));
+        let files: Vec<FileId> = nodes
+            .iter()
+            .filter_map(|&n| self.files.get(n).copied())
+            .collect();
+        files
+            .windows(2)
+            .filter_map(|pair| {
+                let (a, b) = (*pair.first()?, *pair.get(1)?);
+                let site = graph.sites(a, b).first()?;
+                Some(ChainLink {
+                    path: cx.path(a).to_owned(),
+                    line: site.region.start.line,
+                    column: site.region.start.column,
+                    target: cx.path(b).to_owned(),
+                })
+            })
+            .collect()
+    }
 }
 
 /// The intermediates a chain from `sources` can reach: the `between` files reachable from
@@ -258,169 +433,96 @@ fn files_on_chains(
     (!chain_files.is_empty()).then_some((on_chain, chain_files))
 }
 
-/// How many sources reach a target over `links`, without the link `removed`.
-fn reaching(
-    links: &[(FileId, FileId)],
-    role: &dyn Fn(FileId) -> Role,
-    removed: Option<(FileId, FileId)>,
-) -> usize {
-    let mut pred: BTreeMap<FileId, Vec<FileId>> = BTreeMap::new();
-    for &(a, b) in links {
-        if Some((a, b)) != removed {
-            pred.entry(b).or_default().push(a);
-        }
-    }
-    let mut seen: std::collections::BTreeSet<FileId> = std::collections::BTreeSet::new();
-    let mut queue: VecDeque<FileId> = pred
-        .keys()
-        .copied()
-        .filter(|&f| role(f) == Role::Target)
-        .collect();
-    while let Some(node) = queue.pop_front() {
-        for &p in pred.get(&node).map_or(&[][..], Vec::as_slice) {
-            if seen.insert(p) {
-                queue.push_back(p);
-            }
-        }
-    }
-    seen.iter().filter(|&&f| role(f) == Role::Source).count()
-}
-
-/// The shortest chain source → … → `link` → … → target over `links`.
-fn chain_through(
-    cx: &CheckContext<'_>,
-    graph: &ChainGraph<'_>,
-    links: &[(FileId, FileId)],
-    role: &dyn Fn(FileId) -> Role,
-    (from, to): (FileId, FileId),
-) -> Vec<ChainLink> {
-    let mut succ: BTreeMap<FileId, Vec<FileId>> = BTreeMap::new();
-    let mut pred: BTreeMap<FileId, Vec<FileId>> = BTreeMap::new();
-    for &(a, b) in links {
-        succ.entry(a).or_default().push(b);
-        pred.entry(b).or_default().push(a);
-    }
-    // Back from `from` to the nearest source, forward from `to` to the nearest target.
-    let walk = |start: FileId, next: &BTreeMap<FileId, Vec<FileId>>, goal: Role| {
-        let mut parent: BTreeMap<FileId, FileId> = BTreeMap::new();
-        let mut queue = VecDeque::from([start]);
-        let mut found = (role(start) == goal).then_some(start);
-        while found.is_none() {
-            let Some(node) = queue.pop_front() else {
-                break;
-            };
-            for &n in next.get(&node).map_or(&[][..], Vec::as_slice) {
-                if n == start || parent.contains_key(&n) {
-                    continue;
-                }
-                parent.insert(n, node);
-                if role(n) == goal {
-                    found = Some(n);
-                    break;
-                }
-                queue.push_back(n);
-            }
-        }
-        let mut path = Vec::new();
-        let mut at = found;
-        while let Some(node) = at {
-            path.push(node);
-            at = parent.get(&node).copied();
-        }
-        path
-    };
-    // `walk` gives goal → … → start; the head goes source → … → from.
-    let head = walk(from, &pred, Role::Source);
-    let mut tail = walk(to, &succ, Role::Target);
-    tail.reverse();
-    let files: Vec<FileId> = head.into_iter().chain(tail).collect();
-    files
-        .windows(2)
-        .filter_map(|pair| {
-            let (a, b) = (*pair.first()?, *pair.get(1)?);
-            let site = graph.sites(a, b).first()?;
-            Some(ChainLink {
-                path: cx.path(a).to_owned(),
-                line: site.region.start.line,
-                column: site.region.start.column,
-                target: cx.path(b).to_owned(),
-            })
-        })
-        .collect()
-}
-
-/// Whether a chain still joins `sources` to a target once the links `removed` are gone.
-pub(crate) fn joined(
-    graph: &ChainGraph<'_>,
-    role: &dyn Fn(FileId) -> Role,
-    sources: &[FileId],
-    removed: &Links,
-) -> bool {
-    let mut seen = BTreeSet::new();
-    let mut queue: VecDeque<FileId> = sources.iter().copied().collect();
-    while let Some(node) = queue.pop_front() {
-        for (next, _) in graph.succ.get(node).map_or(&[][..], Vec::as_slice) {
-            if removed.contains(&(node, *next)) {
-                continue;
-            }
-            match role(*next) {
-                Role::Target if role(node) == Role::Between => return true,
-                Role::Between if seen.insert(*next) => queue.push_back(*next),
-                _ => {}
-            }
-        }
-    }
-    false
-}
-
 /// Cut links merged over the pairs of one contract: a link cut for several pairs is one edit,
-/// so one finding.
-#[derive(Default)]
-pub(crate) struct Cuts<'a> {
-    by_link: BTreeMap<(FileId, FileId), (Cut<'a>, Pairs)>,
+/// so one finding. `K` names a pair of groups.
+pub(crate) struct Cuts<'a, K> {
+    by_link: BTreeMap<(FileId, FileId), (Cut<'a>, Vec<K>)>,
+    /// Every pair with a cut, in the order added.
+    pairs: Vec<K>,
+}
+
+impl<K> Default for Cuts<'_, K> {
+    fn default() -> Self {
+        Self {
+            by_link: BTreeMap::new(),
+            pairs: Vec::new(),
+        }
+    }
 }
 
 /// A set of file-to-file links.
-pub(crate) type Links = BTreeSet<(FileId, FileId)>;
+type Links = BTreeSet<(FileId, FileId)>;
 
-/// The (source group, target group) pairs a link's chains join.
-pub(crate) type Pairs = Vec<(String, String)>;
+/// A pair's sources and targets.
+type Ends<'s> = (&'s [FileId], &'s [FileId]);
 
-impl<'a> Cuts<'a> {
-    /// Adds the cut of the pair `(from_group, to_group)`.
-    pub fn add(&mut self, cuts: Vec<Cut<'a>>, from_group: &str, to_group: &str) {
+impl<'a, K: Clone> Cuts<'a, K> {
+    /// Adds the cut of one pair.
+    pub fn add(&mut self, cuts: Vec<Cut<'a>>, pair: K) {
+        if cuts.is_empty() {
+            return;
+        }
         for cut in cuts {
             let entry = self
                 .by_link
                 .entry((cut.from, cut.to))
                 .or_insert_with(|| (cut.clone(), Vec::new()));
-            entry.1.push((from_group.to_owned(), to_group.to_owned()));
+            entry.1.push(pair.clone());
             entry.0.isolated = entry.0.isolated.max(cut.isolated);
         }
+        self.pairs.push(pair);
     }
 
     /// Drops the links the rest of the cut makes unnecessary: the union of each pair's
-    /// minimum cut may hold a link whose chains another pair's links already break.
-    /// `is_cut(pair, removed)` says whether no chain joins the pair once `removed` are gone.
-    pub fn prune(&mut self, is_cut: &dyn Fn(&(String, String), &Links) -> bool) {
-        let mut removed: BTreeSet<(FileId, FileId)> = self.by_link.keys().copied().collect();
-        // Links serving the fewest pairs are the likeliest to be spare: try them first.
+    /// minimum cut may hold a link whose chains another pair's links already break. Links
+    /// serving the fewest pairs are tried first; a link goes back into the graph when it
+    /// completes no chain of any pair. `role(pair, file)` is the file's role for that pair,
+    /// `ends(pair)` its sources and targets.
+    ///
+    /// Each pair keeps the files its sources reach, and those that reach its targets, with
+    /// the cut links still out; they only grow as links come back, so the pass costs about
+    /// one search of each pair's chains.
+    pub fn prune<'s>(
+        &mut self,
+        graph: &ChainGraph<'_>,
+        role: &dyn Fn(&K, FileId) -> Role,
+        ends: &dyn Fn(&K) -> Ends<'s>,
+    ) {
+        let mut pruning = Pruning {
+            graph,
+            role,
+            pairs: &self.pairs,
+            removed: self.by_link.keys().copied().collect(),
+            critical: Links::new(),
+            reach: vec![(BTreeSet::new(), BTreeSet::new()); self.pairs.len()],
+            by_file: (BTreeMap::new(), BTreeMap::new()),
+        };
+        for (p, pair) in self.pairs.iter().enumerate() {
+            let (sources, targets) = ends(pair);
+            for &s in sources {
+                pruning.reach_forward(p, s);
+            }
+            for &t in targets {
+                pruning.reach_back(p, t);
+            }
+        }
         let mut order: Vec<((FileId, FileId), usize)> = self
             .by_link
             .iter()
             .map(|(&k, (_, pairs))| (k, pairs.len()))
             .collect();
         order.sort_by_key(|&(k, n)| (n, k));
-        for (link, _) in order {
-            removed.remove(&link);
-            let pairs = self
-                .by_link
-                .get(&link)
-                .map_or(&[][..], |(_, p)| p.as_slice());
-            if pairs.iter().all(|p| is_cut(p, &removed)) {
-                self.by_link.remove(&link);
-            } else {
-                removed.insert(link);
+        for ((from, to), _) in order {
+            if pruning.critical.contains(&(from, to)) {
+                continue;
+            }
+            pruning.removed.remove(&(from, to));
+            self.by_link.remove(&(from, to));
+            for p in pruning.by_file.0.get(&from).cloned().unwrap_or_default() {
+                pruning.reach_forward(p, to);
+            }
+            for p in pruning.by_file.1.get(&to).cloned().unwrap_or_default() {
+                pruning.reach_back(p, from);
             }
         }
     }
@@ -431,8 +533,93 @@ impl<'a> Cuts<'a> {
     }
 
     /// Each link with its pairs, in link order.
-    pub fn into_links(self) -> impl Iterator<Item = (Cut<'a>, Pairs)> {
+    pub fn into_links(self) -> impl Iterator<Item = (Cut<'a>, Vec<K>)> {
         self.by_link.into_values()
+    }
+}
+
+/// The state of [`Cuts::prune`].
+struct Pruning<'p, 'g, K> {
+    graph: &'p ChainGraph<'g>,
+    role: &'p dyn Fn(&K, FileId) -> Role,
+    pairs: &'p [K],
+    /// The cut links still out of the graph.
+    removed: Links,
+    /// Removed links that would complete a chain of some pair: they stay cut.
+    critical: Links,
+    /// For each pair, the files its sources reach and those that reach its targets, through
+    /// files a chain may pass and links not removed.
+    reach: Vec<(BTreeSet<FileId>, BTreeSet<FileId>)>,
+    /// For each file, the pairs whose first (second) set of `reach` holds it.
+    by_file: (BTreeMap<FileId, Vec<usize>>, BTreeMap<FileId, Vec<usize>>),
+}
+
+impl<K> Pruning<'_, '_, K> {
+    /// Adds `start` (a source, or a file a chain may pass) and what it reaches to the files
+    /// pair `p`'s sources reach.
+    fn reach_forward(&mut self, p: usize, start: FileId) {
+        let Some(pair) = self.pairs.get(p) else {
+            return;
+        };
+        let role = |f: FileId| (self.role)(pair, f);
+        if !matches!(role(start), Role::Source | Role::Between) {
+            return;
+        }
+        let Some((forward, back)) = self.reach.get_mut(p) else {
+            return;
+        };
+        if !forward.insert(start) {
+            return;
+        }
+        let mut queue = VecDeque::from([start]);
+        while let Some(node) = queue.pop_front() {
+            self.by_file.0.entry(node).or_default().push(p);
+            for (next, _) in self.graph.succ.get(node).map_or(&[][..], Vec::as_slice) {
+                if self.removed.contains(&(node, *next)) {
+                    // A direct import is no chain.
+                    if back.contains(next)
+                        && !(role(node) == Role::Source && role(*next) == Role::Target)
+                    {
+                        self.critical.insert((node, *next));
+                    }
+                } else if role(*next) == Role::Between && forward.insert(*next) {
+                    queue.push_back(*next);
+                }
+            }
+        }
+    }
+
+    /// Adds `start` (a target, or a file a chain may pass) and the files that reach it to
+    /// the files that reach pair `p`'s targets.
+    fn reach_back(&mut self, p: usize, start: FileId) {
+        let Some(pair) = self.pairs.get(p) else {
+            return;
+        };
+        let role = |f: FileId| (self.role)(pair, f);
+        if !matches!(role(start), Role::Target | Role::Between) {
+            return;
+        }
+        let Some((forward, back)) = self.reach.get_mut(p) else {
+            return;
+        };
+        if !back.insert(start) {
+            return;
+        }
+        let mut queue = VecDeque::from([start]);
+        while let Some(node) = queue.pop_front() {
+            self.by_file.1.entry(node).or_default().push(p);
+            for &prev in self.graph.pred.get(node).map_or(&[][..], Vec::as_slice) {
+                if self.removed.contains(&(prev, node)) {
+                    if forward.contains(&prev)
+                        && !(role(prev) == Role::Source && role(node) == Role::Target)
+                    {
+                        self.critical.insert((prev, node));
+                    }
+                } else if role(prev) == Role::Between && back.insert(prev) {
+                    queue.push_back(prev);
+                }
+            }
+        }
     }
 }
 

@@ -175,6 +175,20 @@ impl Model {
         self.file_selectors.get(file).map_or(&[], Vec::as_slice)
     }
 
+    /// For each selector, the files it matches, in file order: the inverse of
+    /// [`Model::selectors_of`], built in one pass.
+    pub fn files_by_selector(&self) -> Vec<Vec<usize>> {
+        let mut files = vec![Vec::new(); self.selectors.len()];
+        for (file, selectors) in self.file_selectors.iter().enumerate() {
+            for &s in selectors {
+                if let Some(list) = files.get_mut(s as usize) {
+                    list.push(file);
+                }
+            }
+        }
+        files
+    }
+
     pub fn contains(&self, file: usize, selector: SelectorId) -> bool {
         self.selectors_of(file).binary_search(&selector).is_ok()
     }

@@ -151,61 +151,22 @@ impl Network {
     }
 }
 
-/// A minimum cut between `source` and `sink` (Edmonds–Karp: shortest augmenting paths, no
-/// recursion), as the indices of the links cut. Of the minimum cuts, the one nearest `sink`:
-/// its sink side is every node that can still reach `sink` once the flow is maximal, so the
-/// source side holds every node that cannot.
+/// A minimum cut between `source` and `sink`, as the indices of the links cut. Of the minimum
+/// cuts, the one nearest `sink`: its sink side is every node that can still reach `sink` once
+/// the flow is maximal (the same set for every maximum flow), so the source side holds every
+/// node that cannot.
+///
+/// The flow is Dinic's: each phase layers the nodes by their distance from `source` and
+/// pushes a blocking flow along the layers, walking with an explicit stack and a current-link
+/// pointer per node. Many disjoint chains of the same length (a hub importing a thousand
+/// files that each import the target) are one phase, not a search per chain.
 pub fn min_cut(mut network: Network, source: usize, sink: usize) -> Vec<usize> {
     let nodes = network.adjacent.len();
-    loop {
-        // Breadth-first search for an augmenting path.
-        let mut via: Vec<Option<usize>> = vec![None; nodes];
-        let mut seen = vec![false; nodes];
-        let mut queue = VecDeque::new();
-        if let Some(s) = seen.get_mut(source) {
-            *s = true;
-        }
-        queue.push_back(source);
-        while let Some(node) = queue.pop_front() {
-            if node == sink {
-                break;
-            }
-            for &l in network.adjacent.get(node).map_or(&[][..], Vec::as_slice) {
-                let Some(&(to, capacity)) = network.links.get(l) else {
-                    continue;
-                };
-                if capacity == 0 || seen.get(to).copied().unwrap_or(true) {
-                    continue;
-                }
-                if let Some(s) = seen.get_mut(to) {
-                    *s = true;
-                }
-                if let Some(v) = via.get_mut(to) {
-                    *v = Some(l);
-                }
-                queue.push_back(to);
-            }
-        }
-        if !seen.get(sink).copied().unwrap_or(false) {
-            break;
-        }
-        // The bottleneck, then push it along the path.
-        let mut bottleneck = u64::MAX;
-        let mut at = sink;
-        while let Some(l) = via.get(at).copied().flatten() {
-            bottleneck = bottleneck.min(network.links.get(l).map_or(0, |x| x.1));
-            at = network.links.get(l ^ 1).map_or(source, |x| x.0);
-        }
-        let mut at = sink;
-        while let Some(l) = via.get(at).copied().flatten() {
-            if let Some(x) = network.links.get_mut(l) {
-                x.1 -= bottleneck;
-            }
-            if let Some(x) = network.links.get_mut(l ^ 1) {
-                x.1 = x.1.saturating_add(bottleneck);
-            }
-            at = network.links.get(l ^ 1).map_or(source, |x| x.0);
-        }
+    if source >= nodes || sink >= nodes || source == sink {
+        return Vec::new();
+    }
+    while let Some(level) = levels(&network, source, sink) {
+        blocking_flow(&mut network, &level, source, sink);
     }
     // The sink side: nodes with a residual path to the sink (walked backwards).
     let mut reaches = vec![false; nodes];
@@ -239,6 +200,211 @@ pub fn min_cut(mut network: Network, source: usize, sink: usize) -> Vec<usize> {
             !reaches.get(from).copied().unwrap_or(true) && reaches.get(to).copied().unwrap_or(false)
         })
         .collect()
+}
+
+/// Each node's distance from `source` over links with capacity left (`usize::MAX`: not
+/// reached); `None` once `sink` is out of reach.
+fn levels(network: &Network, source: usize, sink: usize) -> Option<Vec<usize>> {
+    let mut level = vec![usize::MAX; network.adjacent.len()];
+    *level.get_mut(source)? = 0;
+    let mut queue = VecDeque::from([source]);
+    while let Some(node) = queue.pop_front() {
+        let next = level.get(node).copied()?.saturating_add(1);
+        for &l in network.adjacent.get(node).map_or(&[][..], Vec::as_slice) {
+            let Some(&(to, capacity)) = network.links.get(l) else {
+                continue;
+            };
+            if capacity > 0 && level.get(to) == Some(&usize::MAX) {
+                if let Some(x) = level.get_mut(to) {
+                    *x = next;
+                }
+                queue.push_back(to);
+            }
+        }
+    }
+    (level.get(sink) != Some(&usize::MAX)).then_some(level)
+}
+
+/// Pushes flow along paths that go one level further at each link until no such path is
+/// left. A link is tried again only while it has capacity: `current[node]` never moves back.
+fn blocking_flow(network: &mut Network, level: &[usize], source: usize, sink: usize) {
+    let mut current = vec![0usize; network.adjacent.len()];
+    // The links from `source` to `at`.
+    let mut path: Vec<usize> = Vec::new();
+    let mut at = source;
+    loop {
+        if at == sink {
+            let bottleneck = path
+                .iter()
+                .map(|&l| network.links.get(l).map_or(0, |x| x.1))
+                .min()
+                .unwrap_or(0);
+            for &l in &path {
+                if let Some(x) = network.links.get_mut(l) {
+                    x.1 -= bottleneck.min(x.1);
+                }
+                if let Some(x) = network.links.get_mut(l ^ 1) {
+                    x.1 = x.1.saturating_add(bottleneck);
+                }
+            }
+            // Back to the tail of the first link the push saturated.
+            let first = path
+                .iter()
+                .position(|&l| network.links.get(l).is_none_or(|x| x.1 == 0))
+                .unwrap_or(0);
+            path.truncate(first);
+            at = path
+                .last()
+                .and_then(|&l| network.links.get(l))
+                .map_or(source, |x| x.0);
+            continue;
+        }
+        let adjacent = network.adjacent.get(at).map_or(&[][..], Vec::as_slice);
+        let here = level.get(at).copied().unwrap_or(usize::MAX);
+        let mut advanced = false;
+        while let Some(&l) = current.get(at).and_then(|&i| adjacent.get(i)) {
+            if let Some(&(to, capacity)) = network.links.get(l)
+                && capacity > 0
+                && level.get(to).copied() == Some(here.saturating_add(1))
+            {
+                path.push(l);
+                at = to;
+                advanced = true;
+                break;
+            }
+            if let Some(c) = current.get_mut(at) {
+                *c += 1;
+            }
+        }
+        if advanced {
+            continue;
+        }
+        // A dead end: step back and skip the link that led here.
+        let Some(l) = path.pop() else {
+            return;
+        };
+        at = network.links.get(l ^ 1).map_or(source, |x| x.0);
+        if let Some(c) = current.get_mut(at) {
+            *c += 1;
+        }
+    }
+}
+
+/// The dominator tree of the nodes `root` reaches: node d dominates n when every path from
+/// `root` to n passes through d.
+#[derive(Debug)]
+pub struct Dominators {
+    /// Each node's immediate dominator; `None` for `root` and the nodes it does not reach.
+    pub idom: Vec<Option<usize>>,
+    /// The nodes `root` reaches, in depth-first preorder: a node comes after its dominators.
+    pub preorder: Vec<usize>,
+}
+
+/// Lengauer and Tarjan's algorithm (the simple version, with path compression:
+/// O(E log V)), walked with explicit stacks. petgraph's `simple_fast` is O(V²) on some
+/// graphs, which a hostile repository can build.
+pub fn dominators(adjacency: &[Vec<usize>], root: usize) -> Dominators {
+    const NONE: usize = usize::MAX;
+    let n = adjacency.len();
+    let at = |v: &[usize], i: usize| v.get(i).copied().unwrap_or(NONE);
+    let mut dfnum = vec![NONE; n];
+    let mut parent = vec![NONE; n];
+    let mut preorder: Vec<usize> = Vec::new();
+    let mut stack = vec![(root, NONE)];
+    while let Some((v, p)) = stack.pop() {
+        if at(&dfnum, v) != NONE || v >= n {
+            continue;
+        }
+        if let (Some(d), Some(pa)) = (dfnum.get_mut(v), parent.get_mut(v)) {
+            *d = preorder.len();
+            *pa = p;
+        }
+        preorder.push(v);
+        for &w in adjacency.get(v).map_or(&[][..], Vec::as_slice).iter().rev() {
+            if at(&dfnum, w) == NONE {
+                stack.push((w, v));
+            }
+        }
+    }
+    let mut pred: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for &v in &preorder {
+        for &w in adjacency.get(v).map_or(&[][..], Vec::as_slice) {
+            if let Some(list) = pred.get_mut(w) {
+                list.push(v);
+            }
+        }
+    }
+    // `semi` holds preorder numbers; `label` and `ancestor` are the forest of `link` and
+    // `eval`.
+    let mut semi = dfnum.clone();
+    let mut label: Vec<usize> = (0..n).collect();
+    let mut ancestor = vec![NONE; n];
+    let mut idom = vec![NONE; n];
+    let mut bucket: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut chain: Vec<usize> = Vec::new();
+    // The node of least `semi` on the forest path above `v`, compressing the path.
+    let mut eval = |v: usize, ancestor: &mut [usize], label: &mut [usize], semi: &[usize]| {
+        if at(ancestor, v) == NONE {
+            return v;
+        }
+        chain.clear();
+        let mut u = v;
+        while at(ancestor, at(ancestor, u)) != NONE {
+            chain.push(u);
+            u = at(ancestor, u);
+        }
+        for &u in chain.iter().rev() {
+            let a = at(ancestor, u);
+            if at(semi, at(label, a)) < at(semi, at(label, u)) {
+                let l = at(label, a);
+                if let Some(x) = label.get_mut(u) {
+                    *x = l;
+                }
+            }
+            let aa = at(ancestor, a);
+            if let Some(x) = ancestor.get_mut(u) {
+                *x = aa;
+            }
+        }
+        at(label, v)
+    };
+    for &w in preorder.iter().skip(1).rev() {
+        for &v in pred.get(w).map_or(&[][..], Vec::as_slice) {
+            let u = eval(v, &mut ancestor, &mut label, &semi);
+            if at(&semi, u) < at(&semi, w) {
+                let s = at(&semi, u);
+                if let Some(x) = semi.get_mut(w) {
+                    *x = s;
+                }
+            }
+        }
+        if let Some(b) = bucket.get_mut(at(&preorder, at(&semi, w))) {
+            b.push(w);
+        }
+        let p = at(&parent, w);
+        if let Some(x) = ancestor.get_mut(w) {
+            *x = p;
+        }
+        for v in bucket.get_mut(p).map(std::mem::take).unwrap_or_default() {
+            let u = eval(v, &mut ancestor, &mut label, &semi);
+            let d = if at(&semi, u) < at(&semi, v) { u } else { p };
+            if let Some(x) = idom.get_mut(v) {
+                *x = d;
+            }
+        }
+    }
+    for &w in preorder.iter().skip(1) {
+        if at(&idom, w) != at(&preorder, at(&semi, w)) {
+            let d = at(&idom, at(&idom, w));
+            if let Some(x) = idom.get_mut(w) {
+                *x = d;
+            }
+        }
+    }
+    Dominators {
+        idom: idom.into_iter().map(|d| (d != NONE).then_some(d)).collect(),
+        preorder,
+    }
 }
 
 #[cfg(test)]
@@ -284,6 +450,122 @@ mod tests {
         net.add(0, 2, 5);
         let y = net.add(2, 3, 5);
         assert_eq!(min_cut(net, 0, 3), vec![x, y]);
+    }
+
+    /// A small deterministic generator, so the comparisons below see the same graphs on
+    /// every run.
+    fn random_graphs(count: usize) -> impl Iterator<Item = Vec<Vec<usize>>> {
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move |bound: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            usize::try_from(state % bound).unwrap()
+        };
+        (0..count).map(move |_| {
+            let nodes = 2 + next(8);
+            let links = next(3 * nodes as u64);
+            let mut adjacency = vec![Vec::new(); nodes];
+            for _ in 0..links {
+                let (a, b) = (next(nodes as u64), next(nodes as u64));
+                if a != b && !adjacency[a].contains(&b) {
+                    adjacency[a].push(b);
+                }
+            }
+            adjacency
+        })
+    }
+
+    fn reaches(adjacency: &[Vec<usize>], from: usize, without: Option<usize>) -> Vec<bool> {
+        let mut seen = vec![false; adjacency.len()];
+        if Some(from) == without {
+            return seen;
+        }
+        let mut stack = vec![from];
+        seen[from] = true;
+        while let Some(v) = stack.pop() {
+            for &w in &adjacency[v] {
+                if !seen[w] && Some(w) != without {
+                    seen[w] = true;
+                    stack.push(w);
+                }
+            }
+        }
+        seen
+    }
+
+    #[test]
+    fn dominators_match_removing_each_node() {
+        for adjacency in random_graphs(2_000) {
+            let n = adjacency.len();
+            let tree = dominators(&adjacency, 0);
+            let reached = reaches(&adjacency, 0, None);
+            // d strictly dominates v when v is reached, but not once d is gone.
+            let strict: Vec<Vec<usize>> = (0..n)
+                .map(|v| {
+                    (0..n)
+                        .filter(|&d| d != v && reached[v] && !reaches(&adjacency, 0, Some(d))[v])
+                        .collect()
+                })
+                .collect();
+            for v in 0..n {
+                // The immediate dominator is the strict dominator that all others dominate.
+                let expected = strict[v]
+                    .iter()
+                    .copied()
+                    .find(|&d| strict[v].iter().all(|&o| o == d || strict[d].contains(&o)));
+                assert_eq!(tree.idom[v], expected, "node {v} of {adjacency:?}");
+            }
+            let mut order = tree.preorder.clone();
+            order.sort_unstable();
+            assert_eq!(order, (0..n).filter(|&v| reached[v]).collect::<Vec<_>>());
+            for (i, &v) in tree.preorder.iter().enumerate() {
+                if let Some(d) = tree.idom[v] {
+                    assert!(tree.preorder[..i].contains(&d), "{adjacency:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn min_cuts_match_every_set_of_links() {
+        for (k, adjacency) in random_graphs(600).enumerate() {
+            let links: Vec<(usize, usize, u64)> = adjacency
+                .iter()
+                .enumerate()
+                .flat_map(|(a, t)| t.iter().map(move |&b| (a, b)))
+                .enumerate()
+                .map(|(i, (a, b))| (a, b, 1 + ((i * 7 + k) % 3) as u64))
+                .take(12)
+                .collect();
+            let sink = adjacency.len() - 1;
+            let mut network = Network::new(adjacency.len());
+            for &(a, b, c) in &links {
+                network.add(a, b, c);
+            }
+            let cut: Vec<usize> = min_cut(network, 0, sink).iter().map(|l| l / 2).collect();
+            let joined = |removed: &dyn Fn(usize) -> bool| {
+                let mut kept = vec![Vec::new(); adjacency.len()];
+                for (i, &(a, b, _)) in links.iter().enumerate() {
+                    if !removed(i) {
+                        kept[a].push(b);
+                    }
+                }
+                reaches(&kept, 0, None)[sink]
+            };
+            let weight = |set: &dyn Fn(usize) -> bool| {
+                (0..links.len())
+                    .filter(|&i| set(i))
+                    .map(|i| links[i].2)
+                    .sum::<u64>()
+            };
+            let best = (0..1u32 << links.len())
+                .filter(|m| !joined(&|i| m & (1 << i) != 0))
+                .map(|m| weight(&|i| m & (1 << i) != 0))
+                .min();
+            assert!(!joined(&|i| cut.contains(&i)), "{links:?}");
+            assert_eq!(Some(weight(&|i| cut.contains(&i))), best, "{links:?}");
+        }
     }
 
     #[test]

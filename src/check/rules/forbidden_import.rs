@@ -6,7 +6,7 @@ use crate::check::indirect::{self, ChainFinding, ChainGraph, Cuts, Role, chain_f
 use crate::check::{
     CheckContext, Import, Rule, RuleMeta, Target, describe_layers, import_facts, removal,
 };
-use crate::config::{EdgeRule, Key, SelectorSpec};
+use crate::config::{EdgeRule, Key, SelectorId, SelectorSpec, TypeOnly};
 use crate::diagnostic::{Diagnostic, RuleId, Severity};
 use crate::resolve::FileId;
 
@@ -49,9 +49,22 @@ impl Rule for ForbiddenImport {
                 }
             }
         }
+        // The chain graph depends only on the entry's `type_only`: one per setting, not one
+        // per entry (a configuration may hold thousands of entries).
+        let mut graphs: [Option<ChainGraph<'_>>; 3] = [None, None, None];
+        let by_selector = cx.model.files_by_selector();
         for (i, rule) in cx.config.forbid.iter().enumerate() {
-            if rule.indirect.unwrap_or(cx.config.check.indirect) {
-                indirect_chains(cx, i, rule, out);
+            if !rule.indirect.unwrap_or(cx.config.check.indirect) {
+                continue;
+            }
+            let slot = match rule.type_only {
+                None => 0,
+                Some(TypeOnly::Check) => 1,
+                Some(TypeOnly::Ignore) => 2,
+            };
+            if let Some(graph) = graphs.get_mut(slot) {
+                let graph = graph.get_or_insert_with(|| ChainGraph::new(cx, &META, rule.type_only));
+                indirect_chains(cx, (graph, &by_selector), i, rule, out);
             }
         }
     }
@@ -59,17 +72,22 @@ impl Rule for ForbiddenImport {
 
 /// `indirect = true`: chains from the files `from` matches to those `to` matches, through
 /// files outside both (a file in both counts as `from`).
-fn indirect_chains(cx: &CheckContext<'_>, i: usize, rule: &EdgeRule, out: &mut Vec<Diagnostic>) {
+fn indirect_chains(
+    cx: &CheckContext<'_>,
+    (graph, by_selector): (&ChainGraph<'_>, &[Vec<FileId>]),
+    i: usize,
+    rule: &EdgeRule,
+    out: &mut Vec<Diagnostic>,
+) {
     let Some(&(from_sel, to_sel)) = cx.model.forbid.get(i) else {
         return;
     };
-    let graph = ChainGraph::new(cx, &META, rule.type_only);
-    let files = cx.graph.files.len();
-    let sources: Vec<FileId> = (0..files)
-        .filter(|&f| cx.model.contains(f, from_sel))
-        .collect();
-    let targets: Vec<FileId> = (0..files)
-        .filter(|&f| !cx.model.contains(f, from_sel) && cx.model.contains(f, to_sel))
+    let matched = |s: SelectorId| by_selector.get(s as usize).map_or(&[][..], Vec::as_slice);
+    let sources = matched(from_sel);
+    let targets: Vec<FileId> = matched(to_sel)
+        .iter()
+        .copied()
+        .filter(|&f| !cx.model.contains(f, from_sel))
         .collect();
     let role_of = |f: FileId| {
         if cx.model.contains(f, from_sel) {
@@ -84,13 +102,12 @@ fn indirect_chains(cx: &CheckContext<'_>, i: usize, rule: &EdgeRule, out: &mut V
     cuts.add(
         indirect::cut(
             cx,
-            &graph,
+            graph,
             &role_of,
-            (&sources, &targets),
-            &indirect::forward(&graph, &|f| role_of(f) == Role::Between, &sources),
+            (sources, &targets),
+            &indirect::forward(graph, &|f| role_of(f) == Role::Between, sources),
         ),
-        &rule.from_text,
-        &rule.to_text,
+        (rule.from_text.clone(), rule.to_text.clone()),
     );
     let links = cuts.len();
     for (cut, pairs) in cuts.into_links() {

@@ -192,28 +192,29 @@ fn indirect_chains(cx: &CheckContext<'_>, contract: &Contract<'_>, out: &mut Vec
             let targets = by_group.get(&b).map_or(&[][..], Vec::as_slice);
             cuts.add(
                 indirect::cut(cx, &graph, &role, (sources, targets), &forward),
-                name(a),
-                name(b),
+                (a, b),
             );
         }
     }
-    let id_of: std::collections::BTreeMap<&str, GroupId> =
-        by_group.keys().map(|&g| (name(g), g)).collect();
-    cuts.prune(&|(a, b), removed| {
-        let (Some(&a), Some(&b)) = (id_of.get(a.as_str()), id_of.get(b.as_str())) else {
-            return true;
-        };
-        let role = |f: FileId| match member(f) {
+    cuts.prune(
+        &graph,
+        &|&(a, b), f| match member(f) {
             Some(g) if g == a => Role::Source,
             Some(g) if g == b => Role::Target,
             Some(_) => Role::Out,
             None => Role::Between,
-        };
-        let sources = by_group.get(&a).map_or(&[][..], Vec::as_slice);
-        !indirect::joined(&graph, &role, sources, removed)
-    });
+        },
+        &|(a, b)| {
+            let files = |g| by_group.get(g).map_or(&[][..], Vec::as_slice);
+            (files(a), files(b))
+        },
+    );
     let links = cuts.len();
-    for (cut, pairs) in cuts.into_links() {
+    for (cut, groups) in cuts.into_links() {
+        let pairs: Vec<(String, String)> = groups
+            .iter()
+            .map(|&(a, b)| (name(a).to_owned(), name(b).to_owned()))
+            .collect();
         let Some((a, b)) = pairs.first() else {
             continue;
         };

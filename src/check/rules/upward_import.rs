@@ -108,37 +108,34 @@ fn indirect_chains(cx: &CheckContext<'_>, out: &mut Vec<Diagnostic>) {
                     ),
                     &forward,
                 ),
-                &lower.name,
-                &higher.name,
+                (lower.rank, higher.rank),
             );
         }
     }
-    let rank_of = |name: &str| {
-        cx.config
-            .layers
-            .iter()
-            .find(|l| l.name == name)
-            .map(|l| l.rank)
-    };
-    cuts.prune(&|(lower, higher), removed| {
-        let (Some(lo), Some(hi)) = (rank_of(lower), rank_of(higher)) else {
-            return true;
-        };
-        let role = |f: FileId| match cx.model.layer(f) {
+    cuts.prune(
+        &graph,
+        &|&(lo, hi), f| match cx.model.layer(f) {
             Some(l) if l == lo => Role::Source,
             Some(l) if l == hi => Role::Target,
             Some(_) => Role::Out,
             None => Role::Between,
-        };
-        let sources = by_layer.get(lo).map_or(&[][..], Vec::as_slice);
-        !indirect::joined(&graph, &role, sources, removed)
-    });
+        },
+        &|&(lo, hi)| {
+            let files = |rank: usize| by_layer.get(rank).map_or(&[][..], Vec::as_slice);
+            (files(lo), files(hi))
+        },
+    );
     let links = cuts.len();
-    for (cut, pairs) in cuts.into_links() {
-        let Some((from, to)) = pairs.first() else {
-            continue;
-        };
-        let Some(decl) = cx.config.layers.iter().find(|l| &l.name == to) else {
+    let name = |rank: usize| cx.config.layers.get(rank).map_or("", |l| l.name.as_str());
+    for (cut, ranks) in cuts.into_links() {
+        let pairs: Vec<(String, String)> = ranks
+            .iter()
+            .map(|&(lo, hi)| (name(lo).to_owned(), name(hi).to_owned()))
+            .collect();
+        let (Some((from, to)), Some(decl)) = (
+            pairs.first(),
+            ranks.first().and_then(|&(_, hi)| cx.config.layers.get(hi)),
+        ) else {
             continue;
         };
         out.push(chain_finding(
