@@ -1421,3 +1421,81 @@ fn issue_16_4000_indirect_forbid_entries() {
     expected.sort();
     assert_eq!(paths, expected);
 }
+
+#[test]
+fn issue_16_impact_and_risk_of_a_chain_of_5000_files() {
+    // pkg/m00000 -> m00001 -> ... -> m04999. `impact` listed each importer with its whole
+    // chain (12.5 million links); `risk` of a change to every file searched the graph once per
+    // file. Chains now list 20 links and their whole length; risk searches once per tier.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let n = 5_000;
+    write(
+        root,
+        "layers.toml",
+        "[[risk]]\ntier = \"high\"\npaths = [\"pkg/m00000.py\"]\n",
+    );
+    write(root, "pkg/__init__.py", "");
+    for i in 0..n {
+        let body = if i + 1 < n {
+            format!("import pkg.m{:05}\n", i + 1)
+        } else {
+            String::new()
+        };
+        write(root, &format!("pkg/m{i:05}.py"), body);
+    }
+    let (code, stdout, stderr) = run(root, &["impact", "pkg/m04999.py", "--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let v: Value = serde_json::from_str(&stdout).unwrap();
+    let importers = v["importers"].as_array().unwrap();
+    assert_eq!(importers.len(), n - 1);
+    let first = &importers[0];
+    assert_eq!(first["path"], "pkg/m00000.py");
+    assert_eq!(first["chain_length"], n - 1);
+    let chain = first["chain"].as_array().unwrap();
+    assert_eq!(chain.len(), 20);
+    assert_eq!(chain[0]["path"], "pkg/m00000.py");
+    assert_eq!(chain[19]["target"], "pkg/m00020.py");
+    // A chain within the cap is whole.
+    let near = &importers[n - 21];
+    assert_eq!(near["path"], "pkg/m04979.py");
+    assert_eq!(near["chain_length"], 20);
+    assert_eq!(near["chain"].as_array().unwrap().len(), 20);
+    assert_eq!(near["chain"][19]["target"], "pkg/m04999.py");
+    let (code, stdout, _) = run(root, &["impact", "pkg/m04999.py"]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("→ pkg/m00020.py → … 4979 more links (see `pkg/m00020.py`))\n"),
+        "{}",
+        stdout.get(..2000).unwrap_or_default()
+    );
+    assert!(stdout.contains("  pkg/m04998.py  (pkg/m04998.py:1 → pkg/m04999.py)\n"));
+
+    let (code, stdout, stderr) = run(root, &["risk", "pkg", "--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let v: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["tier"], "high");
+    let files = v["files"].as_array().unwrap();
+    assert_eq!(files.len(), n + 1);
+    let last = files.iter().find(|f| f["path"] == "pkg/m04999.py").unwrap();
+    assert_eq!(last["tier"], "high");
+    assert_eq!(last["chain_length"], n - 1);
+    let chain = last["chain"].as_array().unwrap();
+    assert_eq!(chain.len(), 20);
+    assert_eq!(chain[0]["path"], "pkg/m04979.py");
+    assert_eq!(chain[19]["target"], "pkg/m04999.py");
+    let why = last["why"].as_str().unwrap();
+    assert!(
+        why.starts_with(
+            "imported by `pkg/m00000.py` (`pkg/m00000.py` of tier `high`): `pkg/m00000.py` → … \
+             4979 more links → pkg/m04979.py:1 → "
+        ),
+        "{why}"
+    );
+    // The package file is imported by nothing: near miss, tier low.
+    let init = files
+        .iter()
+        .find(|f| f["path"] == "pkg/__init__.py")
+        .unwrap();
+    assert_eq!(init["tier"], "low");
+}

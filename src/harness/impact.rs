@@ -15,8 +15,11 @@ pub struct Importer {
     pub path: String,
     pub layer: Option<String>,
     pub modules: Vec<String>,
-    /// From this file to the changed file it reaches.
+    /// From this file to the changed file it reaches: its first
+    /// [`CHAIN_LINKS`](super::CHAIN_LINKS) links.
     pub chain: Vec<Link>,
+    /// The number of links of the whole chain.
+    pub chain_length: usize,
 }
 
 /// The answer of `archgate impact`.
@@ -47,6 +50,7 @@ pub fn impact(graph: &ImportGraph, starts: &[FileId]) -> Impact {
                 layer,
                 modules,
                 chain: reach.chain(graph, f),
+                chain_length: reach.length(f),
             }
         })
         .collect();
@@ -86,7 +90,15 @@ pub fn render(impact: &Impact) -> String {
             let _ = writeln!(out, "{this}:");
             heading = this;
         }
-        let _ = writeln!(out, "  {}  ({})", i.path, chain_text(&i.chain));
+        let more = match i.chain_length.saturating_sub(i.chain.len()) {
+            0 => String::new(),
+            n => format!(
+                " → … {n} more link{} (see `{}`)",
+                if n == 1 { "" } else { "s" },
+                i.chain.last().map_or("", |l| l.target.as_str())
+            ),
+        };
+        let _ = writeln!(out, "  {}  ({}{more})", i.path, chain_text(&i.chain));
     }
     out
 }

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use globset::{GlobSet, GlobSetBuilder};
 use serde::Serialize;
 
-use super::{Importers, Link, chain_text};
+use super::{CHAIN_LINKS, Link, chain_text, links};
 use crate::config::{
     AtomSpec, Config, Decl, GroupId, LOW_TIER, Model, SpecKey, Unmatched, compile_pattern,
 };
@@ -22,8 +22,11 @@ pub struct FileRisk {
     pub path: String,
     pub tier: String,
     pub why: String,
-    /// For a tier lent through imports: the chain from the file of that tier to this one.
+    /// For a tier lent through imports: the chain from the file of that tier to this one, its
+    /// last [`CHAIN_LINKS`] links.
     pub chain: Vec<Link>,
+    /// The number of links of the whole chain.
+    pub chain_length: usize,
     #[serde(skip)]
     rank: usize,
 }
@@ -202,20 +205,13 @@ pub fn risk(config: &Config, graph: &ImportGraph, changed: &[String]) -> Risk {
                 .filter(|(rank, _)| config.risk.get(*rank).is_some_and(|t| t.blast_radius))
         })
         .collect();
+    let lenders = Lenders::new(graph, &lends, low);
     let mut files: Vec<FileRisk> = changed
         .iter()
         .map(|path| {
             let file = graph.files.id(path);
             let own = tiers.of(model, path, file);
-            let lent = file.and_then(|f| {
-                let reach = Importers::new(graph, &[f]);
-                reach
-                    .order
-                    .iter()
-                    .filter_map(|&i| lends.get(i).cloned().flatten().map(|l| (l, i)))
-                    .min_by_key(|((rank, _), _)| *rank)
-                    .map(|(l, importer)| (l, reach.chain(graph, importer)))
-            });
+            let lent = file.and_then(|f| lenders.lent(graph, f));
             match (own, lent) {
                 (Some((rank, text)), lent)
                     if lent.as_ref().is_none_or(|((r, _), _)| rank <= *r) =>
@@ -225,20 +221,28 @@ pub fn risk(config: &Config, graph: &ImportGraph, changed: &[String]) -> Risk {
                         tier: name(rank),
                         why: format!("matches `{text}` of tier `{}`", name(rank)),
                         chain: Vec::new(),
+                        chain_length: 0,
                         rank,
                     }
                 }
-                (_, Some(((rank, text), chain))) => {
-                    let from = chain.first().map_or("", |l| l.path.as_str());
+                (_, Some(((rank, text), (from, chain, chain_length)))) => {
+                    let more = match chain_length.saturating_sub(chain.len()) {
+                        0 => String::new(),
+                        n => format!(
+                            "`{from}` → … {n} more link{} → ",
+                            if n == 1 { "" } else { "s" }
+                        ),
+                    };
                     FileRisk {
                         path: path.clone(),
                         tier: name(rank),
                         why: format!(
-                            "imported by `{from}` (`{text}` of tier `{}`): {}",
+                            "imported by `{from}` (`{text}` of tier `{}`): {more}{}",
                             name(rank),
                             chain_text(&chain)
                         ),
                         chain,
+                        chain_length,
                         rank,
                     }
                 }
@@ -251,6 +255,7 @@ pub fn risk(config: &Config, graph: &ImportGraph, changed: &[String]) -> Risk {
                         "no tier names it".to_owned()
                     },
                     chain: Vec::new(),
+                    chain_length: 0,
                     rank: low,
                 },
             }
@@ -264,6 +269,112 @@ pub fn risk(config: &Config, graph: &ImportGraph, changed: &[String]) -> Risk {
         rank,
     }
 }
+
+/// For each tier that lends through imports, the files its files import, directly or not:
+/// one breadth-first search per tier, not one per changed file (a change may touch every file).
+struct Lenders {
+    /// For each tier that lends, highest first, each file's step back on a shortest chain
+    /// from the nearest file of the tier.
+    by_rank: Vec<Vec<Option<Step>>>,
+    texts: Vec<Option<(usize, String)>>,
+}
+
+impl Lenders {
+    fn new(graph: &ImportGraph, lends: &[Option<(usize, String)>], tiers: usize) -> Self {
+        let files = graph.files.len();
+        let mut by_rank = Vec::new();
+        for rank in 0..tiers {
+            let starts: Vec<FileId> = (0..files)
+                .filter(|&f| {
+                    lends
+                        .get(f)
+                        .cloned()
+                        .flatten()
+                        .is_some_and(|(r, _)| r == rank)
+                })
+                .collect();
+            if starts.is_empty() {
+                continue;
+            }
+            let mut via: Vec<Option<Step>> = vec![None; files];
+            let mut is_start = vec![false; files];
+            for &s in &starts {
+                if let Some(x) = is_start.get_mut(s) {
+                    *x = true;
+                }
+            }
+            let mut queue: std::collections::VecDeque<(FileId, FileId, usize)> =
+                starts.iter().map(|&s| (s, s, 0)).collect();
+            while let Some((file, root, length)) = queue.pop_front() {
+                let mut imported: Vec<FileId> = graph.imports_of(file).collect();
+                imported.sort_unstable();
+                imported.dedup();
+                for next in imported {
+                    if is_start.get(next).copied().unwrap_or(true)
+                        || via.get(next).is_some_and(Option::is_some)
+                    {
+                        continue;
+                    }
+                    if let Some(v) = via.get_mut(next) {
+                        *v = Some(Step {
+                            prev: file,
+                            root,
+                            length: length + 1,
+                        });
+                    }
+                    queue.push_back((next, root, length + 1));
+                }
+            }
+            by_rank.push(via);
+        }
+        Self {
+            by_rank,
+            texts: lends.to_vec(),
+        }
+    }
+
+    /// The highest tier lent to `file`, with the glob that gives it: the file of that tier
+    /// nearest `file`, the last [`CHAIN_LINKS`] links of the chain from it, and the chain's
+    /// length.
+    fn lent(&self, graph: &ImportGraph, file: FileId) -> Option<LentTier> {
+        let (via, Step { root, length, .. }) = self
+            .by_rank
+            .iter()
+            .find_map(|via| Some((via, via.get(file).copied().flatten()?)))?;
+        let tier = self.texts.get(root).cloned().flatten()?;
+        let mut files = vec![file];
+        let mut at = file;
+        while files.len() <= CHAIN_LINKS && at != root {
+            let Some(Some(step)) = via.get(at) else {
+                break;
+            };
+            files.push(step.prev);
+            at = step.prev;
+        }
+        files.reverse();
+        Some((
+            tier,
+            (
+                graph.files.path(root).to_owned(),
+                links(graph, &files),
+                length,
+            ),
+        ))
+    }
+}
+
+/// One file's step back towards the nearest file of a tier: the file that imports it there,
+/// that file of the tier, and the number of links between.
+#[derive(Debug, Clone, Copy)]
+struct Step {
+    prev: FileId,
+    root: FileId,
+    length: usize,
+}
+
+/// A tier lent through imports: (rank, glob), and (the file of that tier, the chain's last
+/// links, its length).
+type LentTier = ((usize, String), (String, Vec<Link>, usize));
 
 /// The risk as text: the tier first, then each file with its tier and why.
 pub fn render(risk: &Risk) -> String {
