@@ -1499,3 +1499,68 @@ fn issue_16_impact_and_risk_of_a_chain_of_5000_files() {
         .unwrap();
     assert_eq!(init["tier"], "low");
 }
+
+/// A repository of `n` independent slices `pkg/s{i}` (one file each) with `indirect = true`,
+/// and `pkg/hub.py` importing `hub`.
+fn slices_through_a_hub(root: &Path, n: usize, hub: &str) {
+    write(
+        root,
+        "layers.toml",
+        "[[modules]]\nname = \"slice\"\npaths = [\"pkg/{slice}/**\"]\nindependent = true\n\
+         indirect = true\n\n[[modules]]\nname = \"hub\"\npaths = [\"pkg/hub.py\", \
+         \"pkg/__init__.py\"]\n",
+    );
+    write(root, "pkg/__init__.py", "");
+    write(root, "pkg/hub.py", hub);
+    for i in 0..n {
+        write(root, &format!("pkg/s{i}/__init__.py"), "");
+    }
+}
+
+#[test]
+fn issue_16_independent_slices_through_one_hub_file() {
+    // One slice imports a hub that imports 3,000 others, then 3,000 slices import a hub that
+    // imports one: 3,000 pairs of slices, each of whose chains pass through the hub. Each
+    // pair walked all of the hub's imports (or importers): pairs × the hub's links.
+    let n = 3_000;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let imports: Vec<String> = (1..n).map(|i| format!("import pkg.s{i}\n")).collect();
+    slices_through_a_hub(root, n, &imports.concat());
+    write(root, "pkg/s0/__init__.py", "import pkg.hub\n");
+    let (code, report, _) = check_json(root);
+    assert_eq!(code, 1);
+    // s0 -> hub -> sI: the cut nearest each target, one link per pair.
+    let found = findings(&report);
+    assert_eq!(found.len(), n - 1);
+    for (k, (path, line, target)) in found.iter().enumerate() {
+        assert_eq!(path, "pkg/hub.py");
+        assert_eq!(*line, u64::try_from(k + 1).unwrap());
+        assert_eq!(target, &format!("pkg/s{}/__init__.py", k + 1));
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    slices_through_a_hub(root, n, "import pkg.s0\n");
+    for i in 1..n {
+        write(root, &format!("pkg/s{i}/__init__.py"), "import pkg.hub\n");
+    }
+    let (code, report, _) = check_json(root);
+    assert_eq!(code, 1);
+    // sI -> hub -> s0 for every I: one link cuts all 2,999 pairs.
+    let found = findings(&report);
+    assert_eq!(
+        found,
+        [("pkg/hub.py".to_owned(), 1, "pkg/s0/__init__.py".to_owned())]
+    );
+    let help = report["violations"][0]["help"].as_str().unwrap();
+    assert!(
+        help.contains("and the chains of 2999 pairs of groups"),
+        "{help}"
+    );
+    // Each pair's source is one file.
+    assert!(
+        help.contains("; 1 file of the source reaches the target only through it"),
+        "{help}"
+    );
+}

@@ -97,74 +97,74 @@ pub(crate) struct Cut<'a> {
     pub isolated: usize,
 }
 
-/// The links of the minimum cut between the files whose role is `Source` and those whose role
-/// is `Target`, through `Between` files.
+/// The links of the minimum cut between the sources `forward` starts from and `targets`, through
+/// `Between` files.
 pub(crate) fn cut<'a>(
     cx: &CheckContext<'_>,
     graph: &ChainGraph<'a>,
     role: &dyn Fn(FileId) -> Role,
-    (sources, targets): (&[FileId], &[FileId]),
-    forward: &[bool],
+    targets: &[FileId],
+    forward: &Forward,
 ) -> Vec<Cut<'a>> {
-    let Some((on_chain, chain_files)) = files_on_chains(graph, role, forward, targets) else {
+    let Some((on_chain, chain_files)) = files_on_chains(forward, role, targets) else {
         return Vec::new();
     };
-    // The links of the chain network: S → between, between → between, between → T.
-    let in_network = |from: FileId, to: FileId| {
-        let between =
-            |f: FileId| role(f) == Role::Between && on_chain.get(f).copied().unwrap_or(false);
-        match (role(from), role(to)) {
-            (Role::Source, _) => between(to),
-            (Role::Between, Role::Target) => between(from),
-            (Role::Between, Role::Between) => between(from) && between(to),
-            _ => false,
-        }
-    };
-    // Only sources and files on a chain start links: the rest of the graph is not visited.
+    // The links of the chain network: S → between, between → between, between → T, where
+    // each between file is on a chain. They are the imports into the files on a chain and
+    // into the targets, from sources and files on a chain: only the network is visited.
+    let on = |f: FileId| on_chain.get(f).copied().unwrap_or(false);
     let mut links: Vec<(FileId, FileId, usize)> = Vec::new();
-    for &from in sources.iter().chain(&chain_files) {
-        for (to, sites) in graph.succ.get(from).map_or(&[][..], Vec::as_slice) {
-            if in_network(from, *to) {
-                links.push((from, *to, sites.len()));
+    for &to in chain_files.iter().chain(targets) {
+        let into_chain = on(to);
+        for &from in forward.importers(to) {
+            if on(from) || (into_chain && role(from) == Role::Source) {
+                links.push((from, to, graph.sites(from, to).len()));
             }
         }
     }
-    // Nodes: 0 the source, 1 the sink, then every file on a link.
-    let mut node_of: BTreeMap<FileId, usize> = BTreeMap::new();
+    links.sort_unstable();
+    // Nodes: 0 the source, 1 the sink, then every file on a link, numbered in a dense table
+    // (`NO_NODE` for the others).
+    let mut node_of = vec![NO_NODE; graph.succ.len()];
+    let mut files: Vec<FileId> = Vec::new();
     for &(a, b, _) in &links {
         for f in [a, b] {
-            let next = node_of.len() + 2;
-            node_of.entry(f).or_insert(next);
+            if let Some(n) = node_of.get_mut(f)
+                && *n == NO_NODE
+            {
+                *n = files.len() + 2;
+                files.push(f);
+            }
         }
     }
+    let node = |f: FileId| node_of.get(f).copied().filter(|&n| n != NO_NODE);
     let weight =
         u64::try_from(links.iter().map(|l| l.2).sum::<usize>() + 1).unwrap_or(u64::MAX / 4);
-    let mut network = Network::new(node_of.len() + 2);
-    let mut index_of: BTreeMap<usize, (FileId, FileId)> = BTreeMap::new();
+    let mut network = Network::new(files.len() + 2);
+    // Link `2k` of the network is `links[k]`: they are added first.
     for &(a, b, sites) in &links {
-        let (Some(&na), Some(&nb)) = (node_of.get(&a), node_of.get(&b)) else {
+        let (Some(na), Some(nb)) = (node(a), node(b)) else {
             continue;
         };
-        let capacity = weight + u64::try_from(sites).unwrap_or(0);
-        index_of.insert(network.add(na, nb, capacity), (a, b));
+        network.add(na, nb, weight + u64::try_from(sites).unwrap_or(0));
     }
     let infinite = u64::MAX / 2;
-    for (&file, &node) in &node_of {
+    for (i, &file) in files.iter().enumerate() {
         match role(file) {
             Role::Source => {
-                network.add(0, node, infinite);
+                network.add(0, i + 2, infinite);
             }
             Role::Target => {
-                network.add(node, 1, infinite);
+                network.add(i + 2, 1, infinite);
             }
             _ => {}
         }
     }
     let cut: Vec<(FileId, FileId)> = min_cut(network, 0, 1)
         .into_iter()
-        .filter_map(|l| index_of.get(&l).copied())
+        .filter_map(|l| links.get(l / 2).map(|&(a, b, _)| (a, b)))
         .collect();
-    let network = Chains::new(&links, &node_of, role);
+    let network = Chains::new(&links, (&node_of, files), role);
     let isolated = network.isolated(&cut);
     cut.iter()
         .zip(isolated)
@@ -184,7 +184,8 @@ pub(crate) fn cut<'a>(
 /// every file on a link): shortest chains and who depends on which link, for all the cut's
 /// links at once.
 struct Chains<'m> {
-    node_of: &'m BTreeMap<FileId, usize>,
+    node_of: &'m [usize],
+    /// The file of each node (0 and 1 hold 0).
     files: Vec<FileId>,
     links: Vec<(usize, usize)>,
     sources: Vec<bool>,
@@ -198,19 +199,15 @@ struct Chains<'m> {
 impl<'m> Chains<'m> {
     fn new(
         links: &[(FileId, FileId, usize)],
-        node_of: &'m BTreeMap<FileId, usize>,
+        (node_of, files): (&'m [usize], Vec<FileId>),
         role: &dyn Fn(FileId) -> Role,
     ) -> Self {
-        let nodes = node_of.len() + 2;
-        let mut files = vec![0; nodes];
-        for (&file, &node) in node_of {
-            if let Some(f) = files.get_mut(node) {
-                *f = file;
-            }
-        }
+        let files: Vec<FileId> = [0, 0].into_iter().chain(files).collect();
+        let nodes = files.len();
+        let node = |f: FileId| node_of.get(f).copied().filter(|&n| n != NO_NODE);
         let links: Vec<(usize, usize)> = links
             .iter()
-            .filter_map(|(a, b, _)| Some((*node_of.get(a)?, *node_of.get(b)?)))
+            .filter_map(|&(a, b, _)| Some((node(a)?, node(b)?)))
             .collect();
         let is = |goal: Role| -> Vec<bool> {
             (0..nodes)
@@ -261,7 +258,7 @@ impl<'m> Chains<'m> {
     }
 
     fn node(&self, file: FileId) -> Option<usize> {
-        self.node_of.get(&file).copied()
+        self.node_of.get(file).copied().filter(|&n| n != NO_NODE)
     }
 
     /// For each link of `cut`, how many sources reach a target only through it: the sources
@@ -356,71 +353,78 @@ impl<'m> Chains<'m> {
     }
 }
 
-/// The intermediates a chain from `sources` can reach: the `between` files reachable from
-/// `sources` through `between` files. It depends only on the sources, so a contract computes
-/// it once per source group, for all of its targets.
-pub(crate) fn forward(
-    graph: &ChainGraph<'_>,
-    between: &dyn Fn(FileId) -> bool,
-    sources: &[FileId],
-) -> Vec<bool> {
-    let mut seen = vec![false; graph.succ.len()];
-    let mut queue: VecDeque<FileId> = sources.iter().copied().collect();
-    while let Some(node) = queue.pop_front() {
-        for (next, _) in graph.succ.get(node).map_or(&[][..], Vec::as_slice) {
-            if between(*next) && !seen.get(*next).copied().unwrap_or(true) {
-                if let Some(x) = seen.get_mut(*next) {
-                    *x = true;
+/// No node of the network: the files on no link.
+const NO_NODE: usize = usize::MAX;
+
+/// What chains from one set of sources can reach, for all of its targets at once: the
+/// intermediates the sources reach through intermediates, and each import along the way. It
+/// depends only on the sources, so a contract computes it once per source group; each pair's
+/// network is then walked within it, never through the rest of a busy file's imports.
+pub(crate) struct Forward {
+    /// Whether each file is an intermediate the sources reach.
+    reached: Vec<bool>,
+    /// For each file a reached intermediate imports, and each intermediate a source imports:
+    /// those importers. A source's direct imports of other files are the direct rules'.
+    pred: BTreeMap<FileId, Vec<FileId>>,
+}
+
+impl Forward {
+    pub fn new(
+        graph: &ChainGraph<'_>,
+        between: &dyn Fn(FileId) -> bool,
+        sources: &[FileId],
+    ) -> Self {
+        let mut reached = vec![false; graph.succ.len()];
+        let mut pred: BTreeMap<FileId, Vec<FileId>> = BTreeMap::new();
+        // (file, whether it is an intermediate rather than a source)
+        let mut queue: VecDeque<(FileId, bool)> = sources.iter().map(|&s| (s, false)).collect();
+        while let Some((node, intermediate)) = queue.pop_front() {
+            for (next, _) in graph.succ.get(node).map_or(&[][..], Vec::as_slice) {
+                if between(*next) {
+                    pred.entry(*next).or_default().push(node);
+                    if reached.get(*next) == Some(&false) {
+                        if let Some(x) = reached.get_mut(*next) {
+                            *x = true;
+                        }
+                        queue.push_back((*next, true));
+                    }
+                } else if intermediate {
+                    pred.entry(*next).or_default().push(node);
                 }
-                queue.push_back(*next);
             }
         }
+        Self { reached, pred }
     }
-    seen
+
+    /// The files past the intermediates that a chain reaches: the candidate targets, for
+    /// pruning the pairs of a many-group contract.
+    pub fn targets(&self) -> impl Iterator<Item = FileId> + '_ {
+        self.pred
+            .keys()
+            .copied()
+            .filter(|&f| !self.reached.get(f).copied().unwrap_or(false))
+    }
+
+    fn importers(&self, file: FileId) -> &[FileId] {
+        self.pred.get(&file).map_or(&[][..], Vec::as_slice)
+    }
 }
 
-/// The files a chain from a `forward` intermediate reaches that are not intermediates: the
-/// candidate targets, for pruning the pairs of a many-group contract.
-pub(crate) fn reached(
-    graph: &ChainGraph<'_>,
-    forward: &[bool],
-    between: &dyn Fn(FileId) -> bool,
-) -> Vec<FileId> {
-    let mut out: Vec<FileId> = forward
-        .iter()
-        .enumerate()
-        .filter(|(_, on)| **on)
-        .flat_map(|(f, _)| {
-            graph
-                .succ
-                .get(f)
-                .map_or(&[][..], Vec::as_slice)
-                .iter()
-                .map(|(t, _)| *t)
-        })
-        .filter(|&t| !between(t))
-        .collect();
-    out.sort_unstable();
-    out.dedup();
-    out
-}
-
-/// The intermediates on some chain to `targets`: reached forward (`forward`) and reaching a
-/// target backward through intermediates; `None` when no chain exists.
+/// The intermediates on some chain to `targets`: reached forward and reaching a target
+/// backward through intermediates, each once; `None` when no chain exists.
 fn files_on_chains(
-    graph: &ChainGraph<'_>,
+    forward: &Forward,
     role: &dyn Fn(FileId) -> Role,
-    forward: &[bool],
     targets: &[FileId],
 ) -> Option<(Vec<bool>, Vec<FileId>)> {
-    let mut on_chain = vec![false; graph.succ.len()];
+    let mut on_chain = vec![false; forward.reached.len()];
     let mut chain_files = Vec::new();
     let mut queue: VecDeque<FileId> = targets.iter().copied().collect();
     while let Some(node) = queue.pop_front() {
-        for &prev in graph.pred.get(node).map_or(&[][..], Vec::as_slice) {
-            if role(prev) == Role::Between
-                && forward.get(prev).copied().unwrap_or(false)
+        for &prev in forward.importers(node) {
+            if forward.reached.get(prev).copied().unwrap_or(false)
                 && !on_chain.get(prev).copied().unwrap_or(true)
+                && role(prev) == Role::Between
             {
                 if let Some(o) = on_chain.get_mut(prev) {
                     *o = true;
@@ -453,9 +457,6 @@ impl<K> Default for Cuts<'_, K> {
 /// A set of file-to-file links.
 type Links = BTreeSet<(FileId, FileId)>;
 
-/// A pair's sources and targets.
-type Ends<'s> = (&'s [FileId], &'s [FileId]);
-
 impl<'a, K: Clone> Cuts<'a, K> {
     /// Adds the cut of one pair.
     pub fn add(&mut self, cuts: Vec<Cut<'a>>, pair: K) {
@@ -473,37 +474,75 @@ impl<'a, K: Clone> Cuts<'a, K> {
         self.pairs.push(pair);
     }
 
+    /// How many links the contract's cut has: the number of edits it needs.
+    pub fn len(&self) -> usize {
+        self.by_link.len()
+    }
+
+    /// Each link with its pairs, in link order.
+    pub fn into_links(self) -> impl Iterator<Item = (Cut<'a>, Vec<K>)> {
+        self.by_link.into_values()
+    }
+}
+
+impl<A: Ord + Clone, B: Ord + Clone> Cuts<'_, (A, B)> {
     /// Drops the links the rest of the cut makes unnecessary: the union of each pair's
     /// minimum cut may hold a link whose chains another pair's links already break. Links
     /// serving the fewest pairs are tried first; a link goes back into the graph when it
-    /// completes no chain of any pair. `role(pair, file)` is the file's role for that pair,
-    /// `ends(pair)` its sources and targets.
+    /// completes no chain of any pair. A pair is (source group, target group); `between`
+    /// says which files chains pass through (the same for every pair of a contract),
+    /// `sources` and `targets` give a group's files.
     ///
-    /// Each pair keeps the files its sources reach, and those that reach its targets, with
-    /// the cut links still out; they only grow as links come back, so the pass costs about
-    /// one search of each pair's chains.
+    /// Each source group keeps the files it reaches, and each target group the files that
+    /// reach it, with the cut links still out; they only grow as links come back, so the pass
+    /// costs about one search per group.
     pub fn prune<'s>(
         &mut self,
         graph: &ChainGraph<'_>,
-        role: &dyn Fn(&K, FileId) -> Role,
-        ends: &dyn Fn(&K) -> Ends<'s>,
+        between: &dyn Fn(FileId) -> bool,
+        sources: &dyn Fn(&A) -> &'s [FileId],
+        targets: &dyn Fn(&B) -> &'s [FileId],
     ) {
+        let source_sides: BTreeMap<&A, usize> = self
+            .pairs
+            .iter()
+            .map(|(a, _)| a)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .enumerate()
+            .map(|(i, a)| (a, i))
+            .collect();
+        let target_sides: BTreeMap<&B, usize> = self
+            .pairs
+            .iter()
+            .map(|(_, b)| b)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .enumerate()
+            .map(|(i, b)| (b, i))
+            .collect();
         let mut pruning = Pruning {
             graph,
-            role,
-            pairs: &self.pairs,
+            between,
+            pairs: self
+                .pairs
+                .iter()
+                .filter_map(|(a, b)| Some((*source_sides.get(a)?, *target_sides.get(b)?)))
+                .collect(),
             removed: self.by_link.keys().copied().collect(),
             critical: Links::new(),
-            reach: vec![(BTreeSet::new(), BTreeSet::new()); self.pairs.len()],
+            forward: vec![BTreeSet::new(); source_sides.len()],
+            back: vec![BTreeSet::new(); target_sides.len()],
             by_file: (BTreeMap::new(), BTreeMap::new()),
         };
-        for (p, pair) in self.pairs.iter().enumerate() {
-            let (sources, targets) = ends(pair);
-            for &s in sources {
-                pruning.reach_forward(p, s);
+        for (a, &i) in &source_sides {
+            for &s in sources(a) {
+                pruning.reach_forward(i, s);
             }
-            for &t in targets {
-                pruning.reach_back(p, t);
+        }
+        for (b, &j) in &target_sides {
+            for &t in targets(b) {
+                pruning.reach_back(j, t);
             }
         }
         let mut order: Vec<((FileId, FileId), usize)> = self
@@ -518,104 +557,96 @@ impl<'a, K: Clone> Cuts<'a, K> {
             }
             pruning.removed.remove(&(from, to));
             self.by_link.remove(&(from, to));
-            for p in pruning.by_file.0.get(&from).cloned().unwrap_or_default() {
-                pruning.reach_forward(p, to);
+            if between(to) {
+                for i in pruning.by_file.0.get(&from).cloned().unwrap_or_default() {
+                    pruning.reach_forward(i, to);
+                }
             }
-            for p in pruning.by_file.1.get(&to).cloned().unwrap_or_default() {
-                pruning.reach_back(p, from);
+            if between(from) {
+                for j in pruning.by_file.1.get(&to).cloned().unwrap_or_default() {
+                    pruning.reach_back(j, from);
+                }
             }
         }
     }
-
-    /// How many links the contract's cut has: the number of edits it needs.
-    pub fn len(&self) -> usize {
-        self.by_link.len()
-    }
-
-    /// Each link with its pairs, in link order.
-    pub fn into_links(self) -> impl Iterator<Item = (Cut<'a>, Vec<K>)> {
-        self.by_link.into_values()
-    }
 }
 
-/// The state of [`Cuts::prune`].
-struct Pruning<'p, 'g, K> {
+/// The state of [`Cuts::prune`]. Source and target groups are numbered.
+struct Pruning<'p, 'g> {
     graph: &'p ChainGraph<'g>,
-    role: &'p dyn Fn(&K, FileId) -> Role,
-    pairs: &'p [K],
+    between: &'p dyn Fn(FileId) -> bool,
+    /// The pairs with a cut, as (source group, target group).
+    pairs: BTreeSet<(usize, usize)>,
     /// The cut links still out of the graph.
     removed: Links,
     /// Removed links that would complete a chain of some pair: they stay cut.
     critical: Links,
-    /// For each pair, the files its sources reach and those that reach its targets, through
-    /// files a chain may pass and links not removed.
-    reach: Vec<(BTreeSet<FileId>, BTreeSet<FileId>)>,
-    /// For each file, the pairs whose first (second) set of `reach` holds it.
+    /// For each source group, its files and the files chains from them reach, through files
+    /// chains pass and links not removed.
+    forward: Vec<BTreeSet<FileId>>,
+    /// For each target group, its files and the files that reach them the same way.
+    back: Vec<BTreeSet<FileId>>,
+    /// For each file, the source groups whose `forward` holds it, and the target groups
+    /// whose `back` does.
     by_file: (BTreeMap<FileId, Vec<usize>>, BTreeMap<FileId, Vec<usize>>),
 }
 
-impl<K> Pruning<'_, '_, K> {
-    /// Adds `start` (a source, or a file a chain may pass) and what it reaches to the files
-    /// pair `p`'s sources reach.
-    fn reach_forward(&mut self, p: usize, start: FileId) {
-        let Some(pair) = self.pairs.get(p) else {
-            return;
-        };
-        let role = |f: FileId| (self.role)(pair, f);
-        if !matches!(role(start), Role::Source | Role::Between) {
-            return;
-        }
-        let Some((forward, back)) = self.reach.get_mut(p) else {
-            return;
-        };
-        if !forward.insert(start) {
+impl Pruning<'_, '_> {
+    /// Whether the removed link `from` → `to` would complete a chain of the pair: a source
+    /// (or a file it reaches) on one end, a target (or a file reaching it) on the other, and
+    /// not a direct import from a source to a target.
+    fn completes(&self, (from, to): (FileId, FileId), (i, j): (usize, usize)) -> bool {
+        self.pairs.contains(&(i, j)) && ((self.between)(from) || (self.between)(to))
+    }
+
+    /// Adds `start` (a source, or a file chains pass) and what it reaches to source group
+    /// `i`'s files.
+    fn reach_forward(&mut self, i: usize, start: FileId) {
+        if !self.forward.get_mut(i).is_some_and(|f| f.insert(start)) {
             return;
         }
         let mut queue = VecDeque::from([start]);
         while let Some(node) = queue.pop_front() {
-            self.by_file.0.entry(node).or_default().push(p);
+            self.by_file.0.entry(node).or_default().push(i);
             for (next, _) in self.graph.succ.get(node).map_or(&[][..], Vec::as_slice) {
-                if self.removed.contains(&(node, *next)) {
-                    // A direct import is no chain.
-                    if back.contains(next)
-                        && !(role(node) == Role::Source && role(*next) == Role::Target)
+                let link = (node, *next);
+                if self.removed.contains(&link) {
+                    let groups = self.by_file.1.get(next).map_or(&[][..], Vec::as_slice);
+                    if !self.critical.contains(&link)
+                        && groups.iter().any(|&j| self.completes(link, (i, j)))
                     {
-                        self.critical.insert((node, *next));
+                        self.critical.insert(link);
                     }
-                } else if role(*next) == Role::Between && forward.insert(*next) {
+                } else if (self.between)(*next)
+                    && self.forward.get_mut(i).is_some_and(|f| f.insert(*next))
+                {
                     queue.push_back(*next);
                 }
             }
         }
     }
 
-    /// Adds `start` (a target, or a file a chain may pass) and the files that reach it to
-    /// the files that reach pair `p`'s targets.
-    fn reach_back(&mut self, p: usize, start: FileId) {
-        let Some(pair) = self.pairs.get(p) else {
-            return;
-        };
-        let role = |f: FileId| (self.role)(pair, f);
-        if !matches!(role(start), Role::Target | Role::Between) {
-            return;
-        }
-        let Some((forward, back)) = self.reach.get_mut(p) else {
-            return;
-        };
-        if !back.insert(start) {
+    /// Adds `start` (a target, or a file chains pass) and the files that reach it to target
+    /// group `j`'s files.
+    fn reach_back(&mut self, j: usize, start: FileId) {
+        if !self.back.get_mut(j).is_some_and(|b| b.insert(start)) {
             return;
         }
         let mut queue = VecDeque::from([start]);
         while let Some(node) = queue.pop_front() {
-            self.by_file.1.entry(node).or_default().push(p);
+            self.by_file.1.entry(node).or_default().push(j);
             for &prev in self.graph.pred.get(node).map_or(&[][..], Vec::as_slice) {
-                if self.removed.contains(&(prev, node)) {
-                    if forward.contains(&prev)
-                        && !(role(prev) == Role::Source && role(node) == Role::Target)
+                let link = (prev, node);
+                if self.removed.contains(&link) {
+                    let groups = self.by_file.0.get(&prev).map_or(&[][..], Vec::as_slice);
+                    if !self.critical.contains(&link)
+                        && groups.iter().any(|&i| self.completes(link, (i, j)))
                     {
-                        self.critical.insert((prev, node));
+                        self.critical.insert(link);
                     }
-                } else if role(prev) == Role::Between && back.insert(prev) {
+                } else if (self.between)(prev)
+                    && self.back.get_mut(j).is_some_and(|b| b.insert(prev))
+                {
                     queue.push_back(prev);
                 }
             }

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use crate::check::indirect::{self, ChainFinding, ChainGraph, Cuts, Role, chain_finding};
+use crate::check::indirect::{self, ChainFinding, ChainGraph, Cuts, Forward, Role, chain_finding};
 use crate::check::{
     CheckContext, Import, Rule, RuleMeta, Target, describe_layers, import_facts, removal,
 };
@@ -104,8 +104,8 @@ fn indirect_chains(
             cx,
             graph,
             &role_of,
-            (sources, &targets),
-            &indirect::forward(graph, &|f| role_of(f) == Role::Between, sources),
+            &targets,
+            &Forward::new(graph, &|f| role_of(f) == Role::Between, sources),
         ),
         (rule.from_text.clone(), rule.to_text.clone()),
     );

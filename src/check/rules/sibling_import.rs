@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::check::indirect::{self, ChainFinding, ChainGraph, Cuts, Role, chain_finding};
+use crate::check::indirect::{self, ChainFinding, ChainGraph, Cuts, Forward, Role, chain_finding};
 use crate::check::{CheckContext, Import, Rule, RuleMeta, Target, import_facts, removal};
 use crate::config::{Decl, GroupId, TypeOnly};
 use crate::diagnostic::{Diagnostic, RuleId, Severity};
@@ -174,9 +174,9 @@ fn indirect_chains(cx: &CheckContext<'_>, contract: &Contract<'_>, out: &mut Vec
     let between = |f: FileId| member(f).is_none();
     let mut cuts = Cuts::default();
     for (&a, sources) in &by_group {
-        let forward = indirect::forward(&graph, &between, sources);
-        let mut hit: Vec<GroupId> = indirect::reached(&graph, &forward, &between)
-            .into_iter()
+        let forward = Forward::new(&graph, &between, sources);
+        let mut hit: Vec<GroupId> = forward
+            .targets()
             .filter_map(member)
             .filter(|&b| b != a)
             .collect();
@@ -190,25 +190,11 @@ fn indirect_chains(cx: &CheckContext<'_>, contract: &Contract<'_>, out: &mut Vec
                 None => Role::Between,
             };
             let targets = by_group.get(&b).map_or(&[][..], Vec::as_slice);
-            cuts.add(
-                indirect::cut(cx, &graph, &role, (sources, targets), &forward),
-                (a, b),
-            );
+            cuts.add(indirect::cut(cx, &graph, &role, targets, &forward), (a, b));
         }
     }
-    cuts.prune(
-        &graph,
-        &|&(a, b), f| match member(f) {
-            Some(g) if g == a => Role::Source,
-            Some(g) if g == b => Role::Target,
-            Some(_) => Role::Out,
-            None => Role::Between,
-        },
-        &|(a, b)| {
-            let files = |g| by_group.get(g).map_or(&[][..], Vec::as_slice);
-            (files(a), files(b))
-        },
-    );
+    let files = |g: &GroupId| by_group.get(g).map_or(&[][..], Vec::as_slice);
+    cuts.prune(&graph, &between, &files, &files);
     let links = cuts.len();
     for (cut, groups) in cuts.into_links() {
         let pairs: Vec<(String, String)> = groups

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use crate::check::indirect::{self, ChainFinding, ChainGraph, Cuts, Role, chain_finding};
+use crate::check::indirect::{self, ChainFinding, ChainGraph, Cuts, Forward, Role, chain_finding};
 use crate::check::{CheckContext, Rule, RuleMeta, describe_layers, file_name, removal};
 use crate::config::Layer;
 use crate::diagnostic::{Diagnostic, ImportFacts, RuleId, Severity};
@@ -82,13 +82,13 @@ fn indirect_chains(cx: &CheckContext<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let unlayered = |f: FileId| cx.model.layer(f).is_none();
-        let forward = indirect::forward(&graph, &unlayered, sources);
-        let reached = indirect::reached(&graph, &forward, &unlayered);
+        let forward = Forward::new(&graph, &unlayered, sources);
+        let reached: std::collections::BTreeSet<usize> = forward
+            .targets()
+            .filter_map(|t| cx.model.layer(t))
+            .collect();
         for higher in cx.config.layers.iter().take(lower.rank) {
-            if !reached
-                .iter()
-                .any(|&t| cx.model.layer(t) == Some(higher.rank))
-            {
+            if !reached.contains(&higher.rank) {
                 continue;
             }
             let role = |f: FileId| match cx.model.layer(f) {
@@ -102,29 +102,15 @@ fn indirect_chains(cx: &CheckContext<'_>, out: &mut Vec<Diagnostic>) {
                     cx,
                     &graph,
                     &role,
-                    (
-                        sources,
-                        by_layer.get(higher.rank).map_or(&[][..], Vec::as_slice),
-                    ),
+                    by_layer.get(higher.rank).map_or(&[][..], Vec::as_slice),
                     &forward,
                 ),
                 (lower.rank, higher.rank),
             );
         }
     }
-    cuts.prune(
-        &graph,
-        &|&(lo, hi), f| match cx.model.layer(f) {
-            Some(l) if l == lo => Role::Source,
-            Some(l) if l == hi => Role::Target,
-            Some(_) => Role::Out,
-            None => Role::Between,
-        },
-        &|&(lo, hi)| {
-            let files = |rank: usize| by_layer.get(rank).map_or(&[][..], Vec::as_slice);
-            (files(lo), files(hi))
-        },
-    );
+    let files = |rank: &usize| by_layer.get(*rank).map_or(&[][..], Vec::as_slice);
+    cuts.prune(&graph, &|f| cx.model.layer(f).is_none(), &files, &files);
     let links = cuts.len();
     let name = |rank: usize| cx.config.layers.get(rank).map_or("", |l| l.name.as_str());
     for (cut, ranks) in cuts.into_links() {
