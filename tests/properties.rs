@@ -3,7 +3,8 @@
 //! (so they reach deep into the parsers and the validator) mixed with arbitrary bytes. The
 //! properties: no panic, every site inside its file, and through the real binary an exit code
 //! of 0, 1 or 2. Case counts are small so that the whole file runs in a few seconds of a
-//! normal `cargo test`; a hang fails through the binary's timeout, never a timed assertion.
+//! normal `cargo test`. A hang fails the property: through the binary's timeout, or in
+//! process through [`bounded`]; never a timed assertion.
 
 #![allow(clippy::unwrap_used, clippy::panic, reason = "a failing test panics")]
 
@@ -12,6 +13,45 @@ use std::time::Duration;
 
 use archgate::resolve::LANGUAGES;
 use proptest::prelude::*;
+
+/// How long an in-process case may run: thousands of times what one takes in a debug build.
+const CASE_LIMIT: Duration = Duration::from_secs(30);
+
+/// Runs `work` on a thread of its own and waits at most `limit` for it, so that a parser
+/// stuck on some input fails its property instead of stalling the suite. A panic in `work`
+/// is the property's; a thread that hangs is left behind and ends with the test process.
+fn bounded(limit: Duration, work: impl FnOnce() + Send + 'static) {
+    let (done, finished) = std::sync::mpsc::channel();
+    let thread = std::thread::spawn(move || {
+        work();
+        let _ = done.send(());
+    });
+    match finished.recv_timeout(limit) {
+        Ok(()) => {}
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+            if let Err(panic) = thread.join() {
+                std::panic::resume_unwind(panic);
+            }
+        }
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+            panic!("no answer within {limit:?}: a hang")
+        }
+    }
+}
+
+#[test]
+#[should_panic(expected = "no answer within 100ms: a hang")]
+fn a_case_that_outlives_its_limit_fails() {
+    bounded(Duration::from_millis(100), || {
+        std::thread::sleep(Duration::from_secs(2));
+    });
+}
+
+#[test]
+#[should_panic(expected = "inside the case")]
+fn a_panic_inside_a_bounded_case_is_the_case_s() {
+    bounded(CASE_LIMIT, || panic!("inside the case"));
+}
 
 /// Source text: fragments that open and close the constructs imports live in, glued
 /// together in any order, with some arbitrary bytes.
@@ -204,22 +244,22 @@ proptest! {
 
     #[test]
     fn python_front_end_never_panics(src in source(PYTHON)) {
-        extract_everywhere("python", &src);
+        bounded(CASE_LIMIT, move || extract_everywhere("python", &src));
     }
 
     #[test]
     fn typescript_front_end_never_panics(src in source(TYPESCRIPT)) {
-        extract_everywhere("typescript", &src);
+        bounded(CASE_LIMIT, move || extract_everywhere("typescript", &src));
     }
 
     #[test]
     fn rust_front_end_never_panics(src in source(RUST)) {
-        extract_everywhere("rust", &src);
+        bounded(CASE_LIMIT, move || extract_everywhere("rust", &src));
     }
 
     #[test]
     fn cargo_manifest_reader_never_panics(src in source(MANIFEST)) {
-        extract_everywhere("rust", &src);
+        bounded(CASE_LIMIT, move || extract_everywhere("rust", &src));
     }
 }
 
@@ -300,12 +340,13 @@ proptest! {
     /// In-process: any `layers.toml` loads or is rejected with errors, never a panic.
     #[test]
     fn config_loader_never_panics(config in source(CONFIG)) {
-        let dir = tempfile::tempdir().unwrap();
-        repository(dir.path(), &config);
-        match archgate::config::load(&dir.path().join("layers.toml")) {
-            Ok(_) => {}
-            Err(errors) => prop_assert!(!errors.is_empty()),
-        }
+        bounded(CASE_LIMIT, move || {
+            let dir = tempfile::tempdir().unwrap();
+            repository(dir.path(), &config);
+            if let Err(errors) = archgate::config::load(&dir.path().join("layers.toml")) {
+                assert!(!errors.is_empty());
+            }
+        });
     }
 }
 
