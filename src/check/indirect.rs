@@ -15,7 +15,7 @@ use crate::check::{CheckContext, RuleMeta, Target};
 use crate::config::TypeOnly;
 use crate::diagnostic::ChainLink;
 use crate::graph::Site;
-use crate::graph::algo::{Network, dominators, min_cut};
+use crate::graph::algo::{Adjacency, Network, dominators, min_cut};
 use crate::resolve::FileId;
 
 /// The imports a contract's chains may use: every import between files that no `[[allow]]`
@@ -215,24 +215,19 @@ impl<'m> Chains<'m> {
                 .collect()
         };
         let (sources, targets) = (is(Role::Source), is(Role::Target));
-        let mut succ = vec![Vec::new(); nodes];
-        let mut pred = vec![Vec::new(); nodes];
-        for &(a, b) in &links {
-            if let (Some(s), Some(p)) = (succ.get_mut(a), pred.get_mut(b)) {
-                s.push(b);
-                p.push(a);
-            }
-        }
+        let succ = Adjacency::new(nodes, &links);
+        let reversed: Vec<(usize, usize)> = links.iter().map(|&(a, b)| (b, a)).collect();
+        let pred = Adjacency::new(nodes, &reversed);
         // Breadth-first from every source forward (every target backward) at once: each
         // node's parent is its next step towards the nearest one.
-        let tree = |starts: &[bool], next: &[Vec<usize>]| {
+        let tree = |starts: &[bool], next: &Adjacency| {
             let mut parent: Vec<Option<usize>> = vec![None; nodes];
             let mut seen = starts.to_vec();
             let mut queue: VecDeque<usize> = (0..nodes)
                 .filter(|&n| starts.get(n).copied().unwrap_or(false))
                 .collect();
             while let Some(node) = queue.pop_front() {
-                for &n in next.get(node).map_or(&[][..], Vec::as_slice) {
+                for &n in next.of(node) {
                     if seen.get(n) == Some(&false) {
                         if let (Some(s), Some(p)) = (seen.get_mut(n), parent.get_mut(n)) {
                             *s = true;
@@ -271,26 +266,19 @@ impl<'m> Chains<'m> {
             .enumerate()
             .filter_map(|(i, &(a, b))| Some(((self.node(a)?, self.node(b)?), nodes + i)))
             .collect();
-        let mut reverse: Vec<Vec<usize>> = vec![Vec::new(); nodes + cut.len()];
-        let mut add = |from: usize, to: usize| {
-            if let Some(list) = reverse.get_mut(from) {
-                list.push(to);
-            }
-        };
+        let mut reverse: Vec<(usize, usize)> = Vec::with_capacity(self.links.len() + cut.len());
         for &(a, b) in &self.links {
             match cut_nodes.get(&(a, b)) {
-                Some(&x) => {
-                    add(b, x);
-                    add(x, a);
-                }
-                None => add(b, a),
+                Some(&x) => reverse.extend([(b, x), (x, a)]),
+                None => reverse.push((b, a)),
             }
         }
         for (node, _) in self.targets.iter().enumerate().filter(|(_, t)| **t) {
-            add(1, node);
+            reverse.push((1, node));
         }
-        let tree = dominators(&reverse, 1);
-        let mut count: Vec<usize> = (0..reverse.len())
+        let all = nodes + cut.len();
+        let tree = dominators(&Adjacency::new(all, &reverse), 1);
+        let mut count: Vec<usize> = (0..all)
             .map(|n| usize::from(self.sources.get(n).copied().unwrap_or(false)))
             .collect();
         for &node in tree.preorder.iter().rev() {

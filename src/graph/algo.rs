@@ -118,12 +118,64 @@ pub fn shortest_path(
     None
 }
 
+/// A directed graph as compressed rows: the successors of node `v` are
+/// `targets[start[v]..start[v + 1]]`, in the order their links were given. Two allocations
+/// in all, where a list per node is one per node: the chain networks of a contract are built
+/// by the ten thousand.
+#[derive(Debug, Default)]
+pub struct Adjacency {
+    start: Vec<usize>,
+    targets: Vec<usize>,
+}
+
+impl Adjacency {
+    /// The graph of `nodes` nodes with `links` (from, to); links from a node past `nodes` are
+    /// left out. A successor is any number: [`Network`] lists link indices.
+    pub fn new(nodes: usize, links: &[(usize, usize)]) -> Self {
+        let links = || links.iter().filter(|&&(a, _)| a < nodes);
+        let mut start = vec![0usize; nodes + 1];
+        for &(a, _) in links() {
+            if let Some(s) = start.get_mut(a + 1) {
+                *s += 1;
+            }
+        }
+        for i in 1..start.len() {
+            let before = start.get(i - 1).copied().unwrap_or(0);
+            if let Some(s) = start.get_mut(i) {
+                *s += before;
+            }
+        }
+        let mut next = start.clone();
+        let mut targets = vec![0usize; start.last().copied().unwrap_or(0)];
+        for &(a, b) in links() {
+            if let Some(n) = next.get_mut(a) {
+                if let Some(t) = targets.get_mut(*n) {
+                    *t = b;
+                }
+                *n += 1;
+            }
+        }
+        Self { start, targets }
+    }
+
+    /// The successors of `node`.
+    pub fn of(&self, node: usize) -> &[usize] {
+        match (self.start.get(node), self.start.get(node + 1)) {
+            (Some(&a), Some(&b)) => self.targets.get(a..b).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+
+    /// The number of nodes.
+    pub fn nodes(&self) -> usize {
+        self.start.len().saturating_sub(1)
+    }
+}
+
 /// A flow network for [`min_cut`]: directed links with capacities.
 #[derive(Debug, Default)]
 pub struct Network {
-    /// For each node, the indices into `links` of the links leaving it and of their reverse
-    /// (residual) twins entering it.
-    adjacent: Vec<Vec<usize>>,
+    nodes: usize,
     /// (to, remaining capacity); link `2k + 1` is the residual twin of link `2k`.
     links: Vec<(usize, u64)>,
 }
@@ -131,7 +183,7 @@ pub struct Network {
 impl Network {
     pub fn new(nodes: usize) -> Self {
         Self {
-            adjacent: vec![Vec::new(); nodes],
+            nodes,
             links: Vec::new(),
         }
     }
@@ -141,13 +193,16 @@ impl Network {
         let index = self.links.len();
         self.links.push((to, capacity));
         self.links.push((from, 0));
-        if let Some(a) = self.adjacent.get_mut(from) {
-            a.push(index);
-        }
-        if let Some(a) = self.adjacent.get_mut(to) {
-            a.push(index + 1);
-        }
         index
+    }
+
+    /// For each node, the indices into `links` of the links leaving it and of the residual
+    /// twins of those entering it.
+    fn adjacency(&self) -> Adjacency {
+        let tails: Vec<(usize, usize)> = (0..self.links.len())
+            .map(|l| (self.links.get(l ^ 1).map_or(usize::MAX, |x| x.0), l))
+            .collect();
+        Adjacency::new(self.nodes, &tails)
     }
 }
 
@@ -161,12 +216,13 @@ impl Network {
 /// pointer per node. Many disjoint chains of the same length (a hub importing a thousand
 /// files that each import the target) are one phase, not a search per chain.
 pub fn min_cut(mut network: Network, source: usize, sink: usize) -> Vec<usize> {
-    let nodes = network.adjacent.len();
+    let nodes = network.nodes;
     if source >= nodes || sink >= nodes || source == sink {
         return Vec::new();
     }
-    while let Some(level) = levels(&network, source, sink) {
-        blocking_flow(&mut network, &level, source, sink);
+    let adjacent = network.adjacency();
+    while let Some(level) = levels(&network, &adjacent, source, sink) {
+        blocking_flow(&mut network, &adjacent, &level, (source, sink));
     }
     // The sink side: nodes with a residual path to the sink (walked backwards).
     let mut reaches = vec![false; nodes];
@@ -176,7 +232,7 @@ pub fn min_cut(mut network: Network, source: usize, sink: usize) -> Vec<usize> {
     }
     queue.push_back(sink);
     while let Some(node) = queue.pop_front() {
-        for &l in network.adjacent.get(node).map_or(&[][..], Vec::as_slice) {
+        for &l in adjacent.of(node) {
             // `l ^ 1` runs from the neighbour into `node`; usable when it has capacity left.
             let (Some(&(from, _)), Some(&(_, capacity))) =
                 (network.links.get(l), network.links.get(l ^ 1))
@@ -204,13 +260,18 @@ pub fn min_cut(mut network: Network, source: usize, sink: usize) -> Vec<usize> {
 
 /// Each node's distance from `source` over links with capacity left (`usize::MAX`: not
 /// reached); `None` once `sink` is out of reach.
-fn levels(network: &Network, source: usize, sink: usize) -> Option<Vec<usize>> {
-    let mut level = vec![usize::MAX; network.adjacent.len()];
+fn levels(
+    network: &Network,
+    adjacent: &Adjacency,
+    source: usize,
+    sink: usize,
+) -> Option<Vec<usize>> {
+    let mut level = vec![usize::MAX; network.nodes];
     *level.get_mut(source)? = 0;
     let mut queue = VecDeque::from([source]);
     while let Some(node) = queue.pop_front() {
         let next = level.get(node).copied()?.saturating_add(1);
-        for &l in network.adjacent.get(node).map_or(&[][..], Vec::as_slice) {
+        for &l in adjacent.of(node) {
             let Some(&(to, capacity)) = network.links.get(l) else {
                 continue;
             };
@@ -227,8 +288,13 @@ fn levels(network: &Network, source: usize, sink: usize) -> Option<Vec<usize>> {
 
 /// Pushes flow along paths that go one level further at each link until no such path is
 /// left. A link is tried again only while it has capacity: `current[node]` never moves back.
-fn blocking_flow(network: &mut Network, level: &[usize], source: usize, sink: usize) {
-    let mut current = vec![0usize; network.adjacent.len()];
+fn blocking_flow(
+    network: &mut Network,
+    adjacent: &Adjacency,
+    level: &[usize],
+    (source, sink): (usize, usize),
+) {
+    let mut current = vec![0usize; network.nodes];
     // The links from `source` to `at`.
     let mut path: Vec<usize> = Vec::new();
     let mut at = source;
@@ -259,10 +325,10 @@ fn blocking_flow(network: &mut Network, level: &[usize], source: usize, sink: us
                 .map_or(source, |x| x.0);
             continue;
         }
-        let adjacent = network.adjacent.get(at).map_or(&[][..], Vec::as_slice);
+        let out = adjacent.of(at);
         let here = level.get(at).copied().unwrap_or(usize::MAX);
         let mut advanced = false;
-        while let Some(&l) = current.get(at).and_then(|&i| adjacent.get(i)) {
+        while let Some(&l) = current.get(at).and_then(|&i| out.get(i)) {
             if let Some(&(to, capacity)) = network.links.get(l)
                 && capacity > 0
                 && level.get(to).copied() == Some(here.saturating_add(1))
@@ -300,19 +366,20 @@ pub struct Dominators {
     pub preorder: Vec<usize>,
 }
 
-/// Lengauer and Tarjan's algorithm (the simple version, with path compression:
-/// O(E log V)), walked with explicit stacks. petgraph's `simple_fast` is O(V²) on some
-/// graphs, which a hostile repository can build.
-pub fn dominators(adjacency: &[Vec<usize>], root: usize) -> Dominators {
-    const NONE: usize = usize::MAX;
-    let n = adjacency.len();
-    let at = |v: &[usize], i: usize| v.get(i).copied().unwrap_or(NONE);
-    let mut dfnum = vec![NONE; n];
-    let mut parent = vec![NONE; n];
+/// "No node" in the arrays of [`dominators`].
+const NONE: usize = usize::MAX;
+
+/// The depth-first preorder from `root` (an explicit stack: each node is pushed once per link
+/// into it): each node's preorder number and tree parent (`NONE` where not reached), and
+/// the nodes in preorder.
+fn depth_first(adjacency: &Adjacency, root: usize) -> (Vec<usize>, Vec<usize>, Vec<usize>) {
+    let nodes = adjacency.nodes();
+    let mut dfnum = vec![NONE; nodes];
+    let mut parent = vec![NONE; nodes];
     let mut preorder: Vec<usize> = Vec::new();
     let mut stack = vec![(root, NONE)];
     while let Some((v, p)) = stack.pop() {
-        if at(&dfnum, v) != NONE || v >= n {
+        if dfnum.get(v) != Some(&NONE) {
             continue;
         }
         if let (Some(d), Some(pa)) = (dfnum.get_mut(v), parent.get_mut(v)) {
@@ -320,27 +387,36 @@ pub fn dominators(adjacency: &[Vec<usize>], root: usize) -> Dominators {
             *pa = p;
         }
         preorder.push(v);
-        for &w in adjacency.get(v).map_or(&[][..], Vec::as_slice).iter().rev() {
-            if at(&dfnum, w) == NONE {
+        for &w in adjacency.of(v).iter().rev() {
+            if dfnum.get(w) == Some(&NONE) {
                 stack.push((w, v));
             }
         }
     }
-    let mut pred: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for &v in &preorder {
-        for &w in adjacency.get(v).map_or(&[][..], Vec::as_slice) {
-            if let Some(list) = pred.get_mut(w) {
-                list.push(v);
-            }
-        }
-    }
+    (dfnum, parent, preorder)
+}
+
+/// Lengauer and Tarjan's algorithm (the simple version, with path compression:
+/// O(E log V)), walked with explicit stacks. petgraph's `simple_fast` is O(V²) on some
+/// graphs, which a hostile repository can build.
+pub fn dominators(adjacency: &Adjacency, root: usize) -> Dominators {
+    let nodes = adjacency.nodes();
+    let at = |v: &[usize], i: usize| v.get(i).copied().unwrap_or(NONE);
+    let (dfnum, parent, preorder) = depth_first(adjacency, root);
+    let reversed: Vec<(usize, usize)> = preorder
+        .iter()
+        .flat_map(|&v| adjacency.of(v).iter().map(move |&w| (w, v)))
+        .collect();
+    let pred = Adjacency::new(nodes, &reversed);
     // `semi` holds preorder numbers; `label` and `ancestor` are the forest of `link` and
     // `eval`.
     let mut semi = dfnum.clone();
-    let mut label: Vec<usize> = (0..n).collect();
-    let mut ancestor = vec![NONE; n];
-    let mut idom = vec![NONE; n];
-    let mut bucket: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut label: Vec<usize> = (0..nodes).collect();
+    let mut ancestor = vec![NONE; nodes];
+    let mut idom = vec![NONE; nodes];
+    // Each node's bucket as a list threaded through `bucket_next` (one node is in one bucket).
+    let mut bucket = vec![NONE; nodes];
+    let mut bucket_next = vec![NONE; nodes];
     let mut chain: Vec<usize> = Vec::new();
     // The node of least `semi` on the forest path above `v`, compressing the path.
     let mut eval = |v: usize, ancestor: &mut [usize], label: &mut [usize], semi: &[usize]| {
@@ -369,7 +445,7 @@ pub fn dominators(adjacency: &[Vec<usize>], root: usize) -> Dominators {
         at(label, v)
     };
     for &w in preorder.iter().skip(1).rev() {
-        for &v in pred.get(w).map_or(&[][..], Vec::as_slice) {
+        for &v in pred.of(w) {
             let u = eval(v, &mut ancestor, &mut label, &semi);
             if at(&semi, u) < at(&semi, w) {
                 let s = at(&semi, u);
@@ -378,19 +454,25 @@ pub fn dominators(adjacency: &[Vec<usize>], root: usize) -> Dominators {
                 }
             }
         }
-        if let Some(b) = bucket.get_mut(at(&preorder, at(&semi, w))) {
-            b.push(w);
+        let semi_node = at(&preorder, at(&semi, w));
+        if let (Some(head), Some(next)) = (bucket.get_mut(semi_node), bucket_next.get_mut(w)) {
+            *next = *head;
+            *head = w;
         }
         let p = at(&parent, w);
         if let Some(x) = ancestor.get_mut(w) {
             *x = p;
         }
-        for v in bucket.get_mut(p).map(std::mem::take).unwrap_or_default() {
+        let mut v = bucket
+            .get_mut(p)
+            .map_or(NONE, |head| std::mem::replace(head, NONE));
+        while v != NONE {
             let u = eval(v, &mut ancestor, &mut label, &semi);
             let d = if at(&semi, u) < at(&semi, v) { u } else { p };
             if let Some(x) = idom.get_mut(v) {
                 *x = d;
             }
+            v = at(&bucket_next, v);
         }
     }
     for &w in preorder.iter().skip(1) {
@@ -498,7 +580,12 @@ mod tests {
     fn dominators_match_removing_each_node() {
         for adjacency in random_graphs(2_000) {
             let n = adjacency.len();
-            let tree = dominators(&adjacency, 0);
+            let links: Vec<(usize, usize)> = adjacency
+                .iter()
+                .enumerate()
+                .flat_map(|(a, t)| t.iter().map(move |&b| (a, b)))
+                .collect();
+            let tree = dominators(&Adjacency::new(n, &links), 0);
             let reached = reaches(&adjacency, 0, None);
             // d strictly dominates v when v is reached, but not once d is gone.
             let strict: Vec<Vec<usize>> = (0..n)
