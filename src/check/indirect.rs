@@ -104,11 +104,32 @@ pub(crate) fn cut<'a>(
     graph: &ChainGraph<'a>,
     role: &dyn Fn(FileId) -> Role,
     targets: &[FileId],
-    forward: &Forward,
+    forward: &mut Forward,
 ) -> Vec<Cut<'a>> {
-    let Some((on_chain, chain_files)) = files_on_chains(forward, role, targets) else {
+    let chain_files = files_on_chains(forward, role, targets);
+    if chain_files.is_empty() {
         return Vec::new();
-    };
+    }
+    let cuts = cut_network(cx, graph, role, targets, forward, &chain_files);
+    // Leave the scratch tables as they were found, for the next pair.
+    for &f in &chain_files {
+        if let Some(o) = forward.on_chain.get_mut(f) {
+            *o = false;
+        }
+    }
+    cuts
+}
+
+/// [`cut`] once the files on a chain are marked in `forward.on_chain`.
+fn cut_network<'a>(
+    cx: &CheckContext<'_>,
+    graph: &ChainGraph<'a>,
+    role: &dyn Fn(FileId) -> Role,
+    targets: &[FileId],
+    forward: &mut Forward,
+    chain_files: &[FileId],
+) -> Vec<Cut<'a>> {
+    let on_chain = &forward.on_chain;
     // The links of the chain network: S → between, between → between, between → T, where
     // each between file is on a chain. They are the imports into the files on a chain and
     // into the targets, from sources and files on a chain: only the network is visited.
@@ -122,10 +143,9 @@ pub(crate) fn cut<'a>(
             }
         }
     }
-    links.sort_unstable();
     // Nodes: 0 the source, 1 the sink, then every file on a link, numbered in a dense table
     // (`NO_NODE` for the others).
-    let mut node_of = vec![NO_NODE; graph.succ.len()];
+    let node_of = &mut forward.node_of;
     let mut files: Vec<FileId> = Vec::new();
     for &(a, b, _) in &links {
         for f in [a, b] {
@@ -164,9 +184,10 @@ pub(crate) fn cut<'a>(
         .into_iter()
         .filter_map(|l| links.get(l / 2).map(|&(a, b, _)| (a, b)))
         .collect();
-    let network = Chains::new(&links, (&node_of, files), role);
+    let network = Chains::new(&links, (node_of, files), role);
     let isolated = network.isolated(&cut);
-    cut.iter()
+    let cuts = cut
+        .iter()
         .zip(isolated)
         .filter_map(|(&(from, to), isolated)| {
             Some(Cut {
@@ -177,7 +198,14 @@ pub(crate) fn cut<'a>(
                 isolated,
             })
         })
-        .collect()
+        .collect();
+    let Chains { files, .. } = network;
+    for &f in files.iter().skip(2) {
+        if let Some(n) = forward.node_of.get_mut(f) {
+            *n = NO_NODE;
+        }
+    }
+    cuts
 }
 
 /// The chain network of one pair, on the numbering of [`cut`] (0 unused, 1 the sink, then
@@ -354,6 +382,10 @@ pub(crate) struct Forward {
     /// For each file a reached intermediate imports, and each intermediate a source imports:
     /// those importers. A source's direct imports of other files are the direct rules'.
     pred: BTreeMap<FileId, Vec<FileId>>,
+    /// Scratch tables for [`cut`], one entry per file, left all `false` and `NO_NODE`
+    /// between pairs: the files on a chain, and each file's node in the network.
+    on_chain: Vec<bool>,
+    node_of: Vec<usize>,
 }
 
 impl Forward {
@@ -381,7 +413,13 @@ impl Forward {
                 }
             }
         }
-        Self { reached, pred }
+        let files = reached.len();
+        Self {
+            reached,
+            pred,
+            on_chain: vec![false; files],
+            node_of: vec![NO_NODE; files],
+        }
     }
 
     /// The files past the intermediates that a chain reaches: the candidate targets, for
@@ -399,22 +437,22 @@ impl Forward {
 }
 
 /// The intermediates on some chain to `targets`: reached forward and reaching a target
-/// backward through intermediates, each once; `None` when no chain exists.
+/// backward through intermediates, each once, marked in `forward.on_chain`.
 fn files_on_chains(
-    forward: &Forward,
+    forward: &mut Forward,
     role: &dyn Fn(FileId) -> Role,
     targets: &[FileId],
-) -> Option<(Vec<bool>, Vec<FileId>)> {
-    let mut on_chain = vec![false; forward.reached.len()];
+) -> Vec<FileId> {
     let mut chain_files = Vec::new();
     let mut queue: VecDeque<FileId> = targets.iter().copied().collect();
     while let Some(node) = queue.pop_front() {
-        for &prev in forward.importers(node) {
+        for &prev in forward.pred.get(&node).map_or(&[][..], Vec::as_slice) {
+            // Cheapest test first: this runs for every import into a chain.
             if forward.reached.get(prev).copied().unwrap_or(false)
-                && !on_chain.get(prev).copied().unwrap_or(true)
+                && !forward.on_chain.get(prev).copied().unwrap_or(true)
                 && role(prev) == Role::Between
             {
-                if let Some(o) = on_chain.get_mut(prev) {
+                if let Some(o) = forward.on_chain.get_mut(prev) {
                     *o = true;
                 }
                 chain_files.push(prev);
@@ -422,7 +460,7 @@ fn files_on_chains(
             }
         }
     }
-    (!chain_files.is_empty()).then_some((on_chain, chain_files))
+    chain_files
 }
 
 /// Cut links merged over the pairs of one contract: a link cut for several pairs is one edit,

@@ -105,7 +105,7 @@ fn indirect_chains(
             graph,
             &role_of,
             &targets,
-            &Forward::new(graph, &|f| role_of(f) == Role::Between, sources),
+            &mut Forward::new(graph, &|f| role_of(f) == Role::Between, sources),
         ),
         (rule.from_text.clone(), rule.to_text.clone()),
     );

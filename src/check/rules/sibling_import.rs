@@ -174,7 +174,7 @@ fn indirect_chains(cx: &CheckContext<'_>, contract: &Contract<'_>, out: &mut Vec
     let between = |f: FileId| member(f).is_none();
     let mut cuts = Cuts::default();
     for (&a, sources) in &by_group {
-        let forward = Forward::new(&graph, &between, sources);
+        let mut forward = Forward::new(&graph, &between, sources);
         let mut hit: Vec<GroupId> = forward
             .targets()
             .filter_map(member)
@@ -190,7 +190,10 @@ fn indirect_chains(cx: &CheckContext<'_>, contract: &Contract<'_>, out: &mut Vec
                 None => Role::Between,
             };
             let targets = by_group.get(&b).map_or(&[][..], Vec::as_slice);
-            cuts.add(indirect::cut(cx, &graph, &role, targets, &forward), (a, b));
+            cuts.add(
+                indirect::cut(cx, &graph, &role, targets, &mut forward),
+                (a, b),
+            );
         }
     }
     let files = |g: &GroupId| by_group.get(g).map_or(&[][..], Vec::as_slice);

@@ -82,7 +82,7 @@ fn indirect_chains(cx: &CheckContext<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let unlayered = |f: FileId| cx.model.layer(f).is_none();
-        let forward = Forward::new(&graph, &unlayered, sources);
+        let mut forward = Forward::new(&graph, &unlayered, sources);
         let reached: std::collections::BTreeSet<usize> = forward
             .targets()
             .filter_map(|t| cx.model.layer(t))
@@ -103,7 +103,7 @@ fn indirect_chains(cx: &CheckContext<'_>, out: &mut Vec<Diagnostic>) {
                     &graph,
                     &role,
                     by_layer.get(higher.rank).map_or(&[][..], Vec::as_slice),
-                    &forward,
+                    &mut forward,
                 ),
                 (lower.rank, higher.rank),
             );
