@@ -147,45 +147,40 @@ fn cut_network<'a>(
     // (`NO_NODE` for the others).
     let node_of = &mut forward.node_of;
     let mut files: Vec<FileId> = Vec::new();
-    for &(a, b, _) in &links {
-        for f in [a, b] {
-            if let Some(n) = node_of.get_mut(f)
-                && *n == NO_NODE
-            {
-                *n = files.len() + 2;
-                files.push(f);
-            }
+    let mut number = |f: FileId| match node_of.get_mut(f) {
+        Some(n) if *n == NO_NODE => {
+            *n = files.len() + 2;
+            files.push(f);
+            *n
         }
-    }
-    let node = |f: FileId| node_of.get(f).copied().filter(|&n| n != NO_NODE);
+        Some(n) => *n,
+        None => 0,
+    };
+    let node_links: Vec<(usize, usize)> = links
+        .iter()
+        .map(|&(a, b, _)| (number(a), number(b)))
+        .collect();
+    let chains = Chains::new(node_links, (node_of, files), role);
     let weight =
         u64::try_from(links.iter().map(|l| l.2).sum::<usize>() + 1).unwrap_or(u64::MAX / 4);
-    let mut network = Network::new(files.len() + 2);
-    // Link `2k` of the network is `links[k]`: they are added first.
-    for &(a, b, sites) in &links {
-        let (Some(na), Some(nb)) = (node(a), node(b)) else {
-            continue;
-        };
-        network.add(na, nb, weight + u64::try_from(sites).unwrap_or(0));
+    let mut network = Network::new(chains.files.len());
+    // Link `2k` of the network is `links[k]`: they are added first, in order.
+    for (&(a, b), &(_, _, sites)) in chains.links.iter().zip(&links) {
+        network.add(a, b, weight + u64::try_from(sites).unwrap_or(0));
     }
     let infinite = u64::MAX / 2;
-    for (i, &file) in files.iter().enumerate() {
-        match role(file) {
-            Role::Source => {
-                network.add(0, i + 2, infinite);
-            }
-            Role::Target => {
-                network.add(i + 2, 1, infinite);
-            }
-            _ => {}
+    for node in 2..chains.files.len() {
+        if chains.sources.get(node) == Some(&true) {
+            network.add(0, node, infinite);
+        } else if chains.targets.get(node) == Some(&true) {
+            network.add(node, 1, infinite);
         }
     }
     let cut: Vec<(FileId, FileId)> = min_cut(network, 0, 1)
         .into_iter()
         .filter_map(|l| links.get(l / 2).map(|&(a, b, _)| (a, b)))
         .collect();
-    let network = Chains::new(&links, (node_of, files), role);
-    let isolated = network.isolated(&cut);
+    let isolated = chains.isolated(&cut);
     let cuts = cut
         .iter()
         .zip(isolated)
@@ -194,12 +189,12 @@ fn cut_network<'a>(
                 from,
                 to,
                 site: graph.sites(from, to).first()?,
-                chain: network.chain_through(cx, graph, (from, to)),
+                chain: chains.chain_through(cx, graph, (from, to)),
                 isolated,
             })
         })
         .collect();
-    let Chains { files, .. } = network;
+    let Chains { files, .. } = chains;
     for &f in files.iter().skip(2) {
         if let Some(n) = forward.node_of.get_mut(f) {
             *n = NO_NODE;
@@ -225,18 +220,15 @@ struct Chains<'m> {
 }
 
 impl<'m> Chains<'m> {
+    /// The network of `links` between nodes, numbered by `node_of`; `files` holds the file
+    /// of each node from 2 on.
     fn new(
-        links: &[(FileId, FileId, usize)],
+        links: Vec<(usize, usize)>,
         (node_of, files): (&'m [usize], Vec<FileId>),
         role: &dyn Fn(FileId) -> Role,
     ) -> Self {
         let files: Vec<FileId> = [0, 0].into_iter().chain(files).collect();
         let nodes = files.len();
-        let node = |f: FileId| node_of.get(f).copied().filter(|&n| n != NO_NODE);
-        let links: Vec<(usize, usize)> = links
-            .iter()
-            .filter_map(|&(a, b, _)| Some((node(a)?, node(b)?)))
-            .collect();
         let is = |goal: Role| -> Vec<bool> {
             (0..nodes)
                 .map(|n| n >= 2 && files.get(n).is_some_and(|&f| role(f) == goal))

@@ -272,26 +272,21 @@ pub fn risk(config: &Config, graph: &ImportGraph, changed: &[String]) -> Risk {
 
 /// For each tier that lends through imports, the files its files import, directly or not:
 /// one breadth-first search per tier, not one per changed file (a change may touch every file).
-struct Lenders {
+struct Lenders<'l> {
     /// For each tier that lends, highest first, each file's step back on a shortest chain
     /// from the nearest file of the tier.
     by_rank: Vec<Vec<Option<Step>>>,
-    texts: Vec<Option<(usize, String)>>,
+    /// The tier each file lends, with the glob that gives it.
+    lends: &'l [Option<(usize, String)>],
 }
 
-impl Lenders {
-    fn new(graph: &ImportGraph, lends: &[Option<(usize, String)>], tiers: usize) -> Self {
+impl<'l> Lenders<'l> {
+    fn new(graph: &ImportGraph, lends: &'l [Option<(usize, String)>], tiers: usize) -> Self {
         let files = graph.files.len();
         let mut by_rank = Vec::new();
         for rank in 0..tiers {
             let starts: Vec<FileId> = (0..files)
-                .filter(|&f| {
-                    lends
-                        .get(f)
-                        .cloned()
-                        .flatten()
-                        .is_some_and(|(r, _)| r == rank)
-                })
+                .filter(|&f| matches!(lends.get(f), Some(Some((r, _))) if *r == rank))
                 .collect();
             if starts.is_empty() {
                 continue;
@@ -327,10 +322,7 @@ impl Lenders {
             }
             by_rank.push(via);
         }
-        Self {
-            by_rank,
-            texts: lends.to_vec(),
-        }
+        Self { by_rank, lends }
     }
 
     /// The highest tier lent to `file`, with the glob that gives it: the file of that tier
@@ -341,7 +333,7 @@ impl Lenders {
             .by_rank
             .iter()
             .find_map(|via| Some((via, via.get(file).copied().flatten()?)))?;
-        let tier = self.texts.get(root).cloned().flatten()?;
+        let tier = self.lends.get(root).cloned().flatten()?;
         let mut files = vec![file];
         let mut at = file;
         while files.len() <= CHAIN_LINKS && at != root {

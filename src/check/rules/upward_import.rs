@@ -76,12 +76,12 @@ fn indirect_chains(cx: &CheckContext<'_>, out: &mut Vec<Diagnostic>) {
             list.push(file);
         }
     }
+    let unlayered = |f: FileId| cx.model.layer(f).is_none();
     let mut cuts = Cuts::default();
     for lower in &cx.config.layers {
         let Some(sources) = by_layer.get(lower.rank) else {
             continue;
         };
-        let unlayered = |f: FileId| cx.model.layer(f).is_none();
         let mut forward = Forward::new(&graph, &unlayered, sources);
         let reached: std::collections::BTreeSet<usize> = forward
             .targets()
@@ -110,7 +110,7 @@ fn indirect_chains(cx: &CheckContext<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
     let files = |rank: &usize| by_layer.get(*rank).map_or(&[][..], Vec::as_slice);
-    cuts.prune(&graph, &|f| cx.model.layer(f).is_none(), &files, &files);
+    cuts.prune(&graph, &unlayered, &files, &files);
     let links = cuts.len();
     let name = |rank: usize| cx.config.layers.get(rank).map_or("", |l| l.name.as_str());
     for (cut, ranks) in cuts.into_links() {
