@@ -1499,3 +1499,45 @@ fn issue_16_impact_and_risk_of_a_chain_of_5000_files() {
         .unwrap();
     assert_eq!(init["tier"], "low");
 }
+
+#[test]
+fn issue_16_init_orders_12000_packages() {
+    // 12,000 packages, each importing the next three: 12,000 layers. The depth walk looked at
+    // every import of the graph for each group, and the order picked each group by a pass
+    // over all those left: groups × imports.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let n = 12_000;
+    write(root, "app/__init__.py", "");
+    for i in 0..n {
+        write(root, &format!("app/p{i}/__init__.py"), "");
+        let body = (i + 1..n.min(i + 4)).fold(String::new(), |mut s, j| {
+            writeln!(s, "import app.p{j}.m").unwrap();
+            s
+        });
+        write(root, &format!("app/p{i}/m.py"), body);
+    }
+    // Near miss: p1 imports p0 once against four imports the other way round: the lighter
+    // direction is left against the order, not a reason to merge the two.
+    write(root, "app/p1/back.py", "import app.p0.m\n");
+    write(root, "app/p0/more.py", "import app.p1.m\n".repeat(3));
+    let (code, _, stderr) = run(root, &["init", "--no-cache"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains(&format!("{n} layers from")), "{stderr}");
+    let text = std::fs::read_to_string(root.join("layers.toml")).unwrap();
+    let names: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("name = \""))
+        .map(|l| l.trim_end_matches('"'))
+        .collect();
+    assert_eq!(names.len(), n);
+    assert_eq!(names[0], "p0");
+    assert_eq!(names[1], "p1");
+    assert_eq!(names[n - 1], format!("p{}", n - 1));
+    assert!(
+        text.contains("#   p1 → p0: 1 import\n"),
+        "{}",
+        &text[text.len() - 500..]
+    );
+    assert!(stderr.contains("finds 1 violation on it"), "{stderr}");
+}
