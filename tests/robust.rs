@@ -1541,3 +1541,59 @@ fn issue_16_init_orders_12000_packages() {
     );
     assert!(stderr.contains("finds 1 violation on it"), "{stderr}");
 }
+
+#[test]
+fn issue_16_check_with_50000_path_arguments() {
+    // Each PATH argument was tested against every file ("holds no source file"?), and each
+    // finding against every argument: arguments × files.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let n = 50_000;
+    write(
+        root,
+        "layers.toml",
+        "[[layers]]\nname = \"api\"\npaths = [\"app/api/**\"]\n\n\
+         [[layers]]\nname = \"core\"\npaths = [\"app/core/**\"]\n",
+    );
+    for package in ["app", "app/api", "app/core"] {
+        write(root, &format!("{package}/__init__.py"), "");
+    }
+    write(root, "app/api/a.py", "");
+    for i in 0..n {
+        write(root, &format!("app/core/d{i}/c.py"), "import app.api.a\n");
+    }
+    // Every even file by name and by its folder; the odd ones (near misses) are not
+    // reported.
+    let mut args = vec![
+        "check".to_owned(),
+        "--no-cache".to_owned(),
+        "--format".to_owned(),
+        "json".to_owned(),
+    ];
+    for i in 0..n {
+        if i % 2 == 0 {
+            args.push(format!("app/core/d{i}/c.py"));
+            args.push(format!("app/core/d{i}"));
+        }
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (code, stdout, stderr) = run(root, &args);
+    assert_eq!(code, 1, "{stderr}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    let mut expected: Vec<String> = (0..n)
+        .filter(|i| i % 2 == 0)
+        .map(|i| format!("app/core/d{i}/c.py"))
+        .collect();
+    expected.sort();
+    assert_eq!(violating_paths(&report), expected);
+    // A folder that exists but holds no source file is still refused.
+    std::fs::create_dir_all(root.join("app/empty")).unwrap();
+    let mut with_empty = args.clone();
+    with_empty.push("app/empty");
+    let (code, _, stderr) = run(root, &with_empty);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("`app/empty` holds no source file"),
+        "{stderr}"
+    );
+}
