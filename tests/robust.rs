@@ -1597,3 +1597,57 @@ fn issue_16_check_with_50000_path_arguments() {
         "{stderr}"
     );
 }
+
+#[test]
+fn issue_16_forbid_of_6000_external_patterns() {
+    // One [[forbid]] whose `to` lists 6,000 `external:` patterns: each finding wrote out the
+    // whole list three times (1.4 GB of JSON at 6,000; 24 GB of memory at 20,000), each
+    // import was matched against every pattern, and each pattern against every package.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let n = 6_000;
+    let mut patterns: Vec<String> = (0..n).map(|i| format!("\"external:lib{i}x*\"")).collect();
+    patterns.push("\"external:nothing*\"".to_owned());
+    write(
+        root,
+        "layers.toml",
+        format!(
+            "[[forbid]]\nfrom = \"app/**\"\nto = [{}]\nreason = \"r\"\n",
+            patterns.join(", ")
+        ),
+    );
+    let body = (0..n).fold(String::new(), |mut s, i| {
+        write!(s, "import lib{i}xyz\nimport other{i}\n").unwrap();
+        s
+    });
+    write(root, "app/x.py", body);
+    let (code, report, _) = check_json(root);
+    assert_eq!(code, 1);
+    let violations = report["violations"].as_array().unwrap();
+    let banned: Vec<&Value> = violations.iter().filter(|v| v["code"] == "AG002").collect();
+    assert_eq!(banned.len(), n);
+    for (i, v) in banned.iter().enumerate() {
+        assert_eq!(v["external"], format!("lib{i}xyz"));
+        let message = v["message"].as_str().unwrap();
+        assert!(
+            message.ends_with(
+                "to `[external:lib0x*, external:lib1x*, external:lib2x*, external:lib3x*, \
+                 external:lib4x*, external:lib5x*, external:lib6x*, external:lib7x*, \
+                 external:lib8x*, external:lib9x*, 5991 more]`"
+            ),
+            "{message}"
+        );
+    }
+    // The pattern that matches no import is AG010; `otherN` breaks nothing.
+    let unmatched: Vec<&Value> = violations.iter().filter(|v| v["code"] == "AG010").collect();
+    assert_eq!(unmatched.len(), 1, "{unmatched:?}");
+    assert!(
+        unmatched[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("external:nothing*"),
+        "{}",
+        unmatched[0]["message"]
+    );
+    assert_eq!(violations.len(), n + 1);
+}
