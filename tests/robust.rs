@@ -1651,3 +1651,45 @@ fn issue_16_forbid_of_6000_external_patterns() {
     );
     assert_eq!(violations.len(), n + 1);
 }
+
+#[test]
+fn issue_16_12000_cycles_scopes_each_cost_their_own_imports() {
+    // Each `[[cycles]]` entry went over every import of the graph to find its scope's:
+    // scopes × imports.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let n = 12_000;
+    let mut config = String::new();
+    write(root, "app/__init__.py", "");
+    for i in 0..n {
+        write(
+            root,
+            &format!("app/c{i}/a.py"),
+            format!("import app.c{i}.b\n"),
+        );
+        write(
+            root,
+            &format!("app/c{i}/b.py"),
+            format!("import app.c{i}.a\n"),
+        );
+        writeln!(config, "[[cycles]]\npaths = [\"app/c{i}/**\"]\n").unwrap();
+    }
+    // Near miss: a cycle across two scopes is inside neither.
+    write(root, "app/x0/a.py", "import app.x1.b\n");
+    write(root, "app/x1/b.py", "import app.x0.a\n");
+    config.push_str("[[cycles]]\npaths = [\"app/x0/**\"]\n\n[[cycles]]\npaths = [\"app/x1/**\"]\n");
+    write(root, "layers.toml", config);
+    let (code, report, _) = check_json(root);
+    assert_eq!(code, 1);
+    let violations = report["violations"].as_array().unwrap();
+    assert_eq!(violations.len(), n);
+    for v in violations {
+        assert_eq!(v["code"], "AG008");
+        let path = v["path"].as_str().unwrap();
+        assert!(
+            path.starts_with("app/c") && path.ends_with("/a.py"),
+            "{path}"
+        );
+        assert_eq!(v["chain"].as_array().unwrap().len(), 2);
+    }
+}
