@@ -1693,3 +1693,51 @@ fn issue_16_12000_cycles_scopes_each_cost_their_own_imports() {
         assert_eq!(v["chain"].as_array().unwrap().len(), 2);
     }
 }
+
+#[test]
+fn issue_16_tsconfig_paths_pattern_of_1200_targets_tries_the_first_32() {
+    // One `paths` pattern `*` with 1,200 targets and 1,200 imports it matches: each import
+    // was looked up at every target (100 s and 3 GB for 1,000 of each in a release build).
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let n = 1_200;
+    let targets: Vec<String> = (0..n).map(|i| format!("\"./src/t{i}/*\"")).collect();
+    write(
+        root,
+        "tsconfig.json",
+        format!(
+            "{{\"compilerOptions\": {{\"baseUrl\": \".\", \"paths\": {{\"*\": [{}]}}}}}}",
+            targets.join(", ")
+        ),
+    );
+    write(
+        root,
+        "layers.toml",
+        "[[layers]]\nname = \"high\"\npaths = [\"src/t5/**\", \"src/t40/**\"]\n\n\
+         [[layers]]\nname = \"low\"\npaths = [\"src/ui/**\"]\n",
+    );
+    write(root, "src/t5/q/x.ts", "export const x = 1;\n");
+    write(root, "src/t40/w/x.ts", "export const x = 1;\n");
+    let mut main = String::from("import { x } from \"q/x\";\nimport { x as y } from \"w/x\";\n");
+    for i in 0..n {
+        writeln!(main, "import \"m{i}/x\";").unwrap();
+    }
+    write(root, "src/ui/main.ts", main);
+    let (code, report, _) = check_json(root);
+    assert_eq!(code, 1);
+    // The sixth target holds `q/x`: resolved, an upward import. The 41st is not tried.
+    assert_eq!(
+        findings(&report),
+        [("src/ui/main.ts".to_owned(), 1, "src/t5/q/x.ts".to_owned())]
+    );
+    assert_eq!(
+        warnings(&report),
+        [(
+            "tsconfig.json".to_owned(),
+            "broken-config".to_owned(),
+            "`tsconfig.json` maps the `paths` pattern `*` to 1200 targets: only the first 32 \
+             of each pattern are tried"
+                .to_owned()
+        )]
+    );
+}
