@@ -1741,3 +1741,117 @@ fn issue_16_tsconfig_paths_pattern_of_1200_targets_tries_the_first_32() {
         )]
     );
 }
+
+/// A Language Server session on standard input: `initialize`, `middle`, `shutdown`, `exit`.
+fn lsp_session(root: &Path, middle: &[Value]) -> Vec<u8> {
+    let mut messages = vec![
+        serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+            "params": {"processId": null, "rootUri": format!("file://{}", root.display()),
+                       "capabilities": {}}}),
+        serde_json::json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+    ];
+    messages.extend(middle.iter().cloned());
+    messages.push(serde_json::json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}));
+    messages.push(serde_json::json!({"jsonrpc": "2.0", "method": "exit"}));
+    let mut out = Vec::new();
+    for m in messages {
+        let body = m.to_string();
+        out.extend(format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes());
+    }
+    out
+}
+
+/// The messages a Language Server wrote.
+fn lsp_messages(mut out: &[u8]) -> Vec<Value> {
+    let mut messages = Vec::new();
+    while let Some(at) = out.windows(4).position(|w| w == b"\r\n\r\n") {
+        let header = std::str::from_utf8(&out[..at]).unwrap();
+        let length: usize = header
+            .strip_prefix("Content-Length: ")
+            .unwrap()
+            .parse()
+            .unwrap();
+        let body = &out[at + 4..at + 4 + length];
+        messages.push(serde_json::from_slice(body).unwrap());
+        out = &out[at + 4 + length..];
+    }
+    messages
+}
+
+#[test]
+fn issue_16_server_opens_3000_files_and_one_of_20000_findings() {
+    // Each didOpen published the diagnostics of every open file again (n² messages for n
+    // files), each file's findings were found by a pass over all of them, and each
+    // diagnostic's range counted its file's lines from the start.
+    let dir = tempfile::tempdir().unwrap();
+    let root = &dir.path().canonicalize().unwrap();
+    let n = 3_000;
+    let big = 20_000;
+    write(
+        root,
+        "layers.toml",
+        "[[layers]]\nname = \"api\"\npaths = [\"app/api/**\"]\n\n\
+         [[layers]]\nname = \"core\"\npaths = [\"app/core/**\"]\n",
+    );
+    for package in ["app", "app/api", "app/core"] {
+        write(root, &format!("{package}/__init__.py"), "");
+    }
+    write(root, "app/api/a.py", "");
+    write(root, "app/core/clean.py", "x = 1\n");
+    write(root, "app/core/big.py", "import app.api.a\n".repeat(big));
+    let open = |rel: &str| {
+        let text = std::fs::read_to_string(root.join(rel)).unwrap();
+        serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/didOpen",
+            "params": {"textDocument": {"uri": format!("file://{}/{rel}", root.display()),
+                       "languageId": "python", "version": 1, "text": text}}})
+    };
+    let mut middle = Vec::new();
+    for i in 0..n {
+        let rel = format!("app/core/c{i}.py");
+        write(root, &rel, "import app.api.a\n");
+        middle.push(open(&rel));
+    }
+    middle.push(open("app/core/clean.py"));
+    middle.push(open("app/core/big.py"));
+    middle.push(
+        serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/didClose",
+        "params": {"textDocument": {"uri": format!("file://{}/app/core/c0.py", root.display())}}}),
+    );
+    let output = Command::cargo_bin("archgate")
+        .unwrap()
+        .current_dir(root)
+        .arg("server")
+        .write_stdin(lsp_session(root, &middle))
+        .timeout(Duration::from_mins(2))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let published: Vec<(String, Vec<Value>)> = lsp_messages(&output.stdout)
+        .into_iter()
+        .filter(|m| m["method"] == "textDocument/publishDiagnostics")
+        .map(|m| {
+            let uri = m["params"]["uri"].as_str().unwrap();
+            let rel = uri[format!("file://{}/", root.display()).len()..].to_owned();
+            (rel, m["params"]["diagnostics"].as_array().unwrap().clone())
+        })
+        .collect();
+    // One message per opened file, then the closed file's diagnostics cleared.
+    assert_eq!(published.len(), n + 3);
+    for (i, (rel, diagnostics)) in published.iter().take(n).enumerate() {
+        assert_eq!(rel, &format!("app/core/c{i}.py"));
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(diagnostics[0]["code"], "AG001");
+    }
+    assert_eq!(published[n], ("app/core/clean.py".to_owned(), vec![]));
+    let (rel, diagnostics) = &published[n + 1];
+    assert_eq!(rel, "app/core/big.py");
+    assert_eq!(diagnostics.len(), big);
+    for (line, d) in diagnostics.iter().enumerate() {
+        assert_eq!(
+            d["range"],
+            serde_json::json!({"start": {"line": line, "character": 7},
+                               "end": {"line": line, "character": 16}})
+        );
+    }
+    assert_eq!(published[n + 2], ("app/core/c0.py".to_owned(), vec![]));
+}
