@@ -1564,3 +1564,359 @@ fn issue_16_independent_slices_through_one_hub_file() {
         "{help}"
     );
 }
+
+#[test]
+fn issue_16_init_orders_12000_packages() {
+    // 12,000 packages, each importing the next three: 12,000 layers. The depth walk looked at
+    // every import of the graph for each group, and the order picked each group by a pass
+    // over all those left: groups × imports.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let n = 12_000;
+    write(root, "app/__init__.py", "");
+    for i in 0..n {
+        write(root, &format!("app/p{i}/__init__.py"), "");
+        let body = (i + 1..n.min(i + 4)).fold(String::new(), |mut s, j| {
+            writeln!(s, "import app.p{j}.m").unwrap();
+            s
+        });
+        write(root, &format!("app/p{i}/m.py"), body);
+    }
+    // Near miss: p1 imports p0 once against four imports the other way round: the lighter
+    // direction is left against the order, not a reason to merge the two.
+    write(root, "app/p1/back.py", "import app.p0.m\n");
+    write(root, "app/p0/more.py", "import app.p1.m\n".repeat(3));
+    let (code, _, stderr) = run(root, &["init", "--no-cache"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains(&format!("{n} layers from")), "{stderr}");
+    let text = std::fs::read_to_string(root.join("layers.toml")).unwrap();
+    let names: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("name = \""))
+        .map(|l| l.trim_end_matches('"'))
+        .collect();
+    assert_eq!(names.len(), n);
+    assert_eq!(names[0], "p0");
+    assert_eq!(names[1], "p1");
+    assert_eq!(names[n - 1], format!("p{}", n - 1));
+    assert!(
+        text.contains("#   p1 → p0: 1 import\n"),
+        "{}",
+        &text[text.len() - 500..]
+    );
+    assert!(stderr.contains("finds 1 violation on it"), "{stderr}");
+}
+
+#[test]
+fn issue_16_check_with_50000_path_arguments() {
+    // Each PATH argument was tested against every file ("holds no source file"?), and each
+    // finding against every argument: arguments × files.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let n = 50_000;
+    write(
+        root,
+        "layers.toml",
+        "[[layers]]\nname = \"api\"\npaths = [\"app/api/**\"]\n\n\
+         [[layers]]\nname = \"core\"\npaths = [\"app/core/**\"]\n",
+    );
+    for package in ["app", "app/api", "app/core"] {
+        write(root, &format!("{package}/__init__.py"), "");
+    }
+    write(root, "app/api/a.py", "");
+    for i in 0..n {
+        write(root, &format!("app/core/d{i}/c.py"), "import app.api.a\n");
+    }
+    // Every even file by name and by its folder; the odd ones (near misses) are not
+    // reported.
+    let mut args = vec![
+        "check".to_owned(),
+        "--no-cache".to_owned(),
+        "--format".to_owned(),
+        "json".to_owned(),
+    ];
+    for i in 0..n {
+        if i % 2 == 0 {
+            args.push(format!("app/core/d{i}/c.py"));
+            args.push(format!("app/core/d{i}"));
+        }
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (code, stdout, stderr) = run(root, &args);
+    assert_eq!(code, 1, "{stderr}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    let mut expected: Vec<String> = (0..n)
+        .filter(|i| i % 2 == 0)
+        .map(|i| format!("app/core/d{i}/c.py"))
+        .collect();
+    expected.sort();
+    assert_eq!(violating_paths(&report), expected);
+    // A folder that exists but holds no source file is still refused.
+    std::fs::create_dir_all(root.join("app/empty")).unwrap();
+    let mut with_empty = args.clone();
+    with_empty.push("app/empty");
+    let (code, _, stderr) = run(root, &with_empty);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("`app/empty` holds no source file"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn issue_16_forbid_of_6000_external_patterns() {
+    // One [[forbid]] whose `to` lists 6,000 `external:` patterns: each finding wrote out the
+    // whole list three times (1.4 GB of JSON at 6,000; 24 GB of memory at 20,000), each
+    // import was matched against every pattern, and each pattern against every package.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let n = 6_000;
+    let mut patterns: Vec<String> = (0..n).map(|i| format!("\"external:lib{i}x*\"")).collect();
+    patterns.push("\"external:nothing*\"".to_owned());
+    write(
+        root,
+        "layers.toml",
+        format!(
+            "[[forbid]]\nfrom = \"app/**\"\nto = [{}]\nreason = \"r\"\n",
+            patterns.join(", ")
+        ),
+    );
+    let body = (0..n).fold(String::new(), |mut s, i| {
+        write!(s, "import lib{i}xyz\nimport other{i}\n").unwrap();
+        s
+    });
+    write(root, "app/x.py", body);
+    let (code, report, _) = check_json(root);
+    assert_eq!(code, 1);
+    let violations = report["violations"].as_array().unwrap();
+    let banned: Vec<&Value> = violations.iter().filter(|v| v["code"] == "AG002").collect();
+    assert_eq!(banned.len(), n);
+    for (i, v) in banned.iter().enumerate() {
+        assert_eq!(v["external"], format!("lib{i}xyz"));
+        let message = v["message"].as_str().unwrap();
+        assert!(
+            message.ends_with(
+                "to `[external:lib0x*, external:lib1x*, external:lib2x*, external:lib3x*, \
+                 external:lib4x*, external:lib5x*, external:lib6x*, external:lib7x*, \
+                 external:lib8x*, external:lib9x*, 5991 more]`"
+            ),
+            "{message}"
+        );
+    }
+    // The pattern that matches no import is AG010; `otherN` breaks nothing.
+    let unmatched: Vec<&Value> = violations.iter().filter(|v| v["code"] == "AG010").collect();
+    assert_eq!(unmatched.len(), 1, "{unmatched:?}");
+    assert!(
+        unmatched[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("external:nothing*"),
+        "{}",
+        unmatched[0]["message"]
+    );
+    assert_eq!(violations.len(), n + 1);
+}
+
+#[test]
+fn issue_16_12000_cycles_scopes_each_cost_their_own_imports() {
+    // Each `[[cycles]]` entry went over every import of the graph to find its scope's:
+    // scopes × imports.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let n = 12_000;
+    let mut config = String::new();
+    write(root, "app/__init__.py", "");
+    for i in 0..n {
+        write(
+            root,
+            &format!("app/c{i}/a.py"),
+            format!("import app.c{i}.b\n"),
+        );
+        write(
+            root,
+            &format!("app/c{i}/b.py"),
+            format!("import app.c{i}.a\n"),
+        );
+        writeln!(config, "[[cycles]]\npaths = [\"app/c{i}/**\"]\n").unwrap();
+    }
+    // Near miss: a cycle across two scopes is inside neither.
+    write(root, "app/x0/a.py", "import app.x1.b\n");
+    write(root, "app/x1/b.py", "import app.x0.a\n");
+    config.push_str("[[cycles]]\npaths = [\"app/x0/**\"]\n\n[[cycles]]\npaths = [\"app/x1/**\"]\n");
+    write(root, "layers.toml", config);
+    let (code, report, _) = check_json(root);
+    assert_eq!(code, 1);
+    let violations = report["violations"].as_array().unwrap();
+    assert_eq!(violations.len(), n);
+    for v in violations {
+        assert_eq!(v["code"], "AG008");
+        let path = v["path"].as_str().unwrap();
+        assert!(
+            path.starts_with("app/c") && path.ends_with("/a.py"),
+            "{path}"
+        );
+        assert_eq!(v["chain"].as_array().unwrap().len(), 2);
+    }
+}
+
+#[test]
+fn issue_16_tsconfig_paths_pattern_of_1200_targets_tries_the_first_32() {
+    // One `paths` pattern `*` with 1,200 targets and 1,200 imports it matches: each import
+    // was looked up at every target (100 s and 3 GB for 1,000 of each in a release build).
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let n = 1_200;
+    let targets: Vec<String> = (0..n).map(|i| format!("\"./src/t{i}/*\"")).collect();
+    write(
+        root,
+        "tsconfig.json",
+        format!(
+            "{{\"compilerOptions\": {{\"baseUrl\": \".\", \"paths\": {{\"*\": [{}]}}}}}}",
+            targets.join(", ")
+        ),
+    );
+    write(
+        root,
+        "layers.toml",
+        "[[layers]]\nname = \"high\"\npaths = [\"src/t5/**\", \"src/t40/**\"]\n\n\
+         [[layers]]\nname = \"low\"\npaths = [\"src/ui/**\"]\n",
+    );
+    write(root, "src/t5/q/x.ts", "export const x = 1;\n");
+    write(root, "src/t40/w/x.ts", "export const x = 1;\n");
+    let mut main = String::from("import { x } from \"q/x\";\nimport { x as y } from \"w/x\";\n");
+    for i in 0..n {
+        writeln!(main, "import \"m{i}/x\";").unwrap();
+    }
+    write(root, "src/ui/main.ts", main);
+    let (code, report, _) = check_json(root);
+    assert_eq!(code, 1);
+    // The sixth target holds `q/x`: resolved, an upward import. The 41st is not tried.
+    assert_eq!(
+        findings(&report),
+        [("src/ui/main.ts".to_owned(), 1, "src/t5/q/x.ts".to_owned())]
+    );
+    assert_eq!(
+        warnings(&report),
+        [(
+            "tsconfig.json".to_owned(),
+            "broken-config".to_owned(),
+            "`tsconfig.json` maps the `paths` pattern `*` to 1200 targets: only the first 32 \
+             of each pattern are tried"
+                .to_owned()
+        )]
+    );
+}
+
+/// A Language Server session on standard input: `initialize`, `middle`, `shutdown`, `exit`.
+fn lsp_session(root: &Path, middle: &[Value]) -> Vec<u8> {
+    let mut messages = vec![
+        serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+            "params": {"processId": null, "rootUri": format!("file://{}", root.display()),
+                       "capabilities": {}}}),
+        serde_json::json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+    ];
+    messages.extend(middle.iter().cloned());
+    messages.push(serde_json::json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}));
+    messages.push(serde_json::json!({"jsonrpc": "2.0", "method": "exit"}));
+    let mut out = Vec::new();
+    for m in messages {
+        let body = m.to_string();
+        out.extend(format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes());
+    }
+    out
+}
+
+/// The messages a Language Server wrote.
+fn lsp_messages(mut out: &[u8]) -> Vec<Value> {
+    let mut messages = Vec::new();
+    while let Some(at) = out.windows(4).position(|w| w == b"\r\n\r\n") {
+        let header = std::str::from_utf8(&out[..at]).unwrap();
+        let length: usize = header
+            .strip_prefix("Content-Length: ")
+            .unwrap()
+            .parse()
+            .unwrap();
+        let body = &out[at + 4..at + 4 + length];
+        messages.push(serde_json::from_slice(body).unwrap());
+        out = &out[at + 4 + length..];
+    }
+    messages
+}
+
+#[test]
+fn issue_16_server_opens_3000_files_and_one_of_20000_findings() {
+    // Each didOpen published the diagnostics of every open file again (n² messages for n
+    // files), each file's findings were found by a pass over all of them, and each
+    // diagnostic's range counted its file's lines from the start.
+    let dir = tempfile::tempdir().unwrap();
+    let root = &dir.path().canonicalize().unwrap();
+    let n = 3_000;
+    let big = 20_000;
+    write(
+        root,
+        "layers.toml",
+        "[[layers]]\nname = \"api\"\npaths = [\"app/api/**\"]\n\n\
+         [[layers]]\nname = \"core\"\npaths = [\"app/core/**\"]\n",
+    );
+    for package in ["app", "app/api", "app/core"] {
+        write(root, &format!("{package}/__init__.py"), "");
+    }
+    write(root, "app/api/a.py", "");
+    write(root, "app/core/clean.py", "x = 1\n");
+    write(root, "app/core/big.py", "import app.api.a\n".repeat(big));
+    let open = |rel: &str| {
+        let text = std::fs::read_to_string(root.join(rel)).unwrap();
+        serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/didOpen",
+            "params": {"textDocument": {"uri": format!("file://{}/{rel}", root.display()),
+                       "languageId": "python", "version": 1, "text": text}}})
+    };
+    let mut middle = Vec::new();
+    for i in 0..n {
+        let rel = format!("app/core/c{i}.py");
+        write(root, &rel, "import app.api.a\n");
+        middle.push(open(&rel));
+    }
+    middle.push(open("app/core/clean.py"));
+    middle.push(open("app/core/big.py"));
+    middle.push(
+        serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/didClose",
+        "params": {"textDocument": {"uri": format!("file://{}/app/core/c0.py", root.display())}}}),
+    );
+    let output = Command::cargo_bin("archgate")
+        .unwrap()
+        .current_dir(root)
+        .arg("server")
+        .write_stdin(lsp_session(root, &middle))
+        .timeout(Duration::from_mins(2))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let published: Vec<(String, Vec<Value>)> = lsp_messages(&output.stdout)
+        .into_iter()
+        .filter(|m| m["method"] == "textDocument/publishDiagnostics")
+        .map(|m| {
+            let uri = m["params"]["uri"].as_str().unwrap();
+            let rel = uri[format!("file://{}/", root.display()).len()..].to_owned();
+            (rel, m["params"]["diagnostics"].as_array().unwrap().clone())
+        })
+        .collect();
+    // One message per opened file, then the closed file's diagnostics cleared.
+    assert_eq!(published.len(), n + 3);
+    for (i, (rel, diagnostics)) in published.iter().take(n).enumerate() {
+        assert_eq!(rel, &format!("app/core/c{i}.py"));
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(diagnostics[0]["code"], "AG001");
+    }
+    assert_eq!(published[n], ("app/core/clean.py".to_owned(), vec![]));
+    let (rel, diagnostics) = &published[n + 1];
+    assert_eq!(rel, "app/core/big.py");
+    assert_eq!(diagnostics.len(), big);
+    for (line, d) in diagnostics.iter().enumerate() {
+        assert_eq!(
+            d["range"],
+            serde_json::json!({"start": {"line": line, "character": 7},
+                               "end": {"line": line, "character": 16}})
+        );
+    }
+    assert_eq!(published[n + 2], ("app/core/c0.py".to_owned(), vec![]));
+}

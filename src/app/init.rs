@@ -12,6 +12,7 @@
 //!
 //! Every decision is written as a comment, for the maintainer who edits the file next.
 
+use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -131,20 +132,24 @@ fn levels(
     weight: &BTreeMap<(usize, usize), usize>,
 ) -> (BTreeMap<usize, Vec<usize>>, Vec<(usize, usize, usize)>) {
     let rank: BTreeMap<usize, usize> = order.iter().enumerate().map(|(i, &u)| (u, i)).collect();
+    // The units each unit imports, so that the walk visits each import once.
+    let mut succ: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for &(a, b) in weight.keys() {
+        let (ua, ub) = (
+            unit_of.get(a).copied().unwrap_or(a),
+            unit_of.get(b).copied().unwrap_or(b),
+        );
+        if ua != ub {
+            succ.entry(ua).or_default().push(ub);
+        }
+    }
     let mut depth: BTreeMap<usize, usize> = BTreeMap::new();
     let mut against: Vec<(usize, usize, usize)> = Vec::new();
     for &u in order {
         let du = depth.get(&u).copied().unwrap_or(0);
         depth.entry(u).or_insert(du);
-        for &(a, b) in weight.keys() {
-            let (ua, ub) = (
-                unit_of.get(a).copied().unwrap_or(a),
-                unit_of.get(b).copied().unwrap_or(b),
-            );
-            if ua != u || ua == ub {
-                continue;
-            }
-            if rank.get(&ub) > rank.get(&ua) {
+        for &ub in succ.get(&u).into_iter().flatten() {
+            if rank.get(&ub) > rank.get(&u) {
                 let dv = depth.entry(ub).or_insert(0);
                 *dv = (*dv).max(du + 1);
             }
@@ -259,26 +264,32 @@ fn order_units(
         succ.entry(a).or_default().push((b, w));
         pred.entry(b).or_default().push((a, w));
     }
+    // Units nobody left imports first; else the best balance of imports over importers; ties
+    // by the lowest index. The units left, ordered by that score (the best last), so that
+    // each step and each update of a score costs a logarithm, not a pass over the units left.
+    let score = |inn: &BTreeMap<usize, i64>, out: &BTreeMap<usize, i64>, u: usize| {
+        let i = inn.get(&u).copied().unwrap_or(0);
+        ((i == 0, out.get(&u).copied().unwrap_or(0) - i), Reverse(u))
+    };
+    let mut queue: BTreeSet<((bool, i64), Reverse<usize>)> =
+        left.iter().map(|&u| score(&inn, &out, u)).collect();
     let mut order = Vec::with_capacity(left.len());
-    while !left.is_empty() {
-        // Units nobody left imports first; else the best balance of imports over importers.
-        let score = |u: usize| {
-            let i = inn.get(&u).copied().unwrap_or(0);
-            (i == 0, out.get(&u).copied().unwrap_or(0) - i)
-        };
-        let Some(&next) = left
-            .iter()
-            .max_by(|&&a, &&b| score(a).cmp(&score(b)).then(b.cmp(&a)))
-        else {
-            break;
-        };
+    while let Some((_, Reverse(next))) = queue.pop_last() {
         left.remove(&next);
         order.push(next);
         for &(b, w) in succ.get(&next).into_iter().flatten() {
+            let live = left.contains(&b) && queue.remove(&score(&inn, &out, b));
             *inn.entry(b).or_default() -= w;
+            if live {
+                queue.insert(score(&inn, &out, b));
+            }
         }
         for &(a, w) in pred.get(&next).into_iter().flatten() {
+            let live = left.contains(&a) && queue.remove(&score(&inn, &out, a));
             *out.entry(a).or_default() -= w;
+            if live {
+                queue.insert(score(&inn, &out, a));
+            }
         }
     }
     order

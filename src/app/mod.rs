@@ -31,7 +31,7 @@ use crate::resolve;
 
 pub use analyze::{Analysis, analyze};
 use targets::{
-    check_outputs, config_failure, format_of, is_selected, path_filters, print_config_errors,
+    PathFilters, check_outputs, config_failure, format_of, path_filters, print_config_errors,
     report_targets, statistics_conflict, write_check_reports,
 };
 
@@ -91,13 +91,10 @@ fn path_checking_nothing(
     filters: &[String],
     paths: &[PathBuf],
 ) -> Option<String> {
-    let files = &analysis.graph.files.paths;
-    let (_, written) = filters.iter().zip(paths).find(|(filter, _)| {
-        **filter != analysis.config.path
-            && !files
-                .iter()
-                .any(|path| is_selected(path, std::slice::from_ref(*filter)))
-    })?;
+    let files = analysis.graph.files.paths.iter().map(String::as_str);
+    let written = PathFilters::new(filters)
+        .first_selecting_none(filters, files, &analysis.config.path)
+        .and_then(|i| paths.get(i))?;
     Some(format!(
         "`{}` holds no source file that archgate checks: name Python, TypeScript/JavaScript \
          or Rust files or folders that hold them (or {} for its own findings), check \
@@ -441,9 +438,9 @@ fn check(
         },
         None => None,
     };
-    let keep = |path: &str| {
-        is_selected(path, &filters) && changed.as_ref().is_none_or(|c| c.contains(path))
-    };
+    let selected = PathFilters::new(&filters);
+    let keep =
+        |path: &str| selected.selects(path) && changed.as_ref().is_none_or(|c| c.contains(path));
     let mut diagnostics = diagnostics;
     diagnostics.retain(|d| keep(&d.path));
     progress.finish();

@@ -9,7 +9,7 @@
 //!
 //! Layer `entry`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -78,6 +78,8 @@ fn workspace_folder(params: &Value) -> Option<PathBuf> {
 struct State {
     analysis: Analysis,
     findings: Vec<Diagnostic>,
+    /// The findings of each file (its path relative to the root), as indices in `findings`.
+    by_path: HashMap<String, Vec<usize>>,
 }
 
 struct Server {
@@ -132,13 +134,17 @@ impl Server {
             .and_then(Value::as_str)
             .and_then(path_of);
         match (note.method.as_str(), file) {
+            // Opening or closing a file changes no other file's diagnostics: only its own are
+            // sent (so that opening n files costs n messages, not n squared).
             ("textDocument/didOpen", Some(file)) => {
-                self.open.insert(file);
-                self.publish(connection);
+                self.open.insert(file.clone());
+                self.publish_one(connection, &file);
             }
             ("textDocument/didClose", Some(file)) => {
                 self.open.remove(&file);
-                self.publish(connection);
+                if self.published.remove(&file) {
+                    send_diagnostics(connection, &file, &[]);
+                }
             }
             ("textDocument/didSave", Some(_)) | ("workspace/didChangeWatchedFiles", _) => {
                 self.refresh(connection);
@@ -168,7 +174,15 @@ impl Server {
                 let findings = check::run(&analysis.graph, &analysis.config);
                 let findings = apply_baseline(&analysis.config, findings)
                     .map_or_else(|_| Vec::new(), |(kept, _)| kept);
-                self.state = Some(State { analysis, findings });
+                let mut by_path: HashMap<String, Vec<usize>> = HashMap::new();
+                for (i, d) in findings.iter().enumerate() {
+                    by_path.entry(d.path.clone()).or_default().push(i);
+                }
+                self.state = Some(State {
+                    analysis,
+                    findings,
+                    by_path,
+                });
                 self.publish(connection);
             }
             Err(errors) => self.publish_config_errors(connection, &errors),
@@ -182,20 +196,12 @@ impl Server {
         let config = &state.analysis.config;
         let mut now: BTreeSet<PathBuf> = BTreeSet::new();
         for file in &self.open {
-            let Some(rel) = relative(config, file) else {
+            if relative(config, file).is_none() {
                 continue;
-            };
-            let text = std::fs::read_to_string(file).unwrap_or_default();
-            let diagnostics: Vec<Value> = state
-                .findings
-                .iter()
-                .filter(|d| d.path == rel)
-                .map(|d| finding(&text, d))
-                .collect();
-            if !diagnostics.is_empty() {
+            }
+            if send_findings(connection, state, file) {
                 now.insert(file.clone());
             }
-            send_diagnostics(connection, file, &diagnostics);
         }
         for stale in self.published.difference(&now) {
             if !self.open.contains(stale) {
@@ -203,6 +209,19 @@ impl Server {
             }
         }
         self.published = now;
+    }
+
+    /// Publishes the findings of the file just opened.
+    fn publish_one(&mut self, connection: &Connection, file: &Path) {
+        let Some(state) = &self.state else { return };
+        if relative(&state.analysis.config, file).is_none() {
+            return;
+        }
+        if send_findings(connection, state, file) {
+            self.published.insert(file.to_owned());
+        } else {
+            self.published.remove(file);
+        }
     }
 
     /// Configuration errors as diagnostics on `layers.toml` (or the file they point at).
@@ -213,6 +232,7 @@ impl Server {
                 .unwrap_or_else(|_| self.folder.join(config::FILE_NAME)),
         };
         let text = std::fs::read_to_string(&file).unwrap_or_default();
+        let mut lines = Lines::new(&text);
         let errors: Vec<&dyn miette::Diagnostic> = errors
             .iter()
             .map(|e| e as &dyn miette::Diagnostic)
@@ -222,7 +242,7 @@ impl Server {
             .map(|problem| {
                 let region = problem.region.unwrap_or_default();
                 json!({
-                    "range": range_in(&text, &region),
+                    "range": lines.range(&region),
                     "severity": 1,
                     "code": problem.code,
                     "source": "archgate",
@@ -268,11 +288,12 @@ impl Server {
             return Value::Null;
         };
         let text = std::fs::read_to_string(&file).unwrap_or_default();
+        let mut lines = Lines::new(&text);
         let Some(site) = graph.sites().find_map(|(site, module)| {
             if site.file != id || u64::from(site.region.start.line) != line + 1 {
                 return None;
             }
-            let r = range_in(&text, &site.region);
+            let r = lines.range(&site.region);
             let on = r.pointer("/start/character").and_then(Value::as_u64) <= Some(character)
                 && r.pointer("/end/character").and_then(Value::as_u64) >= Some(character);
             on.then_some((site, module))
@@ -301,15 +322,34 @@ impl Server {
     }
 }
 
-/// A finding as an LSP diagnostic: the message, then the fix instruction; `text` is its
+/// Sends the findings of the open `file`; whether it has any.
+fn send_findings(connection: &Connection, state: &State, file: &Path) -> bool {
+    let Some(rel) = relative(&state.analysis.config, file) else {
+        return false;
+    };
+    let text = std::fs::read_to_string(file).unwrap_or_default();
+    let mut lines = Lines::new(&text);
+    let diagnostics: Vec<Value> = state
+        .by_path
+        .get(&rel)
+        .into_iter()
+        .flatten()
+        .filter_map(|&i| state.findings.get(i))
+        .map(|d| finding(&mut lines, d))
+        .collect();
+    send_diagnostics(connection, file, &diagnostics);
+    !diagnostics.is_empty()
+}
+
+/// A finding as an LSP diagnostic: the message, then the fix instruction; `lines` are its
 /// file's, for the columns.
-fn finding(text: &str, d: &Diagnostic) -> Value {
+fn finding(lines: &mut Lines<'_>, d: &Diagnostic) -> Value {
     let mut message = format!("{}\nhelp: {}", d.message, d.help);
     if let Some(note) = &d.note {
         message.push_str(&format!("\nnote: {note}"));
     }
     json!({
-        "range": range_in(text, &d.region),
+        "range": lines.range(&d.region),
         "severity": match d.severity { Severity::Error => 1, Severity::Warning => 2 },
         "code": d.rule.code,
         "codeDescription": {"href": format!("https://github.com/archgate/archgate/blob/main/rules/{}.md", d.rule.name)},
@@ -326,25 +366,70 @@ fn send_diagnostics(connection: &Connection, file: &Path, diagnostics: &[Value])
     let _ = connection.sender.send(note.into());
 }
 
-/// An archgate region (1-based lines, columns in characters) as an LSP range (0-based, columns
-/// in UTF-16 code units, as LSP counts by default), measured on the file's text.
-fn range_in(text: &str, region: &Region) -> Value {
-    let position = |line: u32, column: u32| {
-        let line_text = text
-            .lines()
-            .nth(line.saturating_sub(1) as usize)
-            .unwrap_or("");
-        let character: usize = line_text
-            .chars()
-            .take(column.saturating_sub(1) as usize)
-            .map(char::len_utf16)
-            .sum();
-        json!({"line": line.saturating_sub(1), "character": character})
-    };
-    json!({
-        "start": position(region.start.line, region.start.column),
-        "end": position(region.end.line, region.end.column),
-    })
+/// A file's text by lines, to turn archgate regions (1-based lines, columns in characters)
+/// into LSP ranges (0-based, columns in UTF-16 code units, as LSP counts by default). Lines
+/// end at `\n` (a `\r` before it is not part of the line), as [`str::lines`] reads them.
+struct Lines<'a> {
+    text: &'a str,
+    /// The byte offset of each line's start.
+    starts: Vec<usize>,
+    /// The last position counted: (line, characters, bytes, UTF-16 units) from the line's
+    /// start, so that the sites of one long line cost its length once, not once per site.
+    last: (usize, usize, usize, usize),
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Self {
+            text,
+            starts,
+            last: (usize::MAX, 0, 0, 0),
+        }
+    }
+
+    fn line(&self, index: usize) -> &'a str {
+        let Some(&start) = self.starts.get(index) else {
+            return "";
+        };
+        match self.starts.get(index + 1) {
+            Some(&next) => {
+                let line = self.text.get(start..next - 1).unwrap_or("");
+                line.strip_suffix('\r').unwrap_or(line)
+            }
+            None => self.text.get(start..).unwrap_or(""),
+        }
+    }
+
+    /// The UTF-16 offset of character `column` (1-based) of `line` (1-based).
+    fn character(&mut self, line: u32, column: u32) -> usize {
+        let index = line.saturating_sub(1) as usize;
+        let wanted = column.saturating_sub(1) as usize;
+        let (mut chars, mut bytes, mut units) = match self.last {
+            (l, chars, bytes, units) if l == index && chars <= wanted => (chars, bytes, units),
+            _ => (0, 0, 0),
+        };
+        let text = self.line(index);
+        for c in text.get(bytes..).unwrap_or("").chars() {
+            if chars == wanted {
+                break;
+            }
+            chars += 1;
+            bytes += c.len_utf8();
+            units += c.len_utf16();
+        }
+        self.last = (index, chars, bytes, units);
+        units
+    }
+
+    fn range(&mut self, region: &Region) -> Value {
+        let mut position = |line: u32, column: u32| json!({"line": line.saturating_sub(1), "character": self.character(line, column)});
+        let start = position(region.start.line, region.start.column);
+        let end = position(region.end.line, region.end.column);
+        json!({"start": start, "end": end})
+    }
 }
 
 fn relative(config: &Config, file: &Path) -> Option<String> {

@@ -4,6 +4,7 @@
 //!
 //! Layer `entry`.
 
+use std::collections::HashMap;
 use std::io::Write;
 
 use clap::ValueEnum;
@@ -275,14 +276,88 @@ fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-/// Whether a finding or warning in `path` is reported under the PATH `filters`.
-pub(super) fn is_selected(path: &str, filters: &[String]) -> bool {
-    filters.is_empty()
-        || filters.iter().any(|f| {
-            f.is_empty()
-                || path == f
-                || path
-                    .strip_prefix(f.as_str())
-                    .is_some_and(|rest| rest.starts_with('/'))
-        })
+/// The PATH arguments that narrow what a run reports, relative to the root, as a tree of path
+/// segments: a finding's path is matched by one walk down its own segments, whatever the
+/// number of arguments.
+pub(super) struct PathFilters {
+    /// Each node's children, by segment; node 0 is the root (the empty path).
+    children: Vec<HashMap<String, usize>>,
+    /// Whether an argument ends at the node.
+    ends: Vec<bool>,
+    /// Each argument's node, in argument order.
+    nodes: Vec<usize>,
+}
+
+impl PathFilters {
+    pub(super) fn new(filters: &[String]) -> Self {
+        let mut tree = Self {
+            children: vec![HashMap::new()],
+            ends: vec![false],
+            nodes: Vec::with_capacity(filters.len()),
+        };
+        for filter in filters {
+            let mut node = 0;
+            for segment in filter.split('/').filter(|s| !s.is_empty()) {
+                node = if let Some(&child) = tree.children.get(node).and_then(|c| c.get(segment)) {
+                    child
+                } else {
+                    let child = tree.ends.len();
+                    tree.children.push(HashMap::new());
+                    tree.ends.push(false);
+                    if let Some(c) = tree.children.get_mut(node) {
+                        c.insert(segment.to_owned(), child);
+                    }
+                    child
+                };
+            }
+            if let Some(end) = tree.ends.get_mut(node) {
+                *end = true;
+            }
+            tree.nodes.push(node);
+        }
+        tree
+    }
+
+    /// The nodes of the arguments that select `path` (it is one, or lies in a folder that
+    /// is one), root first.
+    fn matches<'a>(&'a self, path: &'a str) -> impl Iterator<Item = usize> + 'a {
+        let walk = path
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .scan(0, |node, segment| {
+                *node = *self.children.get(*node)?.get(segment)?;
+                Some(*node)
+            });
+        std::iter::once(0)
+            .chain(walk)
+            .filter(|&node| self.ends.get(node).copied().unwrap_or(false))
+    }
+
+    /// Whether a finding or warning in `path` is reported: there is no argument, or one
+    /// selects it.
+    pub(super) fn selects(&self, path: &str) -> bool {
+        self.nodes.is_empty() || self.matches(path).next().is_some()
+    }
+
+    /// The index of the first argument that selects none of `paths`, skipping those equal
+    /// to `skip`.
+    pub(super) fn first_selecting_none<'a>(
+        &self,
+        filters: &[String],
+        paths: impl Iterator<Item = &'a str>,
+        skip: &str,
+    ) -> Option<usize> {
+        let mut hit = vec![false; self.ends.len()];
+        for path in paths {
+            for node in self.matches(path) {
+                if let Some(h) = hit.get_mut(node) {
+                    *h = true;
+                }
+            }
+        }
+        self.nodes
+            .iter()
+            .zip(filters)
+            .position(|(&node, filter)| filter != skip && !hit.get(node).copied().unwrap_or(true))
+    }
 }

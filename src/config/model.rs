@@ -114,6 +114,59 @@ struct Compiled {
     key: Key,
     spec: SpecKey,
     entries: Vec<(bool, Atom)>,
+    /// The `external:` entries by name, for a selector with many of them.
+    externals: Option<ExternalIndex>,
+}
+
+/// A selector's `external:` entries indexed by name, so that matching a package costs a few
+/// lookups (one per distinct prefix length), not a pass over every entry.
+#[derive(Debug, Default)]
+struct ExternalIndex {
+    /// Exact names, each with its last entry.
+    exact: HashMap<String, usize>,
+    /// Prefix patterns by the length of their prefix, each with its last entry.
+    prefixes: BTreeMap<usize, HashMap<String, usize>>,
+}
+
+impl ExternalIndex {
+    /// The selectors with more `external:` entries than this are indexed.
+    const FROM: usize = 16;
+
+    fn new(entries: &[(bool, Atom)]) -> Option<Self> {
+        let count = entries
+            .iter()
+            .filter(|(_, a)| matches!(a, Atom::External(_)))
+            .count();
+        if count <= Self::FROM {
+            return None;
+        }
+        let mut index = Self::default();
+        for (i, (_, atom)) in entries.iter().enumerate() {
+            if let Atom::External(p) = atom {
+                let map = if p.prefix {
+                    index.prefixes.entry(p.name.len()).or_default()
+                } else {
+                    &mut index.exact
+                };
+                map.insert(p.name.clone(), i);
+            }
+        }
+        Some(index)
+    }
+
+    /// The last entry that matches `name`.
+    fn last_match(&self, name: &str) -> Option<usize> {
+        let prefixed = self
+            .prefixes
+            .range(..=name.len())
+            .filter_map(|(&len, map)| map.get(name.get(..len)?).copied());
+        self.exact
+            .get(name)
+            .copied()
+            .into_iter()
+            .chain(prefixed)
+            .max()
+    }
 }
 
 /// The configuration applied to the files of a run.
@@ -202,6 +255,12 @@ impl Model {
     /// it decides.
     pub fn matches_external(&self, selector: SelectorId, name: &str) -> bool {
         self.selectors.get(selector as usize).is_some_and(|s| {
+            if let Some(index) = &s.externals {
+                return index
+                    .last_match(name)
+                    .and_then(|i| s.entries.get(i))
+                    .is_some_and(|(negated, _)| !negated);
+            }
             s.entries
                 .iter()
                 .rev()
@@ -675,6 +734,7 @@ impl Builder<'_> {
         self.compiled.push(Compiled {
             key,
             spec: spec_key,
+            externals: ExternalIndex::new(&entries),
             entries,
         });
         id

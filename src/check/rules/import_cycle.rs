@@ -38,9 +38,44 @@ impl Rule for ImportCycle {
     }
 
     fn check(&self, cx: &CheckContext<'_>, out: &mut Vec<Diagnostic>) {
+        if cx.config.cycles.is_empty() {
+            return;
+        }
+        let imports: Vec<Import<'_>> = cx.imports(&META).collect();
+        // A scope's imports are those made by its files: found through the files, so that
+        // each scope costs its own imports, not the whole graph's (a configuration may hold
+        // thousands of `[[cycles]]` entries).
+        let scoped = cx.model.cycles.iter().any(Option::is_some);
+        let (by_selector, by_file) = if scoped {
+            let mut by_file: Vec<Vec<usize>> = vec![Vec::new(); cx.graph.files.len()];
+            for (k, import) in imports.iter().enumerate() {
+                if let Some(list) = by_file.get_mut(import.from) {
+                    list.push(k);
+                }
+            }
+            (cx.model.files_by_selector(), by_file)
+        } else {
+            (Vec::new(), Vec::new())
+        };
         for (i, rule) in cx.config.cycles.iter().enumerate() {
             let scope = cx.model.cycles.get(i).copied().flatten();
-            check_scope(cx, rule, scope, out);
+            match scope {
+                None => check_scope(cx, rule, scope, imports.iter().copied(), out),
+                Some(s) => {
+                    // In the order of the whole list, as for an unscoped rule.
+                    let mut positions: Vec<usize> = by_selector
+                        .get(s as usize)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|&file| by_file.get(file))
+                        .flatten()
+                        .copied()
+                        .collect();
+                    positions.sort_unstable();
+                    let own = positions.iter().filter_map(|&k| imports.get(k).copied());
+                    check_scope(cx, rule, scope, own, out);
+                }
+            }
         }
     }
 }
@@ -54,10 +89,11 @@ struct ScopeGraph<'a> {
     links: BTreeMap<(usize, usize), Vec<Import<'a>>>,
 }
 
-fn check_scope(
-    cx: &CheckContext<'_>,
+fn check_scope<'a>(
+    cx: &CheckContext<'a>,
     rule: &CyclesRule,
     scope: Option<crate::config::SelectorId>,
+    imports: impl Iterator<Item = Import<'a>>,
     out: &mut Vec<Diagnostic>,
 ) {
     let in_scope = |file: FileId| scope.is_none_or(|s| cx.model.contains(file, s));
@@ -77,7 +113,7 @@ fn check_scope(
         adjacency: Vec::new(),
         links: BTreeMap::new(),
     };
-    for import in cx.imports(&META) {
+    for import in imports {
         let Target::File(to) = import.to else {
             continue;
         };

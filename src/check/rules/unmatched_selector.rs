@@ -2,8 +2,12 @@
 //! file (for `external:`, no imported package; for a `!` entry, removes nothing), so that a
 //! typo cannot switch a rule off silently. `[[allow]]` entries are `unused-allow`'s.
 
+use std::collections::BTreeSet;
+
 use crate::check::{CheckContext, Rule, RuleMeta};
-use crate::config::{AtomSpec, Decl, EntrySpec, SelectorSpec, SpecKey, Unmatched, closest};
+use crate::config::{
+    AtomSpec, Decl, EntrySpec, ExternalPattern, SelectorSpec, SpecKey, Unmatched, closest,
+};
 use crate::diagnostic::{Diagnostic, RuleId, Severity};
 use crate::source::LineIndex;
 
@@ -27,11 +31,22 @@ impl Rule for UnmatchedSelector {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Vec<Diagnostic>) {
         let mut unmatched: Vec<Unmatched> = cx.model.unmatched.clone();
         // `external:` entries match imports, not files: those of `[[forbid]] to`.
-        let externals: Vec<&str> = cx.graph.externals().collect();
+        // Sorted, so that a prefix is looked up, not compared with every package.
+        let externals: BTreeSet<&str> = cx.graph.externals().collect();
+        let imported = |pattern: &ExternalPattern| {
+            if pattern.prefix {
+                externals
+                    .range(pattern.name.as_str()..)
+                    .next()
+                    .is_some_and(|name| name.starts_with(pattern.name.as_str()))
+            } else {
+                externals.contains(pattern.name.as_str())
+            }
+        };
         for (i, rule) in cx.config.forbid.iter().enumerate() {
             for (entry, e) in rule.to.entries.iter().enumerate() {
                 if let AtomSpec::External(pattern) = &e.atom
-                    && !externals.iter().any(|name| pattern.matches(name))
+                    && !imported(pattern)
                 {
                     unmatched.push(Unmatched {
                         key: SpecKey::ForbidTo(i),

@@ -248,13 +248,7 @@ fn paths(
     }
     ok.then(|| SelectorSpec {
         entries,
-        text: format!(
-            "[{}]",
-            list.iter()
-                .map(|p| p.get_ref().as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        text: selectors::bracketed(list.iter().map(|p| p.get_ref().as_str())),
     })
 }
 

@@ -92,11 +92,26 @@ pub(super) fn items(value: &Spanned<OneOrMany>) -> Vec<(String, Range<usize>)> {
 pub(super) fn written(value: &Spanned<OneOrMany>) -> String {
     match value.get_ref() {
         OneOrMany::One(s) => s.clone(),
-        OneOrMany::Many(list) => {
-            let items: Vec<&str> = list.iter().map(|s| s.get_ref().as_str()).collect();
-            format!("[{}]", items.join(", "))
-        }
+        OneOrMany::Many(list) => bracketed(list.iter().map(|s| s.get_ref().as_str())),
     }
+}
+
+/// The most entries of a list written out in a message; a longer list shows the first ten and
+/// then how many more, so that each finding's text stays short however long the list.
+const LIST_SHOWN: usize = 20;
+
+/// A list as written, in brackets: `[a, b]`, or beyond [`LIST_SHOWN`] entries the first ten
+/// and how many more (`[a, …, j, 4990 more]`).
+pub(super) fn bracketed<'a>(items: impl ExactSizeIterator<Item = &'a str>) -> String {
+    let len = items.len();
+    let mut parts: Vec<String> = Vec::new();
+    if len > LIST_SHOWN {
+        parts.extend(items.take(10).map(str::to_owned));
+        parts.push(format!("{} more", len - 10));
+    } else {
+        parts.extend(items.map(str::to_owned));
+    }
+    format!("[{}]", parts.join(", "))
 }
 
 /// The selector written at `value`, or `None` (with the errors recorded) when an entry is
