@@ -118,11 +118,28 @@ impl Rule for SiblingImport {
             return;
         }
         let imported = imported_groups(cx);
+        // The contracts each group is in: an import is checked against those of its file's
+        // groups, not against every contract.
+        let mut contracts_of: BTreeMap<GroupId, Vec<usize>> = BTreeMap::new();
+        for (i, contract) in contracts.iter().enumerate() {
+            for &g in &contract.members {
+                contracts_of.entry(g).or_default().push(i);
+            }
+        }
         for import in cx.imports(&META) {
             let Target::File(to) = import.to else {
                 continue;
             };
-            for contract in &contracts {
+            let mut candidates: Vec<usize> = cx
+                .model
+                .groups_of(import.from)
+                .filter_map(|g| contracts_of.get(&g))
+                .flatten()
+                .copied()
+                .collect();
+            candidates.sort_unstable();
+            candidates.dedup();
+            for contract in candidates.iter().filter_map(|&i| contracts.get(i)) {
                 let from_group = cx
                     .model
                     .groups_of(import.from)
@@ -147,34 +164,57 @@ impl Rule for SiblingImport {
                 ));
             }
         }
+        // One chain graph per `type_only` setting and one index of each group's files, shared
+        // by every contract (a configuration may hold thousands).
+        let mut graphs: [Option<ChainGraph<'_>>; 3] = [None, None, None];
+        let mut files_of: BTreeMap<GroupId, Vec<FileId>> = BTreeMap::new();
+        if contracts.iter().any(|c| c.indirect) {
+            for file in 0..cx.graph.files.len() {
+                for g in cx.model.groups_of(file) {
+                    files_of.entry(g).or_default().push(file);
+                }
+            }
+        }
         for contract in contracts.iter().filter(|c| c.indirect) {
-            indirect_chains(cx, contract, out);
+            let slot = match contract.type_only {
+                None => 0,
+                Some(TypeOnly::Check) => 1,
+                Some(TypeOnly::Ignore) => 2,
+            };
+            if let Some(graph) = graphs.get_mut(slot) {
+                let graph =
+                    graph.get_or_insert_with(|| ChainGraph::new(cx, &META, contract.type_only));
+                indirect_chains(cx, (graph, &files_of), contract, out);
+            }
         }
     }
 }
 
 /// `indirect = true`: chains from each member to another through files in no member. Only
 /// the pairs a chain can join are cut (a template may have a thousand instances).
-fn indirect_chains(cx: &CheckContext<'_>, contract: &Contract<'_>, out: &mut Vec<Diagnostic>) {
-    let graph = ChainGraph::new(cx, &META, contract.type_only);
-    let files = cx.graph.files.len();
-    // Each file's member group, once: a contract may have a thousand groups.
-    let member_of: Vec<Option<GroupId>> = (0..files)
-        .map(|f| cx.model.groups_of(f).find(|g| contract.members.contains(g)))
-        .collect();
-    let member = |f: FileId| member_of.get(f).copied().flatten();
-    let mut by_group: std::collections::BTreeMap<GroupId, Vec<FileId>> =
-        std::collections::BTreeMap::new();
-    for file in 0..files {
-        if let Some(g) = member(file) {
-            by_group.entry(g).or_default().push(file);
+fn indirect_chains(
+    cx: &CheckContext<'_>,
+    (graph, files_of): (&ChainGraph<'_>, &BTreeMap<GroupId, Vec<FileId>>),
+    contract: &Contract<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
+    // A file's member group: its layer or module, if the contract names it.
+    let member = |f: FileId| cx.model.groups_of(f).find(|g| contract.members.contains(g));
+    // A file in two members (a layer and a module) belongs to the first, as `member` says;
+    // `files_of` lists files in order, so each group's files are sorted.
+    let mut by_group: BTreeMap<GroupId, Vec<FileId>> = BTreeMap::new();
+    for &g in &contract.members {
+        for &file in files_of.get(&g).map_or(&[][..], Vec::as_slice) {
+            if member(file) == Some(g) {
+                by_group.entry(g).or_default().push(file);
+            }
         }
     }
     let name = |g: GroupId| cx.model.group(g).map_or("", |g| g.name.as_str());
     let between = |f: FileId| member(f).is_none();
     let mut cuts = Cuts::default();
     for (&a, sources) in &by_group {
-        let mut forward = Forward::new(&graph, &between, sources);
+        let mut forward = Forward::new(graph, &between, sources);
         let mut hit: Vec<GroupId> = forward
             .targets()
             .filter_map(member)
@@ -191,13 +231,13 @@ fn indirect_chains(cx: &CheckContext<'_>, contract: &Contract<'_>, out: &mut Vec
             };
             let targets = by_group.get(&b).map_or(&[][..], Vec::as_slice);
             cuts.add(
-                indirect::cut(cx, &graph, &role, targets, &mut forward),
+                indirect::cut(cx, graph, &role, targets, &mut forward),
                 (a, b),
             );
         }
     }
     let files = |g: &GroupId| by_group.get(g).map_or(&[][..], Vec::as_slice);
-    cuts.prune(&graph, &between, &files, &files);
+    cuts.prune(graph, &between, &files, &files);
     let links = cuts.len();
     for (cut, groups) in cuts.into_links() {
         let pairs: Vec<(String, String)> = groups
