@@ -1285,6 +1285,11 @@ fn indirect_layers_repo(root: &Path) {
         "[check]\nindirect = true\n\n[[layers]]\nname = \"api\"\npaths = [\"app/api/**\"]\n\n\
          [[layers]]\nname = \"core\"\npaths = [\"app/core/**\"]\n",
     );
+    chain_packages(root);
+}
+
+/// The packages `app`, `app/api`, `app/core` and `app/glue`.
+fn chain_packages(root: &Path) {
     for package in ["app", "app/api", "app/core", "app/glue"] {
         write(root, &format!("{package}/__init__.py"), "");
     }
@@ -1388,9 +1393,7 @@ fn issue_16_4000_indirect_forbid_entries() {
     let root = dir.path();
     let n = 4_000;
     let mut config = String::new();
-    for package in ["app", "app/api", "app/core", "app/glue"] {
-        write(root, &format!("{package}/__init__.py"), "");
-    }
+    chain_packages(root);
     for i in 0..n {
         write(
             root,

@@ -73,6 +73,33 @@ impl<'a> ChainGraph<'a> {
     }
 }
 
+/// The chain graphs of one rule's contracts, built on first use: a graph depends only on the
+/// contract's `type_only`, so thousands of contracts share at most three.
+pub(crate) struct ChainGraphs<'a> {
+    rule: &'static RuleMeta,
+    /// For `type_only` unset, `"check"` and `"ignore"`.
+    slots: [Option<ChainGraph<'a>>; 3],
+}
+
+impl<'a> ChainGraphs<'a> {
+    pub fn new(rule: &'static RuleMeta) -> Self {
+        Self {
+            rule,
+            slots: [None, None, None],
+        }
+    }
+
+    pub fn get(&mut self, cx: &CheckContext<'a>, type_only: Option<TypeOnly>) -> &ChainGraph<'a> {
+        let [unset, check, ignore] = &mut self.slots;
+        let slot = match type_only {
+            None => unset,
+            Some(TypeOnly::Check) => check,
+            Some(TypeOnly::Ignore) => ignore,
+        };
+        slot.get_or_insert_with(|| ChainGraph::new(cx, self.rule, type_only))
+    }
+}
+
 /// What a file is to one contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Role {
@@ -521,24 +548,8 @@ impl<A: Ord + Clone, B: Ord + Clone> Cuts<'_, (A, B)> {
         sources: &dyn Fn(&A) -> &'s [FileId],
         targets: &dyn Fn(&B) -> &'s [FileId],
     ) {
-        let source_sides: BTreeMap<&A, usize> = self
-            .pairs
-            .iter()
-            .map(|(a, _)| a)
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .enumerate()
-            .map(|(i, a)| (a, i))
-            .collect();
-        let target_sides: BTreeMap<&B, usize> = self
-            .pairs
-            .iter()
-            .map(|(_, b)| b)
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .enumerate()
-            .map(|(i, b)| (b, i))
-            .collect();
+        let source_sides = numbered(self.pairs.iter().map(|(a, _)| a));
+        let target_sides = numbered(self.pairs.iter().map(|(_, b)| b));
         let mut pruning = Pruning {
             graph,
             between,
@@ -587,6 +598,16 @@ impl<A: Ord + Clone, B: Ord + Clone> Cuts<'_, (A, B)> {
             }
         }
     }
+}
+
+/// The distinct items, numbered from 0 in their order.
+fn numbered<'k, T: Ord>(items: impl Iterator<Item = &'k T>) -> BTreeMap<&'k T, usize> {
+    let distinct: BTreeSet<&T> = items.collect();
+    distinct
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| (t, i))
+        .collect()
 }
 
 /// The state of [`Cuts::prune`]. Source and target groups are numbered.

@@ -2,11 +2,13 @@
 
 use std::collections::HashMap;
 
-use crate::check::indirect::{self, ChainFinding, ChainGraph, Cuts, Forward, Role, chain_finding};
+use crate::check::indirect::{
+    self, ChainFinding, ChainGraph, ChainGraphs, Cuts, Forward, Role, chain_finding,
+};
 use crate::check::{
     CheckContext, Import, Rule, RuleMeta, Target, describe_layers, import_facts, removal,
 };
-use crate::config::{EdgeRule, Key, SelectorId, SelectorSpec, TypeOnly};
+use crate::config::{EdgeRule, Key, SelectorId, SelectorSpec};
 use crate::diagnostic::{Diagnostic, RuleId, Severity};
 use crate::resolve::FileId;
 
@@ -49,21 +51,11 @@ impl Rule for ForbiddenImport {
                 }
             }
         }
-        // The chain graph depends only on the entry's `type_only`: one per setting, not one
-        // per entry (a configuration may hold thousands of entries).
-        let mut graphs: [Option<ChainGraph<'_>>; 3] = [None, None, None];
+        let mut graphs = ChainGraphs::new(&META);
         let by_selector = cx.model.files_by_selector();
         for (i, rule) in cx.config.forbid.iter().enumerate() {
-            if !rule.indirect.unwrap_or(cx.config.check.indirect) {
-                continue;
-            }
-            let slot = match rule.type_only {
-                None => 0,
-                Some(TypeOnly::Check) => 1,
-                Some(TypeOnly::Ignore) => 2,
-            };
-            if let Some(graph) = graphs.get_mut(slot) {
-                let graph = graph.get_or_insert_with(|| ChainGraph::new(cx, &META, rule.type_only));
+            if rule.indirect.unwrap_or(cx.config.check.indirect) {
+                let graph = graphs.get(cx, rule.type_only);
                 indirect_chains(cx, (graph, &by_selector), i, rule, out);
             }
         }

@@ -4,7 +4,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::check::indirect::{self, ChainFinding, ChainGraph, Cuts, Forward, Role, chain_finding};
+use crate::check::indirect::{
+    self, ChainFinding, ChainGraph, ChainGraphs, Cuts, Forward, Role, chain_finding,
+};
 use crate::check::{CheckContext, Import, Rule, RuleMeta, Target, import_facts, removal};
 use crate::config::{Decl, GroupId, TypeOnly};
 use crate::diagnostic::{Diagnostic, RuleId, Severity};
@@ -164,9 +166,9 @@ impl Rule for SiblingImport {
                 ));
             }
         }
-        // One chain graph per `type_only` setting and one index of each group's files, shared
-        // by every contract (a configuration may hold thousands).
-        let mut graphs: [Option<ChainGraph<'_>>; 3] = [None, None, None];
+        // The chain graphs and one index of each group's files, shared by every contract (a
+        // configuration may hold thousands).
+        let mut graphs = ChainGraphs::new(&META);
         let mut files_of: BTreeMap<GroupId, Vec<FileId>> = BTreeMap::new();
         if contracts.iter().any(|c| c.indirect) {
             for file in 0..cx.graph.files.len() {
@@ -176,16 +178,8 @@ impl Rule for SiblingImport {
             }
         }
         for contract in contracts.iter().filter(|c| c.indirect) {
-            let slot = match contract.type_only {
-                None => 0,
-                Some(TypeOnly::Check) => 1,
-                Some(TypeOnly::Ignore) => 2,
-            };
-            if let Some(graph) = graphs.get_mut(slot) {
-                let graph =
-                    graph.get_or_insert_with(|| ChainGraph::new(cx, &META, contract.type_only));
-                indirect_chains(cx, (graph, &files_of), contract, out);
-            }
+            let graph = graphs.get(cx, contract.type_only);
+            indirect_chains(cx, (graph, &files_of), contract, out);
         }
     }
 }
