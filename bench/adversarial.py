@@ -547,6 +547,108 @@ def long_cycle_chain(root, n):
 # --- Rust -----------------------------------------------------------------------------------
 
 
+# --- chains of imports (timed side by side by bench/hostile-chains.py) ---------------------
+
+
+@shape
+def chains_star(root, n):
+    """One core file imports n unlayered files that each import the api: a cut of n links."""
+    packages(root, "app", "app/api", "app/core", "app/glue")
+    w(root, "layers.toml", INDIRECT_LAYERS)
+    w(root, "app/core/c.py", "".join(f"import app.glue.u{i}\n" for i in range(n)))
+    for i in range(n):
+        w(root, f"app/glue/u{i}.py", "import app.api.a\n")
+    w(root, "app/api/a.py", "")
+    return CHECK
+
+
+@shape
+def chains_parallel(root, n):
+    """n chains core/cI -> glue/uI -> api/aI: n links, each isolating one file."""
+    packages(root, "app", "app/api", "app/core", "app/glue")
+    w(root, "layers.toml", INDIRECT_LAYERS)
+    for i in range(n):
+        w(root, f"app/core/c{i}.py", f"import app.glue.u{i}\n")
+        w(root, f"app/glue/u{i}.py", f"import app.api.a{i}\n")
+        w(root, f"app/api/a{i}.py", "")
+    return CHECK
+
+
+@shape
+def chains_fan(root, n):
+    """n core files import one hub that imports n api files."""
+    packages(root, "app", "app/api", "app/core", "app/glue")
+    w(root, "layers.toml", INDIRECT_LAYERS)
+    for i in range(n):
+        w(root, f"app/core/c{i}.py", "import app.glue.hub\n")
+        w(root, f"app/api/a{i}.py", "")
+    w(root, "app/glue/hub.py", "".join(f"import app.api.a{i}\n" for i in range(n)))
+    return CHECK
+
+
+@shape
+def chains_forbid(root, n):
+    """n `[[forbid]]` entries with `indirect = true`, each with its own chain."""
+    packages(root, "app", "app/api", "app/core", "app/glue")
+    config = []
+    for i in range(n):
+        w(root, f"app/core/c{i}.py", f"import app.glue.u{i}\n")
+        w(root, f"app/glue/u{i}.py", f"import app.api.a{i}\n")
+        w(root, f"app/api/a{i}.py", "")
+        config.append(f'[[forbid]]\nfrom = "app/core/c{i}.py"\nto = "app/api/a{i}.py"\n'
+                      'reason = "r"\nindirect = true\n')
+    w(root, "layers.toml", "\n".join(config))
+    return CHECK
+
+
+def slices(root: Path, n: int, hub_imports: str) -> None:
+    """n independent slices pkg/sI (indirect = true), and pkg/hub.py in a module of its own."""
+    packages(root, "pkg", *(f"pkg/s{i}" for i in range(n)))
+    w(root, "layers.toml", '[[modules]]\nname = "slice"\npaths = ["pkg/{slice}/**"]\n'
+      'independent = true\nindirect = true\n\n[[modules]]\nname = "hub"\n'
+      'paths = ["pkg/hub.py"]\n')
+    w(root, "pkg/hub.py", hub_imports)
+
+
+@shape
+def chains_hub_out(root, n):
+    """One slice imports a hub that imports n other slices: n pairs through the hub."""
+    slices(root, n, "".join(f"import pkg.s{i}\n" for i in range(1, n)))
+    w(root, "pkg/s0/__init__.py", "import pkg.hub\n")
+    return CHECK
+
+
+@shape
+def chains_hub_in(root, n):
+    """n slices import a hub that imports one slice: n pairs, one link."""
+    slices(root, n, "import pkg.s0\n")
+    for i in range(1, n):
+        w(root, f"pkg/s{i}/__init__.py", "import pkg.hub\n")
+    return CHECK
+
+
+def chain(root: Path, n: int) -> None:
+    """pkg/m00000 -> m00001 -> ... -> m(n-1), and a risk tier on m00000."""
+    packages(root, "pkg")
+    w(root, "layers.toml", '[[risk]]\ntier = "high"\npaths = ["pkg/m00000.py"]\n')
+    for i in range(n):
+        w(root, f"pkg/m{i:05}.py", f"import pkg.m{i + 1:05}\n" if i + 1 < n else "")
+
+
+@shape
+def chains_impact(root, n):
+    """impact of the last file of a chain of n: n importers, chains up to n links."""
+    chain(root, n)
+    return ["impact", "--no-cache", f"pkg/m{n - 1:05}.py"]
+
+
+@shape
+def chains_risk(root, n):
+    """risk of a change to every file of a chain of n."""
+    chain(root, n)
+    return ["risk", "--no-cache", "pkg"]
+
+
 def crate(root: Path, layers: str = "") -> None:
     w(root, "Cargo.toml", '[package]\nname = "c"\nversion = "0.1.0"\nedition = "2021"\n')
     w(root, "layers.toml", layers or '[[layers]]\nname = "all"\npaths = ["src/**"]\n')
